@@ -1,0 +1,12 @@
+//! Chinese addresses for yiwang: no I/O, no allocation beyond the strings it returns.
+//!
+//! This crate starts with the **standard address** (标准地址): the one canonical spelling of a
+//! premises that every record hangs off (一标三实). Parsing and matching what people actually write
+//! builds on it (see ARCHITECTURE.md).
+#![warn(missing_docs)]
+
+mod door;
+mod standard;
+
+pub use door::{DoorNumber, DoorSuffix};
+pub use standard::{AddressParts, standard_address};

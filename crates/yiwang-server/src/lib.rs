@@ -1,0 +1,95 @@
+//! The HTTP face of yiwang: REST API, OpenAPI document, Swagger UI, authentication.
+//!
+//! [`app`] builds the whole router from an [`AppState`], so tests drive it in-process with
+//! `tower::ServiceExt::oneshot` and no port. Handlers translate between HTTP and the store; they
+//! hold no business rules of their own.
+#![warn(missing_docs)]
+
+pub mod auth;
+pub mod error;
+mod openapi;
+mod routes;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, Request};
+use axum::middleware;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use yiwang_store::Store;
+
+pub use openapi::ApiDoc;
+
+/// Everything a handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The repository.
+    pub store: Store,
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The complete router: public routes, the protected API behind a session check, docs, and a
+/// problem+json fallback for unknown paths.
+pub fn app(state: AppState) -> Router {
+    let protected = routes::protected().layer(middleware::from_fn_with_state(state.clone(), auth::require_session));
+    Router::new()
+        .merge(routes::public())
+        .merge(protected)
+        .merge(openapi::docs())
+        .fallback(routes::not_found)
+        .method_not_allowed_fallback(routes::method_not_allowed)
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(16 * 1024 * 1024))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let id = request
+                    .headers()
+                    .get(&REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                // Only method, path and id: query strings may carry personal data.
+                tracing::info_span!("http", method = %request.method(), path = %request.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// Serves `app(state)` on `addr` until SIGTERM or Ctrl-C, then drains requests in flight.
+pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let store = state.store.clone();
+    tracing::info!(%addr, "yiwang listening on http://{addr}");
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    tokio::time::timeout(Duration::from_secs(5), store.close()).await.ok();
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing requests in flight");
+}

@@ -1,0 +1,62 @@
+//! The OpenAPI 3.1 document and the vendored Swagger UI.
+
+use axum::Router;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::AppState;
+use crate::error::Code;
+use crate::routes::{accounts, auth, places, premises, system};
+
+/// The API description served at `/api/v1/openapi.json`.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "yiwang API", description = "District digital-governance platform (一网统管 / 一网通办)."),
+    paths(
+        system::healthz, system::stats, system::audit,
+        auth::login, auth::logout, auth::me,
+        accounts::list, accounts::create,
+        places::divisions, places::division, places::grids, places::grid, places::departments,
+        premises::one, premises::children, premises::search,
+    ),
+    components(schemas(crate::error::Problem)),
+    modifiers(&Security, &ErrorTable),
+    tags(
+        (name = "system", description = "Health, statistics, audit"),
+        (name = "auth", description = "Login and sessions"),
+        (name = "accounts", description = "Account administration"),
+        (name = "places", description = "Divisions, grids, departments"),
+        (name = "premises", description = "Premises registry (住所云)"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// Appends the error-code table to the API description.
+struct ErrorTable;
+
+impl Modify for ErrorTable {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let mut table = String::from(
+            "\n\nErrors are `application/problem+json` (RFC 9457) with a stable `code`:\n\n| code | status | meaning |\n|---|---|---|\n",
+        );
+        for code in Code::ALL {
+            table.push_str(&format!("| `{}` | {} | {} |\n", code.as_str(), code.status().as_u16(), code.title()));
+        }
+        let description = openapi.info.description.get_or_insert_with(String::new);
+        description.push_str(&table);
+    }
+}
+
+pub(crate) fn docs() -> Router<AppState> {
+    Router::new().merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
+}

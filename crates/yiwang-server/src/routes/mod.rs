@@ -1,0 +1,54 @@
+//! Route table: which paths are public, which need a session, and the handlers behind them.
+
+pub(crate) mod accounts;
+pub(crate) mod auth;
+pub(crate) mod extract;
+pub(crate) mod places;
+pub(crate) mod premises;
+pub(crate) mod system;
+
+use axum::Router;
+use axum::http::Uri;
+use axum::routing::{get, post};
+
+use crate::AppState;
+use crate::error::{ApiError, Code};
+
+/// Routes anyone may call.
+pub(crate) fn public() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(system::healthz))
+        .route("/api/v1/auth/login", post(auth::login))
+}
+
+/// Routes that need a live session; each handler also names its permission.
+pub(crate) fn protected() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/stats", get(system::stats))
+        .route("/api/v1/auth/logout", post(auth::logout))
+        .route("/api/v1/auth/me", get(auth::me))
+        .route("/api/v1/accounts", get(accounts::list).post(accounts::create))
+        .route("/api/v1/audit", get(system::audit))
+        .route("/api/v1/divisions", get(places::divisions))
+        .route("/api/v1/divisions/{code}", get(places::division))
+        .route("/api/v1/grids", get(places::grids))
+        .route("/api/v1/grids/{code}", get(places::grid))
+        .route("/api/v1/departments", get(places::departments))
+        .route("/api/v1/premises", get(premises::search))
+        .route("/api/v1/premises/{id}", get(premises::one))
+        .route("/api/v1/premises/{id}/children", get(premises::children))
+}
+
+pub(crate) async fn not_found(uri: Uri) -> ApiError {
+    ApiError::new(
+        Code::RouteNotFound,
+        format!("no endpoint at `{}`; the API is described at /api/v1/openapi.json", uri.path()),
+    )
+}
+
+pub(crate) async fn method_not_allowed(uri: Uri) -> ApiError {
+    ApiError::new(
+        Code::MethodNotAllowed,
+        format!("`{}` does not accept this method; see /api/v1/openapi.json", uri.path()),
+    )
+}

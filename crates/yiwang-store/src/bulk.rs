@@ -1,0 +1,289 @@
+//! Loading many records in one transaction: the twin generator and, later, the importers.
+
+use sqlx::{Postgres, QueryBuilder, Sqlite, Transaction};
+use tokio::sync::MutexGuard;
+use yiwang_core::model::{Case, Department, Division, Grid, Housing, Person, Premises, PremisesAlias, Road, Unit};
+
+use crate::NewAccount;
+use crate::audit::{AuditEvent, append_audit_pg, append_audit_sqlite};
+use crate::pool::Pool;
+use crate::{Store, StoreError};
+
+/// Bound parameters per statement: below SQLite's 32,766 and PostgreSQL's 65,535.
+const MAX_PARAMS: usize = 30_000;
+
+enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// An open write transaction for bulk loading. Nothing is visible to readers until
+/// [`Bulk::commit`]; dropping it without committing rolls everything back.
+pub struct Bulk<'a> {
+    tx: Tx,
+    _guard: MutexGuard<'a, ()>,
+}
+
+/// Inserts `$rows` into `$table` in statements of at most [`MAX_PARAMS`] parameters.
+macro_rules! insert_rows {
+    ($self:expr, $table:literal, [$($col:literal),+ $(,)?], $rows:expr, |$b:ident, $r:ident| $push:block) => {{
+        const COLUMNS: &[&str] = &[$($col),+];
+        let head = format!("INSERT INTO {} ({}) ", $table, COLUMNS.join(", "));
+        for chunk in $rows.chunks(MAX_PARAMS / COLUMNS.len()) {
+            match &mut $self.tx {
+                Tx::Sqlite(tx) => {
+                    let mut qb: QueryBuilder<'_, Sqlite> = QueryBuilder::new(head.as_str());
+                    qb.push_values(chunk, |mut $b, $r| $push);
+                    qb.build().execute(&mut **tx).await?;
+                }
+                Tx::Postgres(tx) => {
+                    let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new(head.as_str());
+                    qb.push_values(chunk, |mut $b, $r| $push);
+                    qb.build().execute(&mut **tx).await?;
+                }
+            }
+        }
+        Ok(())
+    }};
+}
+
+impl Store {
+    /// Starts a bulk load. Other writers in this process wait until it commits or is dropped.
+    pub async fn bulk(&self) -> Result<Bulk<'_>, StoreError> {
+        let guard = self.write_lock.lock().await;
+        let tx = match &self.pool {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+        };
+        Ok(Bulk { tx, _guard: guard })
+    }
+}
+
+impl Bulk<'_> {
+    /// Inserts administrative divisions (parents before children).
+    pub async fn divisions(&mut self, rows: &[Division]) -> Result<(), StoreError> {
+        insert_rows!(self, "divisions", ["code", "name", "level", "parent_code"], rows, |b, r| {
+            b.push_bind(&r.code).push_bind(&r.name).push_bind(r.level.as_str()).push_bind(&r.parent_code);
+        })
+    }
+
+    /// Inserts grids (parents before children).
+    pub async fn grids(&mut self, rows: &[Grid]) -> Result<(), StoreError> {
+        insert_rows!(
+            self,
+            "grids",
+            ["code", "level", "name", "parent_code", "street_code", "geometry", "area_m2", "centroid_lon", "centroid_lat"],
+            rows,
+            |b, r| {
+                b.push_bind(&r.code)
+                    .push_bind(r.level.as_str())
+                    .push_bind(&r.name)
+                    .push_bind(&r.parent_code)
+                    .push_bind(&r.street_code)
+                    .push_bind(&r.geometry)
+                    .push_bind(r.area_m2)
+                    .push_bind(r.centroid_lon)
+                    .push_bind(r.centroid_lat);
+            }
+        )
+    }
+
+    /// Inserts roads.
+    pub async fn roads(&mut self, rows: &[Road]) -> Result<(), StoreError> {
+        insert_rows!(self, "roads", ["name", "street_code"], rows, |b, r| {
+            b.push_bind(&r.name).push_bind(&r.street_code);
+        })
+    }
+
+    /// Inserts premises (parents before children).
+    pub async fn premises(&mut self, rows: &[Premises]) -> Result<(), StoreError> {
+        insert_rows!(
+            self,
+            "premises",
+            [
+                "id", "parent_id", "kind", "standard_address", "name", "use_kind", "road", "lon", "lat",
+                "floor_area_m2", "street_code", "community_code", "grid_code"
+            ],
+            rows,
+            |b, r| {
+                b.push_bind(r.id)
+                    .push_bind(r.parent_id)
+                    .push_bind(r.kind.as_str())
+                    .push_bind(&r.standard_address)
+                    .push_bind(&r.name)
+                    .push_bind(r.use_kind.as_str())
+                    .push_bind(&r.road)
+                    .push_bind(r.lon)
+                    .push_bind(r.lat)
+                    .push_bind(r.floor_area_m2)
+                    .push_bind(&r.street_code)
+                    .push_bind(&r.community_code)
+                    .push_bind(&r.grid_code);
+            }
+        )
+    }
+
+    /// Inserts premises aliases.
+    pub async fn aliases(&mut self, rows: &[PremisesAlias]) -> Result<(), StoreError> {
+        insert_rows!(self, "premises_aliases", ["premises_id", "alias", "kind"], rows, |b, r| {
+            b.push_bind(r.premises_id).push_bind(&r.alias).push_bind(&r.kind);
+        })
+    }
+
+    /// Inserts persons.
+    pub async fn persons(&mut self, rows: &[Person]) -> Result<(), StoreError> {
+        insert_rows!(
+            self,
+            "persons",
+            [
+                "id", "id_number", "id_kind", "name", "person_type", "sex", "birth_date", "nationality", "phone",
+                "room_id", "move_in_date"
+            ],
+            rows,
+            |b, r| {
+                b.push_bind(r.id)
+                    .push_bind(&r.id_number)
+                    .push_bind(&r.id_kind)
+                    .push_bind(&r.name)
+                    .push_bind(r.person_type.as_str())
+                    .push_bind(&r.sex)
+                    .push_bind(r.birth_date)
+                    .push_bind(&r.nationality)
+                    .push_bind(&r.phone)
+                    .push_bind(r.room_id)
+                    .push_bind(r.move_in_date);
+            }
+        )
+    }
+
+    /// Inserts housing records.
+    pub async fn housing(&mut self, rows: &[Housing]) -> Result<(), StoreError> {
+        insert_rows!(self, "housing", ["room_id", "use_kind", "area_m2", "owner_person_id"], rows, |b, r| {
+            b.push_bind(r.room_id).push_bind(r.use_kind.as_str()).push_bind(r.area_m2).push_bind(r.owner_person_id);
+        })
+    }
+
+    /// Inserts units.
+    pub async fn units(&mut self, rows: &[Unit]) -> Result<(), StoreError> {
+        insert_rows!(
+            self,
+            "units",
+            ["id", "uscc", "name", "industry", "staff", "registered_at", "premises_id", "actual_premises_id"],
+            rows,
+            |b, r| {
+                b.push_bind(r.id)
+                    .push_bind(&r.uscc)
+                    .push_bind(&r.name)
+                    .push_bind(&r.industry)
+                    .push_bind(r.staff)
+                    .push_bind(r.registered_at)
+                    .push_bind(r.premises_id)
+                    .push_bind(r.actual_premises_id);
+            }
+        )
+    }
+
+    /// Inserts departments.
+    pub async fn departments(&mut self, rows: &[Department]) -> Result<(), StoreError> {
+        insert_rows!(self, "departments", ["code", "name", "short_name", "kind"], rows, |b, r| {
+            b.push_bind(&r.code).push_bind(&r.name).push_bind(&r.short_name).push_bind(&r.kind);
+        })
+    }
+
+    /// Inserts cases (parents before duplicates that point at them).
+    pub async fn cases(&mut self, rows: &[Case]) -> Result<(), StoreError> {
+        insert_rows!(
+            self,
+            "cases",
+            [
+                "id", "case_no", "source", "category_kind", "category_code", "category_name", "request_type",
+                "text", "address", "premises_id", "lon", "lat", "street_code", "grid_code", "department_code",
+                "state", "priority", "reporter_name", "reporter_phone", "created_at", "due_at", "closed_at",
+                "satisfaction", "reply", "parent_id"
+            ],
+            rows,
+            |b, r| {
+                b.push_bind(r.id)
+                    .push_bind(&r.case_no)
+                    .push_bind(r.source.as_str())
+                    .push_bind(&r.category_kind)
+                    .push_bind(&r.category_code)
+                    .push_bind(&r.category_name)
+                    .push_bind(&r.request_type)
+                    .push_bind(&r.text)
+                    .push_bind(&r.address)
+                    .push_bind(r.premises_id)
+                    .push_bind(r.lon)
+                    .push_bind(r.lat)
+                    .push_bind(&r.street_code)
+                    .push_bind(&r.grid_code)
+                    .push_bind(&r.department_code)
+                    .push_bind(&r.state)
+                    .push_bind(&r.priority)
+                    .push_bind(&r.reporter_name)
+                    .push_bind(&r.reporter_phone)
+                    .push_bind(r.created_at)
+                    .push_bind(r.due_at)
+                    .push_bind(r.closed_at)
+                    .push_bind(&r.satisfaction)
+                    .push_bind(&r.reply)
+                    .push_bind(r.parent_id);
+            }
+        )
+    }
+
+    /// Creates an account and its roles inside this transaction; the caller audits it.
+    pub async fn create_account(&mut self, account: &NewAccount) -> Result<i64, StoreError> {
+        let insert = "INSERT INTO accounts (username, display_name, password_hash, org_code, disabled, created_at) \
+                      VALUES ($1, $2, $3, $4, FALSE, $5) RETURNING id";
+        let role_sql = "INSERT INTO account_roles (account_id, role) VALUES ($1, $2)";
+        let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 6);
+        macro_rules! run {
+            ($tx:expr) => {{
+                let id: i64 = sqlx::query_scalar(insert)
+                    .bind(&account.username)
+                    .bind(&account.display_name)
+                    .bind(&account.password_hash)
+                    .bind(&account.org_code)
+                    .bind(now)
+                    .fetch_one(&mut **$tx)
+                    .await?;
+                for role in &account.roles {
+                    sqlx::query(role_sql).bind(id).bind(role.as_str()).execute(&mut **$tx).await?;
+                }
+                Ok(id)
+            }};
+        }
+        match &mut self.tx {
+            Tx::Sqlite(tx) => run!(tx),
+            Tx::Postgres(tx) => run!(tx),
+        }
+    }
+
+    /// Appends an audit entry inside this transaction.
+    pub async fn audit(&mut self, event: &AuditEvent) -> Result<i64, StoreError> {
+        match &mut self.tx {
+            Tx::Sqlite(tx) => append_audit_sqlite(tx, event).await,
+            Tx::Postgres(tx) => append_audit_pg(tx, event).await,
+        }
+    }
+
+    /// Commits everything. On PostgreSQL the identity sequences are moved past the ids loaded, so
+    /// later inserts that let the database choose an id do not collide.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self.tx {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(mut tx) => {
+                for table in ["premises", "persons", "units", "cases", "accounts"] {
+                    let sql = format!(
+                        "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                         COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                    );
+                    sqlx::query(&sql).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+            }
+        }
+        Ok(())
+    }
+}

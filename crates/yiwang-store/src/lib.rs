@@ -1,0 +1,23 @@
+//! Persistence for yiwang: one repository API over SQLite (the embedded default) and PostgreSQL.
+//!
+//! [`Store`] is the only type the rest of the workspace sees. Every method runs the same SQL on
+//! both backends (runtime queries with `$n` placeholders, which sqlx accepts for SQLite too);
+//! where the dialects differ, the difference lives in the per-backend migrations, never in the
+//! callers. No business rule lives here: the store keeps records, checks constraints and orders
+//! writes.
+#![warn(missing_docs)]
+
+mod accounts;
+mod audit;
+mod bulk;
+mod error;
+mod pool;
+mod reads;
+mod records;
+
+pub use accounts::{AccountRecord, NewAccount, Session};
+pub use audit::{AuditEntry, AuditEvent};
+pub use bulk::Bulk;
+pub use error::StoreError;
+pub use pool::{Backend, Store};
+pub use reads::PremisesDetail;

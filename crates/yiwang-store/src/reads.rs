@@ -1,0 +1,157 @@
+//! Read queries used by the CLI and the HTTP API.
+
+use serde::Serialize;
+use sqlx::Row;
+use yiwang_core::model::{Department, Division, Grid, GridLevel, Premises, PremisesAlias, Stats};
+
+use crate::pool::with_pool;
+use crate::records::decode_all;
+use crate::{Store, StoreError};
+
+const PREMISES_COLUMNS: &str = "id, parent_id, kind, standard_address, name, use_kind, road, lon, lat, floor_area_m2, \
+     street_code, community_code, grid_code";
+const GRID_COLUMNS: &str = "code, level, name, parent_code, street_code, geometry, area_m2, centroid_lon, centroid_lat";
+
+/// Premises with what a dossier page needs around it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PremisesDetail {
+    /// The premises itself.
+    pub premises: Premises,
+    /// Its aliases.
+    pub aliases: Vec<PremisesAlias>,
+    /// How many direct children it has.
+    pub children: i64,
+}
+
+/// Upper bound of the strings that start with `prefix` in code-point order.
+fn prefix_upper_bound(prefix: &str) -> String {
+    let mut upper = prefix.to_owned();
+    upper.push(char::MAX);
+    upper
+}
+
+impl Store {
+    /// Counts of everything (`yiwang stats`).
+    pub async fn stats(&self) -> Result<Stats, StoreError> {
+        let sql = "SELECT \
+            (SELECT COUNT(*) FROM grids WHERE level = 'street') AS streets, \
+            (SELECT COUNT(*) FROM grids WHERE level = 'area') AS areas, \
+            (SELECT COUNT(*) FROM grids WHERE level = 'community') AS communities, \
+            (SELECT COUNT(*) FROM grids WHERE level = 'micro_grid') AS micro_grids, \
+            (SELECT COUNT(*) FROM grids WHERE level = 'building_group') AS building_groups, \
+            (SELECT COUNT(*) FROM premises WHERE kind = 'compound') AS compounds, \
+            (SELECT COUNT(*) FROM premises WHERE kind = 'building') AS buildings, \
+            (SELECT COUNT(*) FROM premises WHERE kind = 'room') AS rooms, \
+            (SELECT COUNT(*) FROM persons) AS persons, \
+            (SELECT COUNT(*) FROM housing) AS housing, \
+            (SELECT COUNT(*) FROM units) AS units, \
+            (SELECT COUNT(*) FROM departments) AS departments, \
+            (SELECT COUNT(*) FROM cases) AS cases";
+        with_pool!(&self.pool, p => {
+            let r = sqlx::query(sql).fetch_one(p).await?;
+            Ok(Stats {
+                streets: r.try_get("streets")?,
+                areas: r.try_get("areas")?,
+                communities: r.try_get("communities")?,
+                micro_grids: r.try_get("micro_grids")?,
+                building_groups: r.try_get("building_groups")?,
+                compounds: r.try_get("compounds")?,
+                buildings: r.try_get("buildings")?,
+                rooms: r.try_get("rooms")?,
+                persons: r.try_get("persons")?,
+                housing: r.try_get("housing")?,
+                units: r.try_get("units")?,
+                departments: r.try_get("departments")?,
+                cases: r.try_get("cases")?,
+            })
+        })
+    }
+
+    /// Divisions under `parent` (the district's own row when `parent` is `None`), by code.
+    pub async fn divisions(&self, parent: Option<&str>) -> Result<Vec<Division>, StoreError> {
+        let sql = match parent {
+            Some(_) => "SELECT code, name, level, parent_code FROM divisions WHERE parent_code = $1 ORDER BY code",
+            None => "SELECT code, name, level, parent_code FROM divisions WHERE level = 'district' ORDER BY code",
+        };
+        with_pool!(&self.pool, p => {
+            let mut q = sqlx::query(sql);
+            if let Some(parent) = parent {
+                q = q.bind(parent);
+            }
+            decode_all(&q.fetch_all(p).await?)
+        })
+    }
+
+    /// One division by code.
+    pub async fn division(&self, code: &str) -> Result<Option<Division>, StoreError> {
+        let sql = "SELECT code, name, level, parent_code FROM divisions WHERE code = $1";
+        with_pool!(&self.pool, p => {
+            let rows = sqlx::query(sql).bind(code).fetch_all(p).await?;
+            Ok(decode_all(&rows)?.into_iter().next())
+        })
+    }
+
+    /// Grids of one level, optionally only the children of `parent`, by code.
+    pub async fn grids(&self, level: GridLevel, parent: Option<&str>) -> Result<Vec<Grid>, StoreError> {
+        let sql = match parent {
+            Some(_) => format!("SELECT {GRID_COLUMNS} FROM grids WHERE level = $1 AND parent_code = $2 ORDER BY code"),
+            None => format!("SELECT {GRID_COLUMNS} FROM grids WHERE level = $1 ORDER BY code"),
+        };
+        with_pool!(&self.pool, p => {
+            let mut q = sqlx::query(&sql).bind(level.as_str());
+            if let Some(parent) = parent {
+                q = q.bind(parent);
+            }
+            decode_all(&q.fetch_all(p).await?)
+        })
+    }
+
+    /// One grid by code.
+    pub async fn grid(&self, code: &str) -> Result<Option<Grid>, StoreError> {
+        let sql = format!("SELECT {GRID_COLUMNS} FROM grids WHERE code = $1");
+        with_pool!(&self.pool, p => {
+            let rows = sqlx::query(&sql).bind(code).fetch_all(p).await?;
+            Ok(decode_all(&rows)?.into_iter().next())
+        })
+    }
+
+    /// One premises by id, with aliases and child count.
+    pub async fn premises(&self, id: i64) -> Result<Option<PremisesDetail>, StoreError> {
+        let sql = format!("SELECT {PREMISES_COLUMNS} FROM premises WHERE id = $1");
+        let alias_sql = "SELECT premises_id, alias, kind FROM premises_aliases WHERE premises_id = $1 ORDER BY alias";
+        let count_sql = "SELECT COUNT(*) FROM premises WHERE parent_id = $1";
+        with_pool!(&self.pool, p => {
+            let rows = sqlx::query(&sql).bind(id).fetch_all(p).await?;
+            let Some(premises) = decode_all::<_, Premises>(&rows)?.into_iter().next() else {
+                return Ok(None);
+            };
+            let aliases = decode_all(&sqlx::query(alias_sql).bind(id).fetch_all(p).await?)?;
+            let children: i64 = sqlx::query_scalar(count_sql).bind(id).fetch_one(p).await?;
+            Ok(Some(PremisesDetail { premises, aliases, children }))
+        })
+    }
+
+    /// Direct children of a premises, in address order.
+    pub async fn premises_children(&self, id: i64) -> Result<Vec<Premises>, StoreError> {
+        let sql = format!("SELECT {PREMISES_COLUMNS} FROM premises WHERE parent_id = $1 ORDER BY standard_address");
+        with_pool!(&self.pool, p => decode_all(&sqlx::query(&sql).bind(id).fetch_all(p).await?))
+    }
+
+    /// Premises whose standard address starts with `prefix`, in address order, at most `limit`.
+    pub async fn premises_by_prefix(&self, prefix: &str, limit: i64) -> Result<Vec<Premises>, StoreError> {
+        let sql = format!(
+            "SELECT {PREMISES_COLUMNS} FROM premises WHERE standard_address >= $1 AND standard_address < $2 \
+             ORDER BY standard_address LIMIT $3"
+        );
+        let upper = prefix_upper_bound(prefix);
+        with_pool!(&self.pool, p => decode_all(
+            &sqlx::query(&sql).bind(prefix).bind(&upper).bind(limit).fetch_all(p).await?
+        ))
+    }
+
+    /// Every department, by code.
+    pub async fn departments(&self) -> Result<Vec<Department>, StoreError> {
+        let sql = "SELECT code, name, short_name, kind FROM departments ORDER BY code";
+        with_pool!(&self.pool, p => decode_all(&sqlx::query(sql).fetch_all(p).await?))
+    }
+}

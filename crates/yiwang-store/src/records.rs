@@ -1,0 +1,69 @@
+//! Reading domain records back from rows of either backend.
+
+use std::str::FromStr;
+
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use yiwang_core::model::{Case, Department, Division, Grid, Housing, Person, Premises, PremisesAlias, Unit};
+
+use crate::StoreError;
+
+/// A record that can be decoded from a row of backend row type `R`.
+pub(crate) trait FromRecord<R>: Sized {
+    fn from_row(row: &R) -> Result<Self, StoreError>;
+}
+
+pub(crate) fn parse_column<T: FromStr>(value: String, column: &'static str) -> Result<T, StoreError>
+where
+    T::Err: std::fmt::Display,
+{
+    value.parse().map_err(|e: T::Err| StoreError::Corrupt {
+        column,
+        reason: e.to_string(),
+    })
+}
+
+/// Implements [`FromRecord`] for both row types; fields marked `parse` are stored as text
+/// identifiers and parsed with `FromStr`.
+macro_rules! record {
+    ($ty:ident { $($field:ident $(: $conv:ident)?),* $(,)? }) => {
+        record!(@impl SqliteRow, $ty { $($field $(: $conv)?),* });
+        record!(@impl PgRow, $ty { $($field $(: $conv)?),* });
+    };
+    (@impl $row:ty, $ty:ident { $($field:ident $(: $conv:ident)?),* }) => {
+        impl FromRecord<$row> for $ty {
+            fn from_row(row: &$row) -> Result<Self, StoreError> {
+                Ok($ty { $($field: record!(@get row, $field $(, $conv)?)),* })
+            }
+        }
+    };
+    (@get $row:ident, $field:ident) => { $row.try_get(stringify!($field))? };
+    (@get $row:ident, $field:ident, parse) => {
+        parse_column($row.try_get::<String, _>(stringify!($field))?, stringify!($field))?
+    };
+}
+
+record!(Division { code, name, level: parse, parent_code });
+record!(Grid { code, level: parse, name, parent_code, street_code, geometry, area_m2, centroid_lon, centroid_lat });
+record!(Premises {
+    id, parent_id, kind: parse, standard_address, name, use_kind: parse, road, lon, lat, floor_area_m2,
+    street_code, community_code, grid_code
+});
+record!(PremisesAlias { premises_id, alias, kind });
+record!(Person {
+    id, id_number, id_kind, name, person_type: parse, sex, birth_date, nationality, phone, room_id, move_in_date
+});
+record!(Housing { room_id, use_kind: parse, area_m2, owner_person_id });
+record!(Unit { id, uscc, name, industry, staff, registered_at, premises_id, actual_premises_id });
+record!(Department { code, name, short_name, kind });
+record!(Case {
+    id, case_no, source: parse, category_kind, category_code, category_name, request_type, text, address,
+    premises_id, lon, lat, street_code, grid_code, department_code, state, priority, reporter_name,
+    reporter_phone, created_at, due_at, closed_at, satisfaction, reply, parent_id
+});
+
+/// Decodes every row into `T`.
+pub(crate) fn decode_all<R, T: FromRecord<R>>(rows: &[R]) -> Result<Vec<T>, StoreError> {
+    rows.iter().map(T::from_row).collect()
+}

@@ -1,0 +1,173 @@
+//! Command-line arguments and dispatch.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use yiwang_store::Store;
+
+/// yiwang (一网): the data backbone of a city district's digital governance — premises registry
+/// (住所云), the three registries (三个实有), the five-level grid, and the 12345 case loop.
+#[derive(Debug, Parser)]
+#[command(name = "yiwang", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate the Xuhui twin into an empty database (skipped if it has data), create one demo
+    /// account per role, and serve it.
+    Demo(DemoArgs),
+    /// Serve the HTTP API and console from an existing database.
+    Serve(ServeArgs),
+    /// Print counts of every registry and grid level.
+    Stats(StatsArgs),
+}
+
+/// Where the data lives: a SQLite file (default) or a PostgreSQL server.
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// SQLite database file; created if missing.
+    #[arg(long, value_name = "PATH", default_value = "data/yiwang.db", conflicts_with = "database_url")]
+    pub db: PathBuf,
+    /// PostgreSQL (postgres://USER@HOST:PORT/DB) or SQLite (sqlite://PATH) URL; overrides --db.
+    #[arg(long, value_name = "URL", env = "YIWANG_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DbArgs {
+    /// Opens the store, creating the SQLite file's folder if needed.
+    pub async fn open(&self) -> anyhow::Result<Store> {
+        let url = match &self.database_url {
+            Some(url) => url.clone(),
+            None => {
+                if let Some(dir) = self.db.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
+                }
+                format!("sqlite://{}", self.db.display())
+            }
+        };
+        let shown = redact_url(&url);
+        Store::connect(&url).await.with_context(|| format!("cannot open database {shown}"))
+    }
+}
+
+/// Hides a password in a database URL before it is printed.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Where to listen.
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Address to bind.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Port to listen on.
+    #[arg(long, value_name = "P", default_value_t = 8080)]
+    pub port: u16,
+}
+
+impl ListenArgs {
+    fn addr(&self) -> SocketAddr {
+        SocketAddr::new(self.bind, self.port)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Size of the twin: 1 ≈ the real district (≈1.1 million residents, ~2 min); the default
+    /// starts in seconds.
+    #[arg(long, value_name = "S", default_value_t = 0.02)]
+    pub scale: f64,
+    /// Seed: the same seed and scale give the same district.
+    #[arg(long, value_name = "N", default_value_t = 2023)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// GeoJSON FeatureCollection of real street boundaries (WGS-84), one feature per street with a
+    /// `code` (9-digit) or `name` property; without it street polygons are synthesised.
+    #[arg(long, value_name = "FILE")]
+    pub boundaries: Option<PathBuf>,
+    #[command(flatten)]
+    pub listen: ListenArgs,
+    /// Password of every demo account (one per role, username = role identifier); without it a
+    /// random one is generated and printed.
+    #[arg(long, value_name = "PW", env = "YIWANG_DEMO_PASSWORD")]
+    pub demo_password: Option<String>,
+    /// Generate and exit without serving.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(flatten)]
+    listen: ListenArgs,
+}
+
+#[derive(Debug, Args)]
+struct StatsArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Demo(args) => crate::demo::run(args).await,
+        Command::Serve(args) => {
+            let store = args.db.open().await?;
+            serve(store, args.listen.addr()).await
+        }
+        Command::Stats(args) => {
+            let store = args.db.open().await?;
+            let stats = store.stats().await?;
+            if args.json {
+                println!("{}", serde_json::to_string(&stats)?);
+            } else {
+                let value = serde_json::to_value(&stats)?;
+                if let Some(map) = value.as_object() {
+                    for (key, count) in map {
+                        println!("{key:>16}  {count}");
+                    }
+                }
+            }
+            store.close().await;
+            Ok(())
+        }
+    }
+}
+
+pub async fn serve(store: Store, addr: SocketAddr) -> anyhow::Result<()> {
+    let state = yiwang_server::AppState { store };
+    yiwang_server::serve(state, addr).await.with_context(|| format!("cannot serve on {addr}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn redacts_passwords_in_urls() {
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("sqlite://data/y.db"), "sqlite://data/y.db");
+    }
+}
