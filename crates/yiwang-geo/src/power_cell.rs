@@ -17,8 +17,6 @@ pub(crate) struct PowerSites {
     pub ws: Vec<f64>,
     /// Cached `|s|² − w`, refreshed by [`PowerSites::refresh`].
     q: Vec<f64>,
-    /// Cached maximum weight.
-    pub w_max: f64,
 }
 
 impl PowerSites {
@@ -28,7 +26,6 @@ impl PowerSites {
             ys,
             ws,
             q: Vec::new(),
-            w_max: 0.0,
         };
         s.refresh();
         s
@@ -40,7 +37,6 @@ impl PowerSites {
 
     /// Recomputes the cached `q` after positions or weights changed.
     pub fn refresh(&mut self) {
-        self.w_max = self.ws.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         self.q.clear();
         for k in 0..self.xs.len() {
             self.q
@@ -99,7 +95,6 @@ pub(crate) struct Scratch {
     ring: Vec<TaggedVertex>,
     ring_tmp: Vec<TaggedVertex>,
     active: Vec<u32>,
-    order: Vec<(f64, u32)>,
 }
 
 impl Scratch {
@@ -122,47 +117,21 @@ pub(crate) fn convex_cell(sites: &PowerSites, i: usize, frame: BBox, scratch: &m
     ] {
         scratch.cell.push(TaggedVertex { x, y, tag: NO_TAG });
     }
-    // Nearest sites first, so the cell shrinks early and far sites can be
-    // dismissed wholesale (see the bound below).
-    let (xi, yi) = (sites.xs[i], sites.ys[i]);
-    scratch.order.clear();
     for j in 0..sites.len() {
-        if j != i {
-            let (dx, dy) = (sites.xs[j] - xi, sites.ys[j] - yi);
-            scratch.order.push((dx * dx + dy * dy, j as u32));
+        if j == i {
+            continue;
         }
-    }
-    scratch
-        .order
-        .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let mut r2 = max_dist2(&scratch.cell, xi, yi);
-    for k in 0..scratch.order.len() {
-        let (d2, j) = scratch.order[k];
-        // For every cell vertex v: |v − s_j| ≥ d − R, hence if
-        // (d − R)² − w_max ≥ R² − w_i then pow_j(v) ≥ pow_i(v) for this and
-        // every farther site, and none of them can cut the cell.
-        let (d, r) = (d2.sqrt(), r2.sqrt());
-        if d > r && (d - r) * (d - r) - sites.w_max >= r2 - sites.ws[i] {
-            break;
-        }
-        let hp = sites.half_plane(i, j as usize);
+        let hp = sites.half_plane(i, j);
         // Skip the copy when the whole cell already satisfies the constraint.
         if scratch.cell.iter().all(|v| hp.eval(v.x, v.y) <= 0.0) {
             continue;
         }
-        let _ = clip_tagged_into(&scratch.cell, hp, j, &mut scratch.tmp);
+        let _ = clip_tagged_into(&scratch.cell, hp, j as u32, &mut scratch.tmp);
         std::mem::swap(&mut scratch.cell, &mut scratch.tmp);
         if scratch.cell.is_empty() {
             return;
         }
-        r2 = max_dist2(&scratch.cell, xi, yi);
     }
-}
-
-fn max_dist2(poly: &[TaggedVertex], x: f64, y: f64) -> f64 {
-    poly.iter()
-        .map(|v| (v.x - x) * (v.x - x) + (v.y - y) * (v.y - y))
-        .fold(0.0, f64::max)
 }
 
 /// Clips the parent by the convex cell of `i` (computed by a preceding
@@ -213,8 +182,6 @@ pub(crate) fn clip_parent(
             }
         }
     }
-    scratch.active.sort_unstable();
-    scratch.active.dedup();
 
     let (mut a2, mut mx6, mut my6) = (0.0, 0.0, 0.0);
     for ring in &parent.rings {
@@ -298,8 +265,6 @@ pub(crate) fn simple_cell_ring(
     scratch
         .active
         .extend(scratch.cell.iter().map(|v| v.tag).filter(|&t| t != NO_TAG));
-    scratch.active.sort_unstable();
-    scratch.active.dedup();
     scratch.ring.clear();
     scratch.ring.extend_from_slice(&ring.verts);
     for &j in &scratch.active {

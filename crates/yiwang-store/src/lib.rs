@@ -21,3 +21,9 @@ pub use bulk::Bulk;
 pub use error::StoreError;
 pub use pool::{Backend, Store};
 pub use reads::PremisesDetail;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+#[cfg(test)]
+mod tests;

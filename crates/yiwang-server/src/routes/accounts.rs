@@ -90,7 +90,12 @@ pub(crate) async fn create(
     let roles = req
         .roles
         .iter()
-        .map(|r| r.parse::<Role>().map_err(|e| ApiError::new(Code::InvalidRequest, e.to_string())))
+        .map(|r| {
+            r.parse::<Role>().map_err(|e| {
+                let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+                ApiError::new(Code::InvalidRequest, format!("{e}; known roles: {}", known.join(", ")))
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let password = req.password.clone();
     let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
