@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rand::Rng;
 use yiwang_core::model::{Housing, HousingUse, Person, PersonType};
 use yiwang_core::validate::id_number::make_id_number;
@@ -40,9 +40,9 @@ impl PersonMaker {
     fn make(&mut self, person_type: PersonType, age: (i32, i32), room: i64, rng: &mut impl Rng) -> Person {
         self.next_id += 1;
         let male = rng.gen_bool(0.5);
-        let age_years = rng.gen_range(age.0..=age.1);
-        let birth = NaiveDate::from_ymd_opt(self.today.year() - age_years, rng.gen_range(1..=12), rng.gen_range(1..=28))
-            .unwrap_or(self.today);
+        let age_days = rng.gen_range(i64::from(age.0) * 365..=i64::from(age.1) * 365 + 364);
+        let age_years = (age_days / 365) as i32;
+        let birth = self.today - chrono::Duration::days(age_days.max(1));
         let (name, nationality, id_kind, id_number) = match person_type {
             PersonType::Overseas => {
                 let foreign = text::foreign_name(rng, male);

@@ -220,15 +220,19 @@ pub fn lay_out(
             twin.premises.push(record);
 
             let mut number = 0u32;
+            let mut previous_plain = false;
             for (index, b) in compound.buildings.iter().enumerate() {
+                // Now and then a building squeezed in later takes the previous number with a
+                // suffix (5甲号, 5号之一), as real lanes have.
                 let door = match rng.gen_range(0..100) {
-                    0..=2 if number > 0 => DoorNumber { number, suffix: Some(DoorSuffix::Stem(0)) },
-                    3 if number > 0 => DoorNumber { number, suffix: Some(DoorSuffix::Ordinal(1)) },
+                    0..=2 if previous_plain => DoorNumber { number, suffix: Some(DoorSuffix::Stem(0)) },
+                    3..=4 if previous_plain => DoorNumber { number, suffix: Some(DoorSuffix::Ordinal(1)) },
                     _ => {
                         number += 1;
                         DoorNumber::plain(number)
                     }
                 };
+                previous_plain = door.suffix.is_none();
                 let slot = slots.iter().position(|s| matches!(s, Slot::Building { compound: cc, index: ii } if *cc == c && *ii == index));
                 let Some((lon, lat, bg)) = slot.and_then(|i| points[i].clone()) else {
                     return Err(TwinError::Internal(format!("building {index} of {} has no 楼组", compound.name)));
@@ -237,7 +241,7 @@ pub fn lay_out(
                 bparts.door = Some(door);
                 let building_id = ids.next();
                 let address = standard_address(&bparts);
-                let mut record = base(PremisesKind::Building, address.clone(), Some(format!("{door}楼").replace("号楼", "号楼")), PremisesUse::Residential, road);
+                let mut record = base(PremisesKind::Building, address.clone(), Some(format!("{door}楼")), PremisesUse::Residential, road);
                 record.id = building_id;
                 record.parent_id = Some(compound_id);
                 record.lon = Some(lon);
