@@ -18,7 +18,8 @@ use axum::http::{HeaderName, Request};
 use axum::middleware;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 use yiwang_store::Store;
 
 pub use openapi::ApiDoc;
@@ -53,7 +54,8 @@ pub fn app(state: AppState) -> Router {
                     .unwrap_or("-");
                 // Only method, path and id: query strings may carry personal data.
                 tracing::info_span!("http", method = %request.method(), path = %request.uri().path(), request_id = %id)
-            }),
+            })
+            .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

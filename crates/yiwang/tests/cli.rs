@@ -1,0 +1,159 @@
+//! The `yiwang` binary as a user runs it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use yiwang_store::testing::TestDb;
+
+fn yiwang(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yiwang"))
+        .args(args)
+        .env_remove("YIWANG_DATABASE_URL")
+        .env("YIWANG_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+fn temp_db(name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("yiwang_cli_{name}_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir.join("y.db").display().to_string()
+}
+
+fn stats(db_flag: &str, db: &str) -> Value {
+    let out = yiwang(&["stats", db_flag, db, "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[track_caller]
+fn assert_one_line_error(out: &Output, code: i32, needle: &str) {
+    assert_eq!(out.status.code(), Some(code), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line, got:\n{stderr}");
+    assert!(stderr.contains(needle), "{stderr} should mention {needle}");
+}
+
+#[test]
+fn bad_arguments_get_one_line_and_a_nonzero_exit() {
+    assert_one_line_error(&yiwang(&["demo", "--bogus"]), 2, "--bogus");
+    assert_one_line_error(&yiwang(&["stats", "--db"]), 2, "--db");
+    assert_one_line_error(&yiwang(&["serve", "--port", "eighty"]), 2, "eighty");
+    assert_one_line_error(&yiwang(&["frobnicate"]), 2, "frobnicate");
+    assert_one_line_error(&yiwang(&["demo", "--scale", "9", "--no-serve", "--db", &temp_db("scale")]), 1, "--scale");
+    assert_one_line_error(
+        &yiwang(&["demo", "--boundaries", "/nonexistent/streets.geojson", "--no-serve", "--db", &temp_db("b")]),
+        1,
+        "/nonexistent/streets.geojson",
+    );
+    assert_one_line_error(&yiwang(&["stats", "--database-url", "mysql://x/y"]), 1, "unsupported database URL");
+}
+
+#[test]
+fn every_subcommand_explains_itself() {
+    for sub in ["demo", "serve", "stats"] {
+        let out = yiwang(&[sub, "--help"]);
+        assert!(out.status.success());
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(help.contains("--db") && help.contains("--database-url"), "{sub}: {help}");
+    }
+    let top = String::from_utf8_lossy(&yiwang(&["--help"]).stdout).into_owned();
+    assert!(top.contains("demo") && top.contains("serve") && top.contains("stats"));
+}
+
+#[test]
+fn stats_of_an_empty_database_are_zero() {
+    let s = stats("--db", &temp_db("empty"));
+    for key in [
+        "streets", "areas", "communities", "micro_grids", "building_groups", "compounds", "buildings", "rooms", "persons",
+        "housing", "units", "departments", "cases",
+    ] {
+        assert_eq!(s[key], 0, "{key}");
+    }
+}
+
+#[tokio::test]
+async fn demo_generates_the_same_district_on_sqlite_and_postgres() {
+    let sqlite = temp_db("demo");
+    let args = ["demo", "--scale", "0.004", "--seed", "11", "--no-serve", "--demo-password", "demo-password"];
+    let out = yiwang(&[&args[..], &["--db", &sqlite]].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let on_sqlite = stats("--db", &sqlite);
+    assert_eq!(on_sqlite["streets"], 13);
+    assert_eq!(on_sqlite["areas"], 64);
+    assert_eq!(on_sqlite["communities"], 312);
+    assert!(on_sqlite["persons"].as_i64().unwrap() > 3000);
+
+    // A second run finds data and leaves it alone.
+    let again = yiwang(&[&args[..], &["--db", &sqlite]].concat());
+    assert!(again.status.success());
+    assert_eq!(stats("--db", &sqlite), on_sqlite);
+
+    let pg = TestDb::postgres().await;
+    let out = yiwang(&[&args[..], &["--database-url", &pg.url]].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stats("--database-url", &pg.url), on_sqlite);
+    let admin = pg.store.account_by_username("admin").await.unwrap().unwrap();
+    assert_eq!(admin.roles, vec![yiwang_core::role::Role::Admin]);
+    assert_eq!(pg.store.accounts().await.unwrap().len(), yiwang_core::role::Role::ALL.len());
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn get(port: u16, path: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    Some(response)
+}
+
+#[test]
+fn serve_answers_and_stops_cleanly_on_sigterm() {
+    let db = temp_db("serve");
+    let out = yiwang(&["demo", "--scale", "0.002", "--no-serve", "--db", &db, "--demo-password", "demo-password"]);
+    assert!(out.status.success());
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yiwang"))
+        .args(["serve", "--db", &db, "--port", &port.to_string()])
+        .env("YIWANG_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let health = loop {
+        if let Some(r) = get(port, "/healthz") {
+            break r;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "server did not come up");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.contains("\"status\":\"ok\""));
+    let stats = get(port, "/api/v1/stats").unwrap();
+    assert!(stats.starts_with("HTTP/1.1 401"), "{stats}");
+    assert!(stats.contains("application/problem+json"));
+
+    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "server ignored SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status after SIGTERM: {status}");
+    let mut log = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    assert!(log.contains("shut down cleanly"), "{log}");
+    assert!(log.contains("/api/v1/stats"), "request log lines: {log}");
+}
