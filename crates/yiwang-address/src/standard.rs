@@ -109,18 +109,79 @@ mod tests {
     #[test]
     fn formats_each_level_of_the_tree() {
         let nine = Some(DoorNumber::plain(9));
-        check("宛平南路", Some(500), None, None, None, "上海市徐汇区宛平南路500弄");
-        check("宛平南路", Some(500), nine, None, None, "上海市徐汇区宛平南路500弄9号");
-        check("宛平南路", Some(500), nine, None, Some(660), "上海市徐汇区宛平南路500弄9号660室");
-        check("漕溪北路", None, Some(DoorNumber::plain(88)), Some(12), None, "上海市徐汇区漕溪北路88号12层");
-        check("漕溪北路", None, Some(DoorNumber::plain(88)), Some(-1), Some(3), "上海市徐汇区漕溪北路88号B1层3室");
+        check(
+            "宛平南路",
+            Some(500),
+            None,
+            None,
+            None,
+            "上海市徐汇区宛平南路500弄",
+        );
+        check(
+            "宛平南路",
+            Some(500),
+            nine,
+            None,
+            None,
+            "上海市徐汇区宛平南路500弄9号",
+        );
+        check(
+            "宛平南路",
+            Some(500),
+            nine,
+            None,
+            Some(660),
+            "上海市徐汇区宛平南路500弄9号660室",
+        );
+        check(
+            "漕溪北路",
+            None,
+            Some(DoorNumber::plain(88)),
+            Some(12),
+            None,
+            "上海市徐汇区漕溪北路88号12层",
+        );
+        check(
+            "漕溪北路",
+            None,
+            Some(DoorNumber::plain(88)),
+            Some(-1),
+            Some(3),
+            "上海市徐汇区漕溪北路88号B1层3室",
+        );
     }
 
     #[test]
     fn formats_door_quirks() {
-        let door = |suffix| Some(DoorNumber { number: 18, suffix: Some(suffix) });
-        check("田林路", Some(200), door(DoorSuffix::Stem(1)), None, None, "上海市徐汇区田林路200弄18乙号");
-        check("田林路", Some(200), door(DoorSuffix::Ordinal(2)), None, None, "上海市徐汇区田林路200弄18号之二");
-        check("田林路", None, door(DoorSuffix::RangeTo(22)), None, None, "上海市徐汇区田林路18-22号");
+        let door = |suffix| {
+            Some(DoorNumber {
+                number: 18,
+                suffix: Some(suffix),
+            })
+        };
+        check(
+            "田林路",
+            Some(200),
+            door(DoorSuffix::Stem(1)),
+            None,
+            None,
+            "上海市徐汇区田林路200弄18乙号",
+        );
+        check(
+            "田林路",
+            Some(200),
+            door(DoorSuffix::Ordinal(2)),
+            None,
+            None,
+            "上海市徐汇区田林路200弄18号之二",
+        );
+        check(
+            "田林路",
+            None,
+            door(DoorSuffix::RangeTo(22)),
+            None,
+            None,
+            "上海市徐汇区田林路18-22号",
+        );
     }
 }

@@ -7,8 +7,8 @@
 
 use std::marker::PhantomData;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -31,7 +31,8 @@ pub const TOKEN_TTL: chrono::Duration = chrono::Duration::hours(12);
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
     let mut salt = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut salt);
-    let salt = SaltString::encode_b64(&salt).map_err(|e| ApiError::new(Code::Internal, e.to_string()))?;
+    let salt =
+        SaltString::encode_b64(&salt).map_err(|e| ApiError::new(Code::Internal, e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -41,7 +42,9 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
 /// Checks a password against a PHC hash; a malformed hash never verifies.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -89,7 +92,11 @@ impl Caller {
                 format!(
                     "this needs the `{}` permission, which none of your roles ({}) grants; ask an administrator",
                     permission.as_str(),
-                    self.roles().iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+                    self.roles()
+                        .iter()
+                        .map(|r| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             ))
         }
@@ -103,14 +110,22 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
             "send `Authorization: Bearer <token>`; get a token from POST /api/v1/auth/login",
         )
     })?;
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::new(Code::InvalidToken, "the Authorization header is not valid text"))?;
+    let value = value.to_str().map_err(|_| {
+        ApiError::new(
+            Code::InvalidToken,
+            "the Authorization header is not valid text",
+        )
+    })?;
     value
         .strip_prefix("Bearer ")
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::new(Code::InvalidToken, "the Authorization header must be `Bearer <token>`"))
+        .ok_or_else(|| {
+            ApiError::new(
+                Code::InvalidToken,
+                "the Authorization header must be `Bearer <token>`",
+            )
+        })
 }
 
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Caller, ApiError> {
@@ -130,7 +145,10 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Caller, ApiErro
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(caller) = parts.extensions.get::<Caller>() {
             return Ok(caller.clone());
         }
@@ -140,7 +158,11 @@ impl FromRequestParts<AppState> for Caller {
 
 /// Middleware for the protected router: rejects requests without a live session before any
 /// handler runs, and hands the session on to the handler.
-pub async fn require_session(State(state): State<AppState>, request: Request, next: Next) -> Result<Response, ApiError> {
+pub async fn require_session(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
     let (mut parts, body) = request.into_parts();
     let caller = authenticate(&parts, &state).await?;
     parts.extensions.insert(caller);
@@ -160,7 +182,10 @@ pub struct Need<P: Required>(pub Caller, pub PhantomData<P>);
 impl<P: Required> FromRequestParts<AppState> for Need<P> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let caller = Caller::from_request_parts(parts, state).await?;
         caller.require(P::PERMISSION)?;
         Ok(Need(caller, PhantomData))

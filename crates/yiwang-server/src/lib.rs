@@ -36,7 +36,10 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The complete router: public routes, the protected API behind a session check, docs, and a
 /// problem+json fallback for unknown paths.
 pub fn app(state: AppState) -> Router {
-    let protected = routes::protected().layer(middleware::from_fn_with_state(state.clone(), auth::require_session));
+    let protected = routes::protected().layer(middleware::from_fn_with_state(
+        state.clone(),
+        auth::require_session,
+    ));
     Router::new()
         .merge(routes::public())
         .merge(protected)
@@ -66,8 +69,12 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let store = state.store.clone();
     tracing::info!(%addr, "yiwang listening on http://{addr}");
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
-    tokio::time::timeout(Duration::from_secs(5), store.close()).await.ok();
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tokio::time::timeout(Duration::from_secs(5), store.close())
+        .await
+        .ok();
     tracing::info!("shut down cleanly");
     Ok(())
 }

@@ -37,7 +37,10 @@ struct Security;
 impl Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
     }
 }
 
@@ -50,7 +53,12 @@ impl Modify for ErrorTable {
             "\n\nErrors are `application/problem+json` (RFC 9457) with a stable `code`:\n\n| code | status | meaning |\n|---|---|---|\n",
         );
         for code in Code::ALL {
-            table.push_str(&format!("| `{}` | {} | {} |\n", code.as_str(), code.status().as_u16(), code.title()));
+            table.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                code.as_str(),
+                code.status().as_u16(),
+                code.title()
+            ));
         }
         let description = openapi.info.description.get_or_insert_with(String::new);
         description.push_str(&table);
@@ -58,5 +66,6 @@ impl Modify for ErrorTable {
 }
 
 pub(crate) fn docs() -> Router<AppState> {
-    Router::new().merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
+    Router::new()
+        .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
 }

@@ -14,8 +14,15 @@ use yiwang_store::{Backend, NewAccount, Store, both_backends};
 const PASSWORD: &str = "correct horse battery";
 
 async fn load_twin(store: &Store) {
-    let twin = yiwang_twin::generate(&yiwang_twin::TwinConfig { scale: 0.003, seed: 7, boundaries: None }, &mut |_| {})
-        .expect("twin");
+    let twin = yiwang_twin::generate(
+        &yiwang_twin::TwinConfig {
+            scale: 0.003,
+            seed: 7,
+            boundaries: None,
+        },
+        &mut |_| {},
+    )
+    .expect("twin");
     let mut bulk = store.bulk().await.unwrap();
     bulk.divisions(&twin.divisions).await.unwrap();
     bulk.grids(&twin.grids).await.unwrap();
@@ -63,17 +70,30 @@ impl Api {
         Api { db }
     }
 
-    async fn send(&self, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+    async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
         let mut request = Request::builder().method(method).uri(uri);
         if let Some(token) = token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
         let request = match body {
-            Some(body) => request.header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_string())),
+            Some(body) => request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string())),
             None => request.body(Body::empty()),
         }
         .unwrap();
-        let response = app(AppState { store: self.db.store.clone() }).oneshot(request).await.unwrap();
+        let response = app(AppState {
+            store: self.db.store.clone(),
+        })
+        .oneshot(request)
+        .await
+        .unwrap();
         let status = response.status();
         let content_type = response
             .headers()
@@ -84,14 +104,24 @@ impl Api {
         let body = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         };
-        Reply { status, content_type, body }
+        Reply {
+            status,
+            content_type,
+            body,
+        }
     }
 
     async fn login(&self, username: &str) -> String {
         let reply = self
-            .send("POST", "/api/v1/auth/login", None, Some(json!({ "username": username, "password": PASSWORD })))
+            .send(
+                "POST",
+                "/api/v1/auth/login",
+                None,
+                Some(json!({ "username": username, "password": PASSWORD })),
+            )
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         reply.body["token"].as_str().unwrap().to_owned()
@@ -104,12 +134,20 @@ fn assert_problem(reply: &Reply, status: StatusCode, code: &str) {
     assert_eq!(reply.content_type, "application/problem+json");
     assert_eq!(reply.body["code"], code, "{}", reply.body);
     assert_eq!(reply.body["status"], status.as_u16());
-    assert!(!reply.body["detail"].as_str().unwrap_or("").is_empty(), "detail must explain: {}", reply.body);
+    assert!(
+        !reply.body["detail"].as_str().unwrap_or("").is_empty(),
+        "detail must explain: {}",
+        reply.body
+    );
 }
 
 both_backends!(health_login_and_stats, |db: TestDb| async move {
     drop(db);
-    let backend = if module_path!().ends_with("postgres") { Backend::Postgres } else { Backend::Sqlite };
+    let backend = if module_path!().ends_with("postgres") {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    };
     let api = Api::new(backend).await;
     let health = api.send("GET", "/healthz", None, None).await;
     assert_eq!(health.status, StatusCode::OK);
@@ -118,7 +156,10 @@ both_backends!(health_login_and_stats, |db: TestDb| async move {
     let token = api.login("admin").await;
     let stats = api.send("GET", "/api/v1/stats", Some(&token), None).await;
     assert_eq!(stats.status, StatusCode::OK);
-    assert_eq!(stats.body, serde_json::to_value(api.db.store.stats().await.unwrap()).unwrap());
+    assert_eq!(
+        stats.body,
+        serde_json::to_value(api.db.store.stats().await.unwrap()).unwrap()
+    );
     assert_eq!(stats.body["streets"], 13);
     assert_eq!(stats.body["areas"], 64);
     assert_eq!(stats.body["communities"], 312);
@@ -128,12 +169,18 @@ both_backends!(health_login_and_stats, |db: TestDb| async move {
 async fn login_answers_tokens_roles_and_expiry() {
     let api = Api::new(Backend::Sqlite).await;
     let reply = api
-        .send("POST", "/api/v1/auth/login", None, Some(json!({ "username": "intake_operator", "password": PASSWORD })))
+        .send(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "username": "intake_operator", "password": PASSWORD })),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body["roles"], json!(["intake_operator"]));
     assert!(reply.body["token"].as_str().unwrap().len() >= 40);
-    let expires: chrono::DateTime<chrono::Utc> = reply.body["expires_at"].as_str().unwrap().parse().unwrap();
+    let expires: chrono::DateTime<chrono::Utc> =
+        reply.body["expires_at"].as_str().unwrap().parse().unwrap();
     assert!(expires > chrono::Utc::now() + chrono::Duration::hours(11));
 }
 
@@ -141,22 +188,44 @@ async fn login_answers_tokens_roles_and_expiry() {
 async fn wrong_passwords_and_unknown_users_are_refused_alike() {
     let api = Api::new(Backend::Sqlite).await;
     let wrong = api
-        .send("POST", "/api/v1/auth/login", None, Some(json!({ "username": "admin", "password": "nope" })))
+        .send(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "username": "admin", "password": "nope" })),
+        )
         .await;
     assert_problem(&wrong, StatusCode::UNAUTHORIZED, "invalid_credentials");
     let unknown = api
-        .send("POST", "/api/v1/auth/login", None, Some(json!({ "username": "ghost", "password": "nope" })))
+        .send(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "username": "ghost", "password": "nope" })),
+        )
         .await;
     assert_problem(&unknown, StatusCode::UNAUTHORIZED, "invalid_credentials");
     assert_eq!(wrong.body["detail"], unknown.body["detail"]);
     let audit = api.db.store.audit_entries(10).await.unwrap();
-    assert_eq!(audit.iter().filter(|e| e.action == "auth.login_failed").count(), 2);
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|e| e.action == "auth.login_failed")
+            .count(),
+        2
+    );
 }
 
 #[tokio::test]
 async fn protected_routes_deny_by_default() {
     let api = Api::new(Backend::Sqlite).await;
-    for path in ["/api/v1/stats", "/api/v1/grids?level=street", "/api/v1/premises/1", "/api/v1/accounts", "/api/v1/audit"] {
+    for path in [
+        "/api/v1/stats",
+        "/api/v1/grids?level=street",
+        "/api/v1/premises/1",
+        "/api/v1/accounts",
+        "/api/v1/audit",
+    ] {
         let reply = api.send("GET", path, None, None).await;
         assert_problem(&reply, StatusCode::UNAUTHORIZED, "authentication_required");
         let bad = api.send("GET", path, Some("not-a-token"), None).await;
@@ -170,21 +239,45 @@ async fn each_endpoint_checks_its_permission() {
     let citizen = api.login("citizen").await;
     let denied = api.send("GET", "/api/v1/stats", Some(&citizen), None).await;
     assert_problem(&denied, StatusCode::FORBIDDEN, "permission_denied");
-    assert!(denied.body["detail"].as_str().unwrap().contains("read_overview"));
-    assert_problem(&api.send("GET", "/api/v1/accounts", Some(&citizen), None).await, StatusCode::FORBIDDEN, "permission_denied");
+    assert!(
+        denied.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("read_overview")
+    );
+    assert_problem(
+        &api.send("GET", "/api/v1/accounts", Some(&citizen), None)
+            .await,
+        StatusCode::FORBIDDEN,
+        "permission_denied",
+    );
     // What a citizen may do, they can.
-    let streets = api.send("GET", "/api/v1/grids?level=street", Some(&citizen), None).await;
+    let streets = api
+        .send("GET", "/api/v1/grids?level=street", Some(&citizen), None)
+        .await;
     assert_eq!(streets.status, StatusCode::OK);
-    let me = api.send("GET", "/api/v1/auth/me", Some(&citizen), None).await;
+    let me = api
+        .send("GET", "/api/v1/auth/me", Some(&citizen), None)
+        .await;
     assert_eq!(me.body["roles"], json!(["citizen"]));
-    assert!(!me.body["permissions"].as_array().unwrap().contains(&json!("read_overview")));
+    assert!(
+        !me.body["permissions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("read_overview"))
+    );
 }
 
 #[tokio::test]
 async fn logout_revokes_the_token() {
     let api = Api::new(Backend::Sqlite).await;
     let token = api.login("admin").await;
-    assert_eq!(api.send("POST", "/api/v1/auth/logout", Some(&token), None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        api.send("POST", "/api/v1/auth/logout", Some(&token), None)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
     let after = api.send("GET", "/api/v1/stats", Some(&token), None).await;
     assert_problem(&after, StatusCode::UNAUTHORIZED, "invalid_token");
 }
@@ -193,23 +286,57 @@ async fn logout_revokes_the_token() {
 async fn grids_come_as_geojson_per_level_and_parent() {
     let api = Api::new(Backend::Sqlite).await;
     let token = api.login("admin").await;
-    let streets = api.send("GET", "/api/v1/grids?level=street", Some(&token), None).await;
+    let streets = api
+        .send("GET", "/api/v1/grids?level=street", Some(&token), None)
+        .await;
     assert_eq!(streets.body["type"], "FeatureCollection");
     let features = streets.body["features"].as_array().unwrap();
     assert_eq!(features.len(), 13);
     assert_eq!(features[0]["geometry"]["type"], "MultiPolygon");
-    let first = features[0]["properties"]["code"].as_str().unwrap().to_owned();
-    let areas = api.send("GET", &format!("/api/v1/grids?level=area&parent={first}"), Some(&token), None).await;
+    let first = features[0]["properties"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let areas = api
+        .send(
+            "GET",
+            &format!("/api/v1/grids?level=area&parent={first}"),
+            Some(&token),
+            None,
+        )
+        .await;
     let areas = areas.body["features"].as_array().unwrap();
     assert!(!areas.is_empty());
-    assert!(areas.iter().all(|f| f["properties"]["parent_code"] == first.as_str()));
+    assert!(
+        areas
+            .iter()
+            .all(|f| f["properties"]["parent_code"] == first.as_str())
+    );
 
-    let one = api.send("GET", &format!("/api/v1/grids/{first}"), Some(&token), None).await;
+    let one = api
+        .send("GET", &format!("/api/v1/grids/{first}"), Some(&token), None)
+        .await;
     assert_eq!(one.body["properties"]["level"], "street");
-    assert_problem(&api.send("GET", "/api/v1/grids/000", Some(&token), None).await, StatusCode::NOT_FOUND, "not_found");
-    assert_problem(&api.send("GET", "/api/v1/grids?level=ward", Some(&token), None).await, StatusCode::BAD_REQUEST, "invalid_query");
     assert_problem(
-        &api.send("GET", "/api/v1/grids?level=building_group", Some(&token), None).await,
+        &api.send("GET", "/api/v1/grids/000", Some(&token), None)
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_problem(
+        &api.send("GET", "/api/v1/grids?level=ward", Some(&token), None)
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    );
+    assert_problem(
+        &api.send(
+            "GET",
+            "/api/v1/grids?level=building_group",
+            Some(&token),
+            None,
+        )
+        .await,
         StatusCode::BAD_REQUEST,
         "invalid_query",
     );
@@ -219,46 +346,103 @@ async fn grids_come_as_geojson_per_level_and_parent() {
 async fn divisions_and_departments() {
     let api = Api::new(Backend::Sqlite).await;
     let token = api.login("admin").await;
-    let district = api.send("GET", "/api/v1/divisions", Some(&token), None).await;
+    let district = api
+        .send("GET", "/api/v1/divisions", Some(&token), None)
+        .await;
     assert_eq!(district.body[0]["name"], "徐汇区");
-    let streets = api.send("GET", "/api/v1/divisions?parent=310104", Some(&token), None).await;
+    let streets = api
+        .send("GET", "/api/v1/divisions?parent=310104", Some(&token), None)
+        .await;
     assert_eq!(streets.body.as_array().unwrap().len(), 13);
-    let committee = api.send("GET", "/api/v1/divisions/310104003001", Some(&token), None).await;
+    let committee = api
+        .send("GET", "/api/v1/divisions/310104003001", Some(&token), None)
+        .await;
     assert_eq!(committee.body["level"], "community");
     assert_eq!(committee.body["parent_code"], "310104003");
-    let departments = api.send("GET", "/api/v1/departments", Some(&token), None).await;
-    assert!(departments.body.as_array().unwrap().iter().any(|d| d["short_name"] == "区城管执法局"));
+    let departments = api
+        .send("GET", "/api/v1/departments", Some(&token), None)
+        .await;
+    assert!(
+        departments
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["short_name"] == "区城管执法局")
+    );
 }
 
 #[tokio::test]
 async fn premises_by_id_children_and_prefix() {
     let api = Api::new(Backend::Sqlite).await;
     let token = api.login("admin").await;
-    let compound = api.send("GET", "/api/v1/premises/1", Some(&token), None).await;
+    let compound = api
+        .send("GET", "/api/v1/premises/1", Some(&token), None)
+        .await;
     assert_eq!(compound.status, StatusCode::OK);
     assert_eq!(compound.body["kind"], "compound");
     assert!(compound.body["children"].as_i64().unwrap() >= 1);
     assert!(!compound.body["aliases"].as_array().unwrap().is_empty());
-    let address = compound.body["standard_address"].as_str().unwrap().to_owned();
+    let address = compound.body["standard_address"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
-    let children = api.send("GET", "/api/v1/premises/1/children", Some(&token), None).await;
+    let children = api
+        .send("GET", "/api/v1/premises/1/children", Some(&token), None)
+        .await;
     let children = children.body.as_array().unwrap();
-    assert!(children.iter().all(|c| c["parent_id"] == 1 && c["kind"] == "building"));
-    assert!(children.iter().all(|c| c["standard_address"].as_str().unwrap().starts_with(&address)));
+    assert!(
+        children
+            .iter()
+            .all(|c| c["parent_id"] == 1 && c["kind"] == "building")
+    );
+    assert!(children.iter().all(|c| {
+        c["standard_address"]
+            .as_str()
+            .unwrap()
+            .starts_with(&address)
+    }));
 
     let uri = format!("/api/v1/premises?prefix={}&limit=5", urlencode(&address));
     let found = api.send("GET", &uri, Some(&token), None).await;
     let found = found.body.as_array().unwrap();
     assert_eq!(found.len(), 5);
-    assert!(found.iter().all(|p| p["standard_address"].as_str().unwrap().starts_with(&address)));
-    assert_problem(&api.send("GET", "/api/v1/premises/999999999", Some(&token), None).await, StatusCode::NOT_FOUND, "not_found");
-    assert_problem(&api.send("GET", "/api/v1/premises/abc", Some(&token), None).await, StatusCode::BAD_REQUEST, "invalid_request");
-    assert_problem(&api.send("GET", "/api/v1/premises?prefix=上", Some(&token), None).await, StatusCode::BAD_REQUEST, "invalid_query");
+    assert!(found.iter().all(|p| {
+        p["standard_address"]
+            .as_str()
+            .unwrap()
+            .starts_with(&address)
+    }));
+    assert_problem(
+        &api.send("GET", "/api/v1/premises/999999999", Some(&token), None)
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_problem(
+        &api.send("GET", "/api/v1/premises/abc", Some(&token), None)
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    );
+    assert_problem(
+        &api.send("GET", "/api/v1/premises?prefix=上", Some(&token), None)
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    );
 }
 
 fn urlencode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -283,39 +467,93 @@ async fn admins_create_accounts_and_every_write_is_audited() {
         .await;
     assert_problem(&again, StatusCode::CONFLICT, "conflict");
     let bad_role = api
-        .send("POST", "/api/v1/accounts", Some(&admin), Some(json!({"username": "li.si", "password": "s3cret-pass", "roles": ["mayor"]})))
+        .send(
+            "POST",
+            "/api/v1/accounts",
+            Some(&admin),
+            Some(json!({"username": "li.si", "password": "s3cret-pass", "roles": ["mayor"]})),
+        )
         .await;
     assert_problem(&bad_role, StatusCode::BAD_REQUEST, "invalid_request");
     assert!(bad_role.body["detail"].as_str().unwrap().contains("mayor"));
     let short = api
-        .send("POST", "/api/v1/accounts", Some(&admin), Some(json!({"username": "li.si", "password": "short", "roles": ["citizen"]})))
+        .send(
+            "POST",
+            "/api/v1/accounts",
+            Some(&admin),
+            Some(json!({"username": "li.si", "password": "short", "roles": ["citizen"]})),
+        )
         .await;
     assert_problem(&short, StatusCode::BAD_REQUEST, "invalid_request");
 
     let new_login = api
-        .send("POST", "/api/v1/auth/login", None, Some(json!({"username": "wang.handler", "password": "s3cret-pass"})))
+        .send(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "wang.handler", "password": "s3cret-pass"})),
+        )
         .await;
     assert_eq!(new_login.status, StatusCode::OK);
 
-    let audit = api.send("GET", "/api/v1/audit?limit=50", Some(&admin), None).await;
+    let audit = api
+        .send("GET", "/api/v1/audit?limit=50", Some(&admin), None)
+        .await;
     assert_eq!(audit.body["chain_verified"], true);
-    let actions: Vec<&str> = audit.body["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = audit.body["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert!(actions.contains(&"account.create"));
     assert!(actions.contains(&"auth.login"));
-    let create = audit.body["entries"].as_array().unwrap().iter().find(|e| e["action"] == "account.create" && e["entity_id"] == "wang.handler").unwrap();
+    let create = audit.body["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "account.create" && e["entity_id"] == "wang.handler")
+        .unwrap();
     assert_eq!(create["actor"], "admin");
 }
 
 #[tokio::test]
 async fn malformed_requests_get_problems_that_explain() {
     let api = Api::new(Backend::Sqlite).await;
-    let not_json = api.send("POST", "/api/v1/auth/login", None, Some(json!("just a string"))).await;
+    let not_json = api
+        .send(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!("just a string")),
+        )
+        .await;
     assert_problem(&not_json, StatusCode::BAD_REQUEST, "invalid_json");
-    let missing = api.send("POST", "/api/v1/auth/login", None, Some(json!({"username": "admin"}))).await;
+    let missing = api
+        .send(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "admin"})),
+        )
+        .await;
     assert_problem(&missing, StatusCode::BAD_REQUEST, "invalid_json");
-    assert!(missing.body["detail"].as_str().unwrap().contains("password"));
-    assert_problem(&api.send("GET", "/api/v1/nothing-here", None, None).await, StatusCode::NOT_FOUND, "route_not_found");
-    assert_problem(&api.send("DELETE", "/healthz", None, None).await, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    assert!(
+        missing.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("password")
+    );
+    assert_problem(
+        &api.send("GET", "/api/v1/nothing-here", None, None).await,
+        StatusCode::NOT_FOUND,
+        "route_not_found",
+    );
+    assert_problem(
+        &api.send("DELETE", "/healthz", None, None).await,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
 }
 
 #[tokio::test]
@@ -324,10 +562,24 @@ async fn openapi_document_and_swagger_ui_are_served() {
     let doc = api.send("GET", "/api/v1/openapi.json", None, None).await;
     assert_eq!(doc.status, StatusCode::OK);
     assert!(doc.body["openapi"].as_str().unwrap().starts_with("3.1"));
-    for path in ["/api/v1/stats", "/api/v1/auth/login", "/api/v1/grids", "/api/v1/premises/{id}", "/api/v1/departments"] {
-        assert!(doc.body["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
+    for path in [
+        "/api/v1/stats",
+        "/api/v1/auth/login",
+        "/api/v1/grids",
+        "/api/v1/premises/{id}",
+        "/api/v1/departments",
+    ] {
+        assert!(
+            doc.body["paths"].get(path).is_some(),
+            "{path} missing from the OpenAPI document"
+        );
     }
-    assert!(doc.body["info"]["description"].as_str().unwrap().contains("`permission_denied`"));
+    assert!(
+        doc.body["info"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("`permission_denied`")
+    );
     let ui = api.send("GET", "/api/v1/docs/", None, None).await;
     assert_eq!(ui.status, StatusCode::OK);
     assert!(ui.body.as_str().unwrap().contains("swagger"));

@@ -60,7 +60,11 @@ const ACCOUNT_COLUMNS: &str = "id, username, display_name, password_hash, org_co
 impl Store {
     /// Creates an account with its roles, auditing it as done by `actor`. Fails with
     /// [`StoreError::Conflict`] if the username is taken.
-    pub async fn create_account(&self, account: &NewAccount, actor: &str) -> Result<i64, StoreError> {
+    pub async fn create_account(
+        &self,
+        account: &NewAccount,
+        actor: &str,
+    ) -> Result<i64, StoreError> {
         let mut bulk = self.bulk().await?;
         let id = bulk.create_account(account).await?;
         let roles: Vec<&str> = account.roles.iter().map(|r| r.as_str()).collect();
@@ -77,7 +81,10 @@ impl Store {
     }
 
     /// Finds an account by username.
-    pub async fn account_by_username(&self, username: &str) -> Result<Option<AccountRecord>, StoreError> {
+    pub async fn account_by_username(
+        &self,
+        username: &str,
+    ) -> Result<Option<AccountRecord>, StoreError> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username = $1");
         let found = with_pool!(&self.pool, p => {
             match sqlx::query(&sql).bind(username).fetch_optional(p).await? {
@@ -129,13 +136,17 @@ impl Store {
 
     async fn roles_of(&self, account_id: i64) -> Result<Vec<Role>, StoreError> {
         let sql = "SELECT role FROM account_roles WHERE account_id = $1 ORDER BY role";
-        let names: Vec<String> =
-            with_pool!(&self.pool, p => sqlx::query_scalar(sql).bind(account_id).fetch_all(p).await?);
+        let names: Vec<String> = with_pool!(&self.pool, p => sqlx::query_scalar(sql).bind(account_id).fetch_all(p).await?);
         names.into_iter().map(|n| parse_column(n, "role")).collect()
     }
 
     /// Records a new session token (by hash) for an account.
-    pub async fn insert_token(&self, token_hash: &str, account_id: i64, expires_at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn insert_token(
+        &self,
+        token_hash: &str,
+        account_id: i64,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let _guard = self.write_lock.lock().await;
         let sql = "INSERT INTO tokens (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
         let now = Utc::now().trunc_subsecs(6);
@@ -147,7 +158,11 @@ impl Store {
 
     /// The session of a token hash, if it exists, is not revoked, has not expired at `now`, and its
     /// account is enabled.
-    pub async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>, StoreError> {
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Session>, StoreError> {
         let sql = "SELECT a.id, a.username, a.display_name, a.password_hash, a.org_code, a.disabled, t.expires_at \
                    FROM tokens t JOIN accounts a ON a.id = t.account_id \
                    WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND NOT a.disabled";

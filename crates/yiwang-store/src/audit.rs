@@ -60,7 +60,14 @@ struct Canonical<'a> {
     detail: &'a str,
 }
 
-fn canonical_json(at: DateTime<Utc>, actor: &str, action: &str, entity: &str, entity_id: Option<&str>, detail: &str) -> String {
+fn canonical_json(
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    entity_id: Option<&str>,
+    detail: &str,
+) -> String {
     let canonical = Canonical {
         at: at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         actor,
@@ -93,9 +100,18 @@ macro_rules! append {
     ($conn:expr, $event:expr) => {{
         let event = $event;
         let p = prepare(event);
-        let prev: Option<String> = sqlx::query_scalar(LAST_HASH).fetch_optional(&mut *$conn).await?;
+        let prev: Option<String> = sqlx::query_scalar(LAST_HASH)
+            .fetch_optional(&mut *$conn)
+            .await?;
         let prev = prev.unwrap_or_else(|| GENESIS_HASH.to_owned());
-        let json = canonical_json(p.at, &event.actor, &event.action, &event.entity, event.entity_id.as_deref(), &p.detail);
+        let json = canonical_json(
+            p.at,
+            &event.actor,
+            &event.action,
+            &event.entity,
+            event.entity_id.as_deref(),
+            &p.detail,
+        );
         let hash = audit_hash(&prev, &json);
         let seq: i64 = sqlx::query_scalar(INSERT)
             .bind(p.at)
@@ -112,13 +128,21 @@ macro_rules! append {
     }};
 }
 
-pub(crate) async fn append_audit_sqlite(tx: &mut Transaction<'static, Sqlite>, event: &AuditEvent) -> Result<i64, StoreError> {
+pub(crate) async fn append_audit_sqlite(
+    tx: &mut Transaction<'static, Sqlite>,
+    event: &AuditEvent,
+) -> Result<i64, StoreError> {
     append!(&mut **tx, event)
 }
 
-pub(crate) async fn append_audit_pg(tx: &mut Transaction<'static, Postgres>, event: &AuditEvent) -> Result<i64, StoreError> {
+pub(crate) async fn append_audit_pg(
+    tx: &mut Transaction<'static, Postgres>,
+    event: &AuditEvent,
+) -> Result<i64, StoreError> {
     // Other server instances may append concurrently; the chain needs one writer at a time.
-    sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE").execute(&mut **tx).await?;
+    sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE")
+        .execute(&mut **tx)
+        .await?;
     append!(&mut **tx, event)
 }
 
@@ -178,7 +202,14 @@ impl Store {
         });
         let mut prev = GENESIS_HASH.to_owned();
         for e in &entries {
-            let json = canonical_json(e.at, &e.actor, &e.action, &e.entity, e.entity_id.as_deref(), &e.detail);
+            let json = canonical_json(
+                e.at,
+                &e.actor,
+                &e.action,
+                &e.entity,
+                e.entity_id.as_deref(),
+                &e.detail,
+            );
             if e.prev_hash != prev || audit_hash(&prev, &json) != e.hash {
                 return Err(StoreError::AuditChainBroken(e.seq));
             }

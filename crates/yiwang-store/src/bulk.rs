@@ -2,7 +2,9 @@
 
 use sqlx::{Postgres, QueryBuilder, Sqlite, Transaction};
 use tokio::sync::MutexGuard;
-use yiwang_core::model::{Case, Department, Division, Grid, Housing, Person, Premises, PremisesAlias, Road, Unit};
+use yiwang_core::model::{
+    Case, Department, Division, Grid, Housing, Person, Premises, PremisesAlias, Road, Unit,
+};
 
 use crate::NewAccount;
 use crate::audit::{AuditEvent, append_audit_pg, append_audit_sqlite};
@@ -21,6 +23,7 @@ enum Tx {
 /// [`Bulk::commit`]; dropping it without committing rolls everything back.
 pub struct Bulk<'a> {
     tx: Tx,
+    pool: Pool,
     _guard: MutexGuard<'a, ()>,
 }
 
@@ -55,16 +58,29 @@ impl Store {
             Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
             Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
         };
-        Ok(Bulk { tx, _guard: guard })
+        Ok(Bulk {
+            tx,
+            pool: self.pool.clone(),
+            _guard: guard,
+        })
     }
 }
 
 impl Bulk<'_> {
     /// Inserts administrative divisions (parents before children).
     pub async fn divisions(&mut self, rows: &[Division]) -> Result<(), StoreError> {
-        insert_rows!(self, "divisions", ["code", "name", "level", "parent_code"], rows, |b, r| {
-            b.push_bind(&r.code).push_bind(&r.name).push_bind(r.level.as_str()).push_bind(&r.parent_code);
-        })
+        insert_rows!(
+            self,
+            "divisions",
+            ["code", "name", "level", "parent_code"],
+            rows,
+            |b, r| {
+                b.push_bind(&r.code)
+                    .push_bind(&r.name)
+                    .push_bind(r.level.as_str())
+                    .push_bind(&r.parent_code);
+            }
+        )
     }
 
     /// Inserts grids (parents before children).
@@ -72,7 +88,17 @@ impl Bulk<'_> {
         insert_rows!(
             self,
             "grids",
-            ["code", "level", "name", "parent_code", "street_code", "geometry", "area_m2", "centroid_lon", "centroid_lat"],
+            [
+                "code",
+                "level",
+                "name",
+                "parent_code",
+                "street_code",
+                "geometry",
+                "area_m2",
+                "centroid_lon",
+                "centroid_lat"
+            ],
             rows,
             |b, r| {
                 b.push_bind(&r.code)
@@ -101,8 +127,19 @@ impl Bulk<'_> {
             self,
             "premises",
             [
-                "id", "parent_id", "kind", "standard_address", "name", "use_kind", "road", "lon", "lat",
-                "floor_area_m2", "street_code", "community_code", "grid_code"
+                "id",
+                "parent_id",
+                "kind",
+                "standard_address",
+                "name",
+                "use_kind",
+                "road",
+                "lon",
+                "lat",
+                "floor_area_m2",
+                "street_code",
+                "community_code",
+                "grid_code"
             ],
             rows,
             |b, r| {
@@ -125,9 +162,17 @@ impl Bulk<'_> {
 
     /// Inserts premises aliases.
     pub async fn aliases(&mut self, rows: &[PremisesAlias]) -> Result<(), StoreError> {
-        insert_rows!(self, "premises_aliases", ["premises_id", "alias", "kind"], rows, |b, r| {
-            b.push_bind(r.premises_id).push_bind(&r.alias).push_bind(&r.kind);
-        })
+        insert_rows!(
+            self,
+            "premises_aliases",
+            ["premises_id", "alias", "kind"],
+            rows,
+            |b, r| {
+                b.push_bind(r.premises_id)
+                    .push_bind(&r.alias)
+                    .push_bind(&r.kind);
+            }
+        )
     }
 
     /// Inserts persons.
@@ -136,8 +181,17 @@ impl Bulk<'_> {
             self,
             "persons",
             [
-                "id", "id_number", "id_kind", "name", "person_type", "sex", "birth_date", "nationality", "phone",
-                "room_id", "move_in_date"
+                "id",
+                "id_number",
+                "id_kind",
+                "name",
+                "person_type",
+                "sex",
+                "birth_date",
+                "nationality",
+                "phone",
+                "room_id",
+                "move_in_date"
             ],
             rows,
             |b, r| {
@@ -158,9 +212,18 @@ impl Bulk<'_> {
 
     /// Inserts housing records.
     pub async fn housing(&mut self, rows: &[Housing]) -> Result<(), StoreError> {
-        insert_rows!(self, "housing", ["room_id", "use_kind", "area_m2", "owner_person_id"], rows, |b, r| {
-            b.push_bind(r.room_id).push_bind(r.use_kind.as_str()).push_bind(r.area_m2).push_bind(r.owner_person_id);
-        })
+        insert_rows!(
+            self,
+            "housing",
+            ["room_id", "use_kind", "area_m2", "owner_person_id"],
+            rows,
+            |b, r| {
+                b.push_bind(r.room_id)
+                    .push_bind(r.use_kind.as_str())
+                    .push_bind(r.area_m2)
+                    .push_bind(r.owner_person_id);
+            }
+        )
     }
 
     /// Inserts units.
@@ -168,7 +231,16 @@ impl Bulk<'_> {
         insert_rows!(
             self,
             "units",
-            ["id", "uscc", "name", "industry", "staff", "registered_at", "premises_id", "actual_premises_id"],
+            [
+                "id",
+                "uscc",
+                "name",
+                "industry",
+                "staff",
+                "registered_at",
+                "premises_id",
+                "actual_premises_id"
+            ],
             rows,
             |b, r| {
                 b.push_bind(r.id)
@@ -185,9 +257,18 @@ impl Bulk<'_> {
 
     /// Inserts departments.
     pub async fn departments(&mut self, rows: &[Department]) -> Result<(), StoreError> {
-        insert_rows!(self, "departments", ["code", "name", "short_name", "kind"], rows, |b, r| {
-            b.push_bind(&r.code).push_bind(&r.name).push_bind(&r.short_name).push_bind(&r.kind);
-        })
+        insert_rows!(
+            self,
+            "departments",
+            ["code", "name", "short_name", "kind"],
+            rows,
+            |b, r| {
+                b.push_bind(&r.code)
+                    .push_bind(&r.name)
+                    .push_bind(&r.short_name)
+                    .push_bind(&r.kind);
+            }
+        )
     }
 
     /// Inserts cases (parents before duplicates that point at them).
@@ -196,10 +277,31 @@ impl Bulk<'_> {
             self,
             "cases",
             [
-                "id", "case_no", "source", "category_kind", "category_code", "category_name", "request_type",
-                "text", "address", "premises_id", "lon", "lat", "street_code", "grid_code", "department_code",
-                "state", "priority", "reporter_name", "reporter_phone", "created_at", "due_at", "closed_at",
-                "satisfaction", "reply", "parent_id"
+                "id",
+                "case_no",
+                "source",
+                "category_kind",
+                "category_code",
+                "category_name",
+                "request_type",
+                "text",
+                "address",
+                "premises_id",
+                "lon",
+                "lat",
+                "street_code",
+                "grid_code",
+                "department_code",
+                "state",
+                "priority",
+                "reporter_name",
+                "reporter_phone",
+                "created_at",
+                "due_at",
+                "closed_at",
+                "satisfaction",
+                "reply",
+                "parent_id"
             ],
             rows,
             |b, r| {
@@ -249,7 +351,11 @@ impl Bulk<'_> {
                     .fetch_one(&mut **$tx)
                     .await?;
                 for role in &account.roles {
-                    sqlx::query(role_sql).bind(id).bind(role.as_str()).execute(&mut **$tx).await?;
+                    sqlx::query(role_sql)
+                        .bind(id)
+                        .bind(role.as_str())
+                        .execute(&mut **$tx)
+                        .await?;
                 }
                 Ok(id)
             }};
@@ -272,7 +378,14 @@ impl Bulk<'_> {
     /// later inserts that let the database choose an id do not collide.
     pub async fn commit(self) -> Result<(), StoreError> {
         match self.tx {
-            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Sqlite(tx) => {
+                tx.commit().await?;
+                // Fold the write-ahead log back into the database file now, so a large load
+                // does not leave a WAL as big as the data behind it.
+                if let Pool::Sqlite(pool) = &self.pool {
+                    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await?;
+                }
+            }
             Tx::Postgres(mut tx) => {
                 for table in ["premises", "persons", "units", "cases", "accounts"] {
                     let sql = format!(

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use tokio::sync::Mutex;
 
 use crate::StoreError;
@@ -108,10 +110,12 @@ impl Store {
 
     /// Reads a value of the key/value `meta` table.
     pub async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(with_pool!(&self.pool, p => sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
+        Ok(
+            with_pool!(&self.pool, p => sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
             .bind(key)
             .fetch_optional(p)
-            .await?))
+            .await?),
+        )
     }
 
     /// Sets a value of the `meta` table.

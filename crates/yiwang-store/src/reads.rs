@@ -10,7 +10,8 @@ use crate::{Store, StoreError};
 
 const PREMISES_COLUMNS: &str = "id, parent_id, kind, standard_address, name, use_kind, road, lon, lat, floor_area_m2, \
      street_code, community_code, grid_code";
-const GRID_COLUMNS: &str = "code, level, name, parent_code, street_code, geometry, area_m2, centroid_lon, centroid_lat";
+const GRID_COLUMNS: &str =
+    "code, level, name, parent_code, street_code, geometry, area_m2, centroid_lon, centroid_lat";
 
 /// Premises with what a dossier page needs around it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -70,8 +71,12 @@ impl Store {
     /// Divisions under `parent` (the district's own row when `parent` is `None`), by code.
     pub async fn divisions(&self, parent: Option<&str>) -> Result<Vec<Division>, StoreError> {
         let sql = match parent {
-            Some(_) => "SELECT code, name, level, parent_code FROM divisions WHERE parent_code = $1 ORDER BY code",
-            None => "SELECT code, name, level, parent_code FROM divisions WHERE level = 'district' ORDER BY code",
+            Some(_) => {
+                "SELECT code, name, level, parent_code FROM divisions WHERE parent_code = $1 ORDER BY code"
+            }
+            None => {
+                "SELECT code, name, level, parent_code FROM divisions WHERE level = 'district' ORDER BY code"
+            }
         };
         with_pool!(&self.pool, p => {
             let mut q = sqlx::query(sql);
@@ -92,9 +97,15 @@ impl Store {
     }
 
     /// Grids of one level, optionally only the children of `parent`, by code.
-    pub async fn grids(&self, level: GridLevel, parent: Option<&str>) -> Result<Vec<Grid>, StoreError> {
+    pub async fn grids(
+        &self,
+        level: GridLevel,
+        parent: Option<&str>,
+    ) -> Result<Vec<Grid>, StoreError> {
         let sql = match parent {
-            Some(_) => format!("SELECT {GRID_COLUMNS} FROM grids WHERE level = $1 AND parent_code = $2 ORDER BY code"),
+            Some(_) => format!(
+                "SELECT {GRID_COLUMNS} FROM grids WHERE level = $1 AND parent_code = $2 ORDER BY code"
+            ),
             None => format!("SELECT {GRID_COLUMNS} FROM grids WHERE level = $1 ORDER BY code"),
         };
         with_pool!(&self.pool, p => {
@@ -133,12 +144,18 @@ impl Store {
 
     /// Direct children of a premises, in address order.
     pub async fn premises_children(&self, id: i64) -> Result<Vec<Premises>, StoreError> {
-        let sql = format!("SELECT {PREMISES_COLUMNS} FROM premises WHERE parent_id = $1 ORDER BY standard_address");
+        let sql = format!(
+            "SELECT {PREMISES_COLUMNS} FROM premises WHERE parent_id = $1 ORDER BY standard_address"
+        );
         with_pool!(&self.pool, p => decode_all(&sqlx::query(&sql).bind(id).fetch_all(p).await?))
     }
 
     /// Premises whose standard address starts with `prefix`, in address order, at most `limit`.
-    pub async fn premises_by_prefix(&self, prefix: &str, limit: i64) -> Result<Vec<Premises>, StoreError> {
+    pub async fn premises_by_prefix(
+        &self,
+        prefix: &str,
+        limit: i64,
+    ) -> Result<Vec<Premises>, StoreError> {
         let sql = format!(
             "SELECT {PREMISES_COLUMNS} FROM premises WHERE standard_address >= $1 AND standard_address < $2 \
              ORDER BY standard_address LIMIT $3"

@@ -5,7 +5,9 @@ use std::str::FromStr;
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
-use yiwang_core::model::{Case, Department, Division, Grid, Housing, Person, Premises, PremisesAlias, Unit};
+use yiwang_core::model::{
+    Case, Department, Division, Grid, Housing, Person, Premises, PremisesAlias, Unit,
+};
 
 use crate::StoreError;
 
@@ -44,23 +46,104 @@ macro_rules! record {
     };
 }
 
-record!(Division { code, name, level: parse, parent_code });
-record!(Grid { code, level: parse, name, parent_code, street_code, geometry, area_m2, centroid_lon, centroid_lat });
+record!(Division {
+    code,
+    name,
+    level: parse,
+    parent_code
+});
+record!(Grid {
+    code,
+    level: parse,
+    name,
+    parent_code,
+    street_code,
+    geometry,
+    area_m2,
+    centroid_lon,
+    centroid_lat
+});
 record!(Premises {
-    id, parent_id, kind: parse, standard_address, name, use_kind: parse, road, lon, lat, floor_area_m2,
-    street_code, community_code, grid_code
+    id,
+    parent_id,
+    kind: parse,
+    standard_address,
+    name,
+    use_kind: parse,
+    road,
+    lon,
+    lat,
+    floor_area_m2,
+    street_code,
+    community_code,
+    grid_code
 });
-record!(PremisesAlias { premises_id, alias, kind });
+record!(PremisesAlias {
+    premises_id,
+    alias,
+    kind
+});
 record!(Person {
-    id, id_number, id_kind, name, person_type: parse, sex, birth_date, nationality, phone, room_id, move_in_date
+    id,
+    id_number,
+    id_kind,
+    name,
+    person_type: parse,
+    sex,
+    birth_date,
+    nationality,
+    phone,
+    room_id,
+    move_in_date
 });
-record!(Housing { room_id, use_kind: parse, area_m2, owner_person_id });
-record!(Unit { id, uscc, name, industry, staff, registered_at, premises_id, actual_premises_id });
-record!(Department { code, name, short_name, kind });
+record!(Housing {
+    room_id,
+    use_kind: parse,
+    area_m2,
+    owner_person_id
+});
+record!(Unit {
+    id,
+    uscc,
+    name,
+    industry,
+    staff,
+    registered_at,
+    premises_id,
+    actual_premises_id
+});
+record!(Department {
+    code,
+    name,
+    short_name,
+    kind
+});
 record!(Case {
-    id, case_no, source: parse, category_kind, category_code, category_name, request_type, text, address,
-    premises_id, lon, lat, street_code, grid_code, department_code, state, priority, reporter_name,
-    reporter_phone, created_at, due_at, closed_at, satisfaction, reply, parent_id
+    id,
+    case_no,
+    source: parse,
+    category_kind,
+    category_code,
+    category_name,
+    request_type,
+    text,
+    address,
+    premises_id,
+    lon,
+    lat,
+    street_code,
+    grid_code,
+    department_code,
+    state,
+    priority,
+    reporter_name,
+    reporter_phone,
+    created_at,
+    due_at,
+    closed_at,
+    satisfaction,
+    reply,
+    parent_id
 });
 
 /// Decodes every row into `T`.

@@ -38,7 +38,11 @@ fn unique(prefix: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    format!("{prefix}_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{prefix}_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 fn admin_url() -> String {
@@ -47,8 +51,13 @@ fn admin_url() -> String {
 
 /// `admin_url` with its database replaced by `name`.
 fn with_database(admin_url: &str, name: &str) -> String {
-    let (base, query) = admin_url.split_once('?').map_or((admin_url, None), |(b, q)| (b, Some(q)));
-    let cut = base.rfind('/').filter(|&i| i > base.find("://").map_or(0, |s| s + 2)).unwrap_or(base.len());
+    let (base, query) = admin_url
+        .split_once('?')
+        .map_or((admin_url, None), |(b, q)| (b, Some(q)));
+    let cut = base
+        .rfind('/')
+        .filter(|&i| i > base.find("://").map_or(0, |s| s + 2))
+        .unwrap_or(base.len());
     let mut url = format!("{}/{name}", &base[..cut]);
     if let Some(q) = query {
         url.push('?');
@@ -75,7 +84,11 @@ impl TestDb {
             Ok(store) => store,
             Err(e) => panic!("cannot create test SQLite database {}: {e}", path.display()),
         };
-        TestDb { store, url, cleanup: Cleanup::File(path) }
+        TestDb {
+            store,
+            url,
+            cleanup: Cleanup::File(path),
+        }
     }
 
     /// A fresh PostgreSQL database on the server of `YIWANG_TEST_POSTGRES_URL`.
@@ -91,7 +104,10 @@ impl TestDb {
             ),
         };
         let name = unique("yiwang_test");
-        if let Err(e) = sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await {
+        if let Err(e) = sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+        {
             panic!("cannot create test database {name} on {admin_url}: {e}");
         }
         let _ = admin.close().await;
@@ -100,7 +116,11 @@ impl TestDb {
             Ok(store) => store,
             Err(e) => panic!("cannot open test database {url}: {e}"),
         };
-        TestDb { store, url, cleanup: Cleanup::Postgres { admin_url, name } }
+        TestDb {
+            store,
+            url,
+            cleanup: Cleanup::Postgres { admin_url, name },
+        }
     }
 }
 
@@ -117,14 +137,19 @@ impl Drop for TestDb {
                 let admin_url = admin_url.clone();
                 let name = name.clone();
                 let _ = std::thread::spawn(move || {
-                    let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    else {
                         return;
                     };
                     rt.block_on(async move {
                         if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
-                            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                                .execute(&mut admin)
-                                .await;
+                            let _ = sqlx::query(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .execute(&mut admin)
+                            .await;
                         }
                     });
                 })
@@ -164,8 +189,14 @@ mod tests {
 
     #[test]
     fn replaces_the_database_of_a_url() {
-        assert_eq!(with_database("postgres://u@h:5432/postgres", "t1"), "postgres://u@h:5432/t1");
-        assert_eq!(with_database("postgres://u@h/postgres?sslmode=disable", "t1"), "postgres://u@h/t1?sslmode=disable");
+        assert_eq!(
+            with_database("postgres://u@h:5432/postgres", "t1"),
+            "postgres://u@h:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/postgres?sslmode=disable", "t1"),
+            "postgres://u@h/t1?sslmode=disable"
+        );
         assert_eq!(with_database("postgres://u@h", "t1"), "postgres://u@h/t1");
     }
 }

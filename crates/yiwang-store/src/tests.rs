@@ -9,7 +9,12 @@ use crate::testing::TestDb;
 use crate::{AuditEvent, NewAccount, Store, StoreError, both_backends};
 
 fn division(code: &str, name: &str, level: DivisionLevel, parent: Option<&str>) -> Division {
-    Division { code: code.into(), name: name.into(), level, parent_code: parent.map(Into::into) }
+    Division {
+        code: code.into(),
+        name: name.into(),
+        level,
+        parent_code: parent.map(Into::into),
+    }
 }
 
 fn grid(code: &str, level: GridLevel, parent: Option<&str>) -> Grid {
@@ -49,8 +54,18 @@ async fn seed(store: &Store) {
     let mut bulk = store.bulk().await.unwrap();
     bulk.divisions(&[
         division("310104", "徐汇区", DivisionLevel::District, None),
-        division("310104003", "天平路街道", DivisionLevel::Street, Some("310104")),
-        division("310104003001", "上海新村居委会", DivisionLevel::Community, Some("310104003")),
+        division(
+            "310104003",
+            "天平路街道",
+            DivisionLevel::Street,
+            Some("310104"),
+        ),
+        division(
+            "310104003001",
+            "上海新村居委会",
+            DivisionLevel::Community,
+            Some("310104003"),
+        ),
     ])
     .await
     .unwrap();
@@ -58,22 +73,61 @@ async fn seed(store: &Store) {
         grid("310104003", GridLevel::Street, None),
         grid("310104003901", GridLevel::Area, Some("310104003")),
         grid("310104003001", GridLevel::Community, Some("310104003901")),
-        grid("310104003001001", GridLevel::MicroGrid, Some("310104003001")),
-        grid("310104003001001001", GridLevel::BuildingGroup, Some("310104003001001")),
+        grid(
+            "310104003001001",
+            GridLevel::MicroGrid,
+            Some("310104003001"),
+        ),
+        grid(
+            "310104003001001001",
+            GridLevel::BuildingGroup,
+            Some("310104003001001"),
+        ),
     ])
     .await
     .unwrap();
-    bulk.roads(&[Road { name: "宛平南路".into(), street_code: "310104003".into() }]).await.unwrap();
+    bulk.roads(&[Road {
+        name: "宛平南路".into(),
+        street_code: "310104003".into(),
+    }])
+    .await
+    .unwrap();
     bulk.premises(&[
         premises(1, None, PremisesKind::Compound, "上海市徐汇区宛平南路500弄"),
-        premises(2, Some(1), PremisesKind::Building, "上海市徐汇区宛平南路500弄9号"),
-        premises(3, Some(2), PremisesKind::Room, "上海市徐汇区宛平南路500弄9号660室"),
-        premises(4, Some(2), PremisesKind::Room, "上海市徐汇区宛平南路500弄9号101室"),
-        premises(5, None, PremisesKind::Compound, "上海市徐汇区宛平南路5000弄"),
+        premises(
+            2,
+            Some(1),
+            PremisesKind::Building,
+            "上海市徐汇区宛平南路500弄9号",
+        ),
+        premises(
+            3,
+            Some(2),
+            PremisesKind::Room,
+            "上海市徐汇区宛平南路500弄9号660室",
+        ),
+        premises(
+            4,
+            Some(2),
+            PremisesKind::Room,
+            "上海市徐汇区宛平南路500弄9号101室",
+        ),
+        premises(
+            5,
+            None,
+            PremisesKind::Compound,
+            "上海市徐汇区宛平南路5000弄",
+        ),
     ])
     .await
     .unwrap();
-    bulk.aliases(&[PremisesAlias { premises_id: 1, alias: "汇翠花园".into(), kind: "poi".into() }]).await.unwrap();
+    bulk.aliases(&[PremisesAlias {
+        premises_id: 1,
+        alias: "汇翠花园".into(),
+        kind: "poi".into(),
+    }])
+    .await
+    .unwrap();
     bulk.persons(&[Person {
         id: 1,
         id_number: "31010419800101123X".into(),
@@ -89,9 +143,14 @@ async fn seed(store: &Store) {
     }])
     .await
     .unwrap();
-    bulk.housing(&[Housing { room_id: 3, use_kind: HousingUse::OwnerOccupied, area_m2: 60.5, owner_person_id: Some(1) }])
-        .await
-        .unwrap();
+    bulk.housing(&[Housing {
+        room_id: 3,
+        use_kind: HousingUse::OwnerOccupied,
+        area_m2: 60.5,
+        owner_person_id: Some(1),
+    }])
+    .await
+    .unwrap();
     bulk.units(&[Unit {
         id: 1,
         uscc: "91310104MA1FL00000".into(),
@@ -145,87 +204,179 @@ async fn seed(store: &Store) {
     bulk.commit().await.unwrap();
 }
 
-both_backends!(starts_empty_then_counts_everything, |db: TestDb| async move {
-    assert!(db.store.is_empty().await.unwrap());
-    seed(&db.store).await;
-    assert!(!db.store.is_empty().await.unwrap());
-    let stats = db.store.stats().await.unwrap();
-    assert_eq!(
-        stats,
-        Stats {
-            streets: 1,
-            areas: 1,
-            communities: 1,
-            micro_grids: 1,
-            building_groups: 1,
-            compounds: 2,
-            buildings: 1,
-            rooms: 2,
-            persons: 1,
-            housing: 1,
-            units: 1,
-            departments: 1,
-            cases: 1,
-        }
-    );
-});
+both_backends!(
+    starts_empty_then_counts_everything,
+    |db: TestDb| async move {
+        assert!(db.store.is_empty().await.unwrap());
+        seed(&db.store).await;
+        assert!(!db.store.is_empty().await.unwrap());
+        let stats = db.store.stats().await.unwrap();
+        assert_eq!(
+            stats,
+            Stats {
+                streets: 1,
+                areas: 1,
+                communities: 1,
+                micro_grids: 1,
+                building_groups: 1,
+                compounds: 2,
+                buildings: 1,
+                rooms: 2,
+                persons: 1,
+                housing: 1,
+                units: 1,
+                departments: 1,
+                cases: 1,
+            }
+        );
+    }
+);
 
 both_backends!(reads_back_what_was_written, |db: TestDb| async move {
     seed(&db.store).await;
     let streets = db.store.divisions(Some("310104")).await.unwrap();
-    assert_eq!(streets, vec![division("310104003", "天平路街道", DivisionLevel::Street, Some("310104"))]);
+    assert_eq!(
+        streets,
+        vec![division(
+            "310104003",
+            "天平路街道",
+            DivisionLevel::Street,
+            Some("310104")
+        )]
+    );
     assert_eq!(db.store.divisions(None).await.unwrap()[0].code, "310104");
-    assert_eq!(db.store.division("310104003001").await.unwrap().unwrap().name, "上海新村居委会");
+    assert_eq!(
+        db.store
+            .division("310104003001")
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
+        "上海新村居委会"
+    );
     assert!(db.store.division("999").await.unwrap().is_none());
 
-    let groups = db.store.grids(GridLevel::BuildingGroup, Some("310104003001001")).await.unwrap();
-    assert_eq!(groups, vec![grid("310104003001001001", GridLevel::BuildingGroup, Some("310104003001001"))]);
-    assert!(db.store.grids(GridLevel::BuildingGroup, Some("nope")).await.unwrap().is_empty());
+    let groups = db
+        .store
+        .grids(GridLevel::BuildingGroup, Some("310104003001001"))
+        .await
+        .unwrap();
+    assert_eq!(
+        groups,
+        vec![grid(
+            "310104003001001001",
+            GridLevel::BuildingGroup,
+            Some("310104003001001")
+        )]
+    );
+    assert!(
+        db.store
+            .grids(GridLevel::BuildingGroup, Some("nope"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let detail = db.store.premises(1).await.unwrap().unwrap();
-    assert_eq!(detail.premises, premises(1, None, PremisesKind::Compound, "上海市徐汇区宛平南路500弄"));
+    assert_eq!(
+        detail.premises,
+        premises(1, None, PremisesKind::Compound, "上海市徐汇区宛平南路500弄")
+    );
     assert_eq!(detail.children, 1);
     assert_eq!(detail.aliases[0].alias, "汇翠花园");
     let rooms = db.store.premises_children(2).await.unwrap();
     let addresses: Vec<&str> = rooms.iter().map(|p| p.standard_address.as_str()).collect();
-    assert_eq!(addresses, ["上海市徐汇区宛平南路500弄9号101室", "上海市徐汇区宛平南路500弄9号660室"]);
-    assert_eq!(db.store.departments().await.unwrap()[0].short_name, "区城管执法局");
+    assert_eq!(
+        addresses,
+        [
+            "上海市徐汇区宛平南路500弄9号101室",
+            "上海市徐汇区宛平南路500弄9号660室"
+        ]
+    );
+    assert_eq!(
+        db.store.departments().await.unwrap()[0].short_name,
+        "区城管执法局"
+    );
 });
 
-both_backends!(prefix_search_is_a_true_prefix_in_address_order, |db: TestDb| async move {
-    seed(&db.store).await;
-    let found = db.store.premises_by_prefix("上海市徐汇区宛平南路500弄", 10).await.unwrap();
-    let ids: Vec<i64> = found.iter().map(|p| p.id).collect();
-    // 5000弄 also starts with "500弄"? No: "5000弄" differs at the 4th digit, so only lane 500.
-    assert_eq!(ids, [1, 2, 4, 3]);
-    let limited = db.store.premises_by_prefix("上海市徐汇区宛平南路500", 2).await.unwrap();
-    assert_eq!(limited.len(), 2);
-    let lane_5000 = db.store.premises_by_prefix("上海市徐汇区宛平南路5000", 10).await.unwrap();
-    assert_eq!(lane_5000.iter().map(|p| p.id).collect::<Vec<_>>(), [5]);
-    assert!(db.store.premises_by_prefix("上海市黄浦区", 10).await.unwrap().is_empty());
-});
+both_backends!(
+    prefix_search_is_a_true_prefix_in_address_order,
+    |db: TestDb| async move {
+        seed(&db.store).await;
+        let found = db
+            .store
+            .premises_by_prefix("上海市徐汇区宛平南路500弄", 10)
+            .await
+            .unwrap();
+        let ids: Vec<i64> = found.iter().map(|p| p.id).collect();
+        // 5000弄 also starts with "500弄"? No: "5000弄" differs at the 4th digit, so only lane 500.
+        assert_eq!(ids, [1, 2, 4, 3]);
+        let limited = db
+            .store
+            .premises_by_prefix("上海市徐汇区宛平南路500", 2)
+            .await
+            .unwrap();
+        assert_eq!(limited.len(), 2);
+        let lane_5000 = db
+            .store
+            .premises_by_prefix("上海市徐汇区宛平南路5000", 10)
+            .await
+            .unwrap();
+        assert_eq!(lane_5000.iter().map(|p| p.id).collect::<Vec<_>>(), [5]);
+        assert!(
+            db.store
+                .premises_by_prefix("上海市黄浦区", 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+);
 
-both_backends!(duplicate_keys_are_conflicts_and_roll_back, |db: TestDb| async move {
-    seed(&db.store).await;
-    let mut bulk = db.store.bulk().await.unwrap();
-    bulk.departments(&[Department { code: "XH-NEW".into(), name: "新".into(), short_name: "新".into(), kind: "x".into() }])
+both_backends!(
+    duplicate_keys_are_conflicts_and_roll_back,
+    |db: TestDb| async move {
+        seed(&db.store).await;
+        let mut bulk = db.store.bulk().await.unwrap();
+        bulk.departments(&[Department {
+            code: "XH-NEW".into(),
+            name: "新".into(),
+            short_name: "新".into(),
+            kind: "x".into(),
+        }])
         .await
         .unwrap();
-    let err = bulk
-        .premises(&[premises(99, None, PremisesKind::Compound, "上海市徐汇区宛平南路500弄")])
-        .await
-        .unwrap_err();
-    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
-    drop(bulk);
-    // The department written earlier in the failed transaction is gone too.
-    assert_eq!(db.store.departments().await.unwrap().len(), 1);
-});
+        let err = bulk
+            .premises(&[premises(
+                99,
+                None,
+                PremisesKind::Compound,
+                "上海市徐汇区宛平南路500弄",
+            )])
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+        drop(bulk);
+        // The department written earlier in the failed transaction is gone too.
+        assert_eq!(db.store.departments().await.unwrap().len(), 1);
+    }
+);
 
 both_backends!(enforces_foreign_keys, |db: TestDb| async move {
     seed(&db.store).await;
     let mut bulk = db.store.bulk().await.unwrap();
-    let err = bulk.premises(&[premises(50, Some(4242), PremisesKind::Room, "上海市徐汇区某路1号1室")]).await;
-    assert!(err.is_err(), "a room under a missing building must be refused");
+    let err = bulk
+        .premises(&[premises(
+            50,
+            Some(4242),
+            PremisesKind::Room,
+            "上海市徐汇区某路1号1室",
+        )])
+        .await;
+    assert!(
+        err.is_err(),
+        "a room under a missing building must be refused"
+    );
 });
 
 both_backends!(sessions_expire_and_revoke, |db: TestDb| async move {
@@ -243,22 +394,41 @@ both_backends!(sessions_expire_and_revoke, |db: TestDb| async move {
         )
         .await
         .unwrap();
-    let account = store.account_by_username("intake_operator").await.unwrap().unwrap();
+    let account = store
+        .account_by_username("intake_operator")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(account.id, id);
     assert_eq!(account.roles, vec![Role::IntakeOperator, Role::ShiftLeader]);
     assert!(store.account_by_username("nobody").await.unwrap().is_none());
 
     let now = Utc::now().trunc_subsecs(6);
-    store.insert_token("hash-live", id, now + Duration::hours(1)).await.unwrap();
-    store.insert_token("hash-old", id, now - Duration::seconds(1)).await.unwrap();
+    store
+        .insert_token("hash-live", id, now + Duration::hours(1))
+        .await
+        .unwrap();
+    store
+        .insert_token("hash-old", id, now - Duration::seconds(1))
+        .await
+        .unwrap();
     let session = store.session("hash-live", now).await.unwrap().unwrap();
     assert_eq!(session.account.username, "intake_operator");
     assert_eq!(session.expires_at, now + Duration::hours(1));
-    assert!(store.session("hash-old", now).await.unwrap().is_none(), "expired token");
+    assert!(
+        store.session("hash-old", now).await.unwrap().is_none(),
+        "expired token"
+    );
     assert!(store.session("hash-unknown", now).await.unwrap().is_none());
     assert!(store.revoke_token("hash-live").await.unwrap());
-    assert!(!store.revoke_token("hash-live").await.unwrap(), "second revoke is a no-op");
-    assert!(store.session("hash-live", now).await.unwrap().is_none(), "revoked token");
+    assert!(
+        !store.revoke_token("hash-live").await.unwrap(),
+        "second revoke is a no-op"
+    );
+    assert!(
+        store.session("hash-live", now).await.unwrap().is_none(),
+        "revoked token"
+    );
 
     let dup = store
         .create_account(
@@ -276,38 +446,44 @@ both_backends!(sessions_expire_and_revoke, |db: TestDb| async move {
     assert!(matches!(dup, StoreError::Conflict(_)), "{dup:?}");
 });
 
-both_backends!(audit_chain_verifies_and_detects_tampering, |db: TestDb| async move {
-    let store = &db.store;
-    for i in 0..5 {
-        store
-            .audit(&AuditEvent {
-                actor: "admin".into(),
-                action: "test.write".into(),
-                entity: "thing".into(),
-                entity_id: Some(i.to_string()),
-                detail: serde_json::json!({ "n": i, "text": "中文" }),
-            })
-            .await
-            .unwrap();
-    }
-    assert_eq!(store.verify_audit().await.unwrap(), 5);
-    let newest = store.audit_entries(2).await.unwrap();
-    assert_eq!(newest.len(), 2);
-    assert_eq!(newest[0].entity_id.as_deref(), Some("4"));
-    assert_eq!(newest[0].prev_hash, newest[1].hash);
+both_backends!(
+    audit_chain_verifies_and_detects_tampering,
+    |db: TestDb| async move {
+        let store = &db.store;
+        for i in 0..5 {
+            store
+                .audit(&AuditEvent {
+                    actor: "admin".into(),
+                    action: "test.write".into(),
+                    entity: "thing".into(),
+                    entity_id: Some(i.to_string()),
+                    detail: serde_json::json!({ "n": i, "text": "中文" }),
+                })
+                .await
+                .unwrap();
+        }
+        assert_eq!(store.verify_audit().await.unwrap(), 5);
+        let newest = store.audit_entries(2).await.unwrap();
+        assert_eq!(newest.len(), 2);
+        assert_eq!(newest[0].entity_id.as_deref(), Some("4"));
+        assert_eq!(newest[0].prev_hash, newest[1].hash);
 
-    // Rewrite history behind the store's back: the chain must notice.
-    let tamper = "UPDATE audit_log SET actor = 'mallory' WHERE entity_id = '2'";
-    crate::pool::with_pool!(&store.pool, p => { sqlx::query(tamper).execute(p).await.unwrap(); });
-    let err = store.verify_audit().await.unwrap_err();
-    assert!(matches!(err, StoreError::AuditChainBroken(3)), "{err:?}");
-});
+        // Rewrite history behind the store's back: the chain must notice.
+        let tamper = "UPDATE audit_log SET actor = 'mallory' WHERE entity_id = '2'";
+        crate::pool::with_pool!(&store.pool, p => { sqlx::query(tamper).execute(p).await.unwrap(); });
+        let err = store.verify_audit().await.unwrap_err();
+        assert!(matches!(err, StoreError::AuditChainBroken(3)), "{err:?}");
+    }
+);
 
 both_backends!(meta_values_upsert, |db: TestDb| async move {
     assert_eq!(db.store.meta("twin.seed").await.unwrap(), None);
     db.store.set_meta("twin.seed", "1").await.unwrap();
     db.store.set_meta("twin.seed", "2").await.unwrap();
-    assert_eq!(db.store.meta("twin.seed").await.unwrap().as_deref(), Some("2"));
+    assert_eq!(
+        db.store.meta("twin.seed").await.unwrap().as_deref(),
+        Some("2")
+    );
 });
 
 #[tokio::test]

@@ -23,15 +23,25 @@ const SHANGHAI_OFFSET_SECONDS: i32 = 8 * 3600;
 fn to_utc(local: NaiveDateTime) -> DateTime<Utc> {
     FixedOffset::east_opt(SHANGHAI_OFFSET_SECONDS)
         .and_then(|tz| tz.from_local_datetime(&local).single())
-        .map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
 }
 
 /// Generates the case history.
-pub fn history(layout: &Layout, scale: f64, rng: &mut impl Rng, twin: &mut Twin) -> Result<(), TwinError> {
+pub fn history(
+    layout: &Layout,
+    scale: f64,
+    rng: &mut impl Rng,
+    twin: &mut Twin,
+) -> Result<(), TwinError> {
     let categories = event_categories().map_err(|e| TwinError::Reference(e.to_string()))?;
     let request_types = request_types().map_err(|e| TwinError::Reference(e.to_string()))?;
     let calendar = WorkCalendar::statutory().map_err(|e| TwinError::Reference(e.to_string()))?;
-    let by_short: HashMap<&str, &str> = twin.departments.iter().map(|d| (d.short_name.as_str(), d.code.as_str())).collect();
+    let by_short: HashMap<&str, &str> = twin
+        .departments
+        .iter()
+        .map(|d| (d.short_name.as_str(), d.code.as_str()))
+        .collect();
     if layout.sites.is_empty() || categories.is_empty() {
         return Ok(());
     }
@@ -44,7 +54,13 @@ pub fn history(layout: &Layout, scale: f64, rng: &mut impl Rng, twin: &mut Twin)
     let mut recent_by_site: HashMap<i64, (i64, NaiveDateTime)> = HashMap::new();
     for (i, days_before) in day_offsets.into_iter().enumerate() {
         let id = i as i64 + 1;
-        let created_local = (end - Duration::days(days_before)).and_hms_opt(rng.gen_range(7..23), rng.gen_range(0..60), rng.gen_range(0..60)).unwrap_or_default();
+        let created_local = (end - Duration::days(days_before))
+            .and_hms_opt(
+                rng.gen_range(7..23),
+                rng.gen_range(0..60),
+                rng.gen_range(0..60),
+            )
+            .unwrap_or_default();
         let site = &layout.sites[rng.gen_range(0..layout.sites.len())];
         let category = &categories[rng.gen_range(0..categories.len())];
         let source = match rng.gen_range(0..100) {
@@ -56,11 +72,26 @@ pub fn history(layout: &Layout, scale: f64, rng: &mut impl Rng, twin: &mut Twin)
         let (request_type, text) = match source {
             CaseSource::Hotline => {
                 let rt = &request_types[rng.gen_range(0..request_types.len())];
-                (Some(rt.name.clone()), text::hotline_text(rng, &rt.name, &category.subclass_name, &site.spoken_address))
+                (
+                    Some(rt.name.clone()),
+                    text::hotline_text(
+                        rng,
+                        &rt.name,
+                        &category.subclass_name,
+                        &site.spoken_address,
+                    ),
+                )
             }
-            _ => (None, text::case_text(rng, &category.subclass_name, &site.spoken_address)),
+            _ => (
+                None,
+                text::case_text(rng, &category.subclass_name, &site.spoken_address),
+            ),
         };
-        let due_local = calendar.deadline(created_local, category.time_limit_amount, category.time_limit_unit);
+        let due_local = calendar.deadline(
+            created_local,
+            category.time_limit_amount,
+            category.time_limit_unit,
+        );
         let limit = (due_local - created_local).num_minutes().max(60);
         // A repeat report of the same problem at the same place within a week is merged.
         let parent = recent_by_site
@@ -70,19 +101,31 @@ pub fn history(layout: &Layout, scale: f64, rng: &mut impl Rng, twin: &mut Twin)
             .filter(|_| rng.gen_bool(0.35));
         let age_days = (end_time - created_local).num_days();
         let (state, closed_local) = if parent.is_some() {
-            ("merged", Some(created_local + Duration::minutes(rng.gen_range(5..120))))
+            (
+                "merged",
+                Some(created_local + Duration::minutes(rng.gen_range(5..120))),
+            )
         } else if age_days > 20 {
             match rng.gen_range(0..1000) {
                 0..=14 => ("handling", None),
-                15..=74 => ("closed", Some(due_local + Duration::minutes(rng.gen_range(60..limit * 2 + 120)))),
-                _ => ("closed", Some(created_local + Duration::minutes(rng.gen_range(30..limit)))),
+                15..=74 => (
+                    "closed",
+                    Some(due_local + Duration::minutes(rng.gen_range(60..limit * 2 + 120))),
+                ),
+                _ => (
+                    "closed",
+                    Some(created_local + Duration::minutes(rng.gen_range(30..limit))),
+                ),
             }
         } else {
             match rng.gen_range(0..10) {
                 0 => ("accepted", None),
                 1..=2 => ("dispatched", None),
                 3..=4 => ("handling", None),
-                _ => ("closed", Some(created_local + Duration::minutes(rng.gen_range(30..limit)))),
+                _ => (
+                    "closed",
+                    Some(created_local + Duration::minutes(rng.gen_range(30..limit))),
+                ),
             }
         };
         let closed_local = closed_local.map(|c| c.min(end_time));
@@ -91,13 +134,22 @@ pub fn history(layout: &Layout, scale: f64, rng: &mut impl Rng, twin: &mut Twin)
             80..=93 => "基本满意",
             _ => "不满意",
         });
-        let reply = satisfaction.map(|s| text::handling_reply(rng, &category.subclass_name, s != "不满意"));
+        let reply =
+            satisfaction.map(|s| text::handling_reply(rng, &category.subclass_name, s != "不满意"));
         let male = rng.gen_bool(0.5);
-        let reporter = matches!(source, CaseSource::Hotline | CaseSource::Citizen).then(|| text::chinese_name(rng, male));
-        let reporter_phone = reporter
-            .as_ref()
-            .map(|_| format!("1{}{:09}", rng.gen_range(3..=9), rng.gen_range(0..1_000_000_000u32)));
-        let (dx, dy) = (rng.gen_range(-0.0002..0.0002), rng.gen_range(-0.0002..0.0002));
+        let reporter = matches!(source, CaseSource::Hotline | CaseSource::Citizen)
+            .then(|| text::chinese_name(rng, male));
+        let reporter_phone = reporter.as_ref().map(|_| {
+            format!(
+                "1{}{:09}",
+                rng.gen_range(3..=9),
+                rng.gen_range(0..1_000_000_000u32)
+            )
+        });
+        let (dx, dy) = (
+            rng.gen_range(-0.0002..0.0002),
+            rng.gen_range(-0.0002..0.0002),
+        );
         twin.cases.push(Case {
             id,
             case_no: format!("XH{}-{:06}", created_local.format("%Y%m%d"), id),
@@ -113,7 +165,9 @@ pub fn history(layout: &Layout, scale: f64, rng: &mut impl Rng, twin: &mut Twin)
             lat: Some(site.lat + dy),
             street_code: Some(site.street_code.clone()),
             grid_code: Some(site.grid_code.clone()),
-            department_code: by_short.get(category.lead_department.as_str()).map(|c| (*c).to_owned()),
+            department_code: by_short
+                .get(category.lead_department.as_str())
+                .map(|c| (*c).to_owned()),
             state: state.to_owned(),
             priority: match category.time_limit_unit {
                 yiwang_core::reference::TimeLimitUnit::UrgentHour => "urgent",

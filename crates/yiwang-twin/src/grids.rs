@@ -8,8 +8,8 @@ use geo::{Centroid, MultiPolygon};
 use rand::Rng;
 use yiwang_core::model::{Grid, GridLevel};
 use yiwang_geo::{
-    AreaFeature, LocalProjection, PartitionConfig, Site, multipolygon_to_geojson, outline_from_centroids, partition,
-    random_sites,
+    AreaFeature, LocalProjection, PartitionConfig, Site, multipolygon_to_geojson,
+    outline_from_centroids, partition, random_sites,
 };
 
 use crate::TwinError;
@@ -37,7 +37,11 @@ impl GridCell {
     /// Converts to the stored record (WGS-84 GeoJSON).
     pub fn to_record(&self, projection: &LocalProjection) -> Grid {
         let lonlat = projection.multipolygon_to_lonlat(&self.shape);
-        let (cx, cy) = self.shape.centroid().map(|p| (p.x(), p.y())).unwrap_or((0.0, 0.0));
+        let (cx, cy) = self
+            .shape
+            .centroid()
+            .map(|p| (p.x(), p.y()))
+            .unwrap_or((0.0, 0.0));
         let (centroid_lon, centroid_lat) = projection.to_lonlat(cx, cy);
         Grid {
             code: self.code.clone(),
@@ -62,16 +66,27 @@ pub fn projection() -> LocalProjection {
 }
 
 fn fine() -> PartitionConfig {
-    PartitionConfig { lloyd_iterations: 2, area_tolerance: 0.03, max_weight_iterations: 30 }
+    PartitionConfig {
+        lloyd_iterations: 2,
+        area_tolerance: 0.03,
+        max_weight_iterations: 30,
+    }
 }
 
 fn coarse() -> PartitionConfig {
-    PartitionConfig { lloyd_iterations: 1, area_tolerance: 0.15, max_weight_iterations: 8 }
+    PartitionConfig {
+        lloyd_iterations: 1,
+        area_tolerance: 0.15,
+        max_weight_iterations: 8,
+    }
 }
 
 /// Street polygons: from real boundaries (matched by the `code` or `name` property) or
 /// synthesised.
-pub fn streets(projection: &LocalProjection, boundaries: Option<&[AreaFeature]>) -> Result<Vec<GridCell>, TwinError> {
+pub fn streets(
+    projection: &LocalProjection,
+    boundaries: Option<&[AreaFeature]>,
+) -> Result<Vec<GridCell>, TwinError> {
     let shapes: Vec<MultiPolygon<f64>> = match boundaries {
         Some(features) => STREETS
             .iter()
@@ -92,12 +107,22 @@ pub fn streets(projection: &LocalProjection, boundaries: Option<&[AreaFeature]>)
             })
             .collect::<Result<_, _>>()?,
         None => {
-            let points: Vec<(f64, f64)> = STREETS.iter().map(|s| projection.to_xy(s.lon, s.lat)).collect();
+            let points: Vec<(f64, f64)> = STREETS
+                .iter()
+                .map(|s| projection.to_xy(s.lon, s.lat))
+                .collect();
             let total: f64 = STREETS.iter().map(|s| s.km2 * 1e6).sum();
             let outline = outline_from_centroids(&points, total)?;
-            let sites: Vec<Site> =
-                points.iter().zip(STREETS.iter()).map(|(p, s)| Site::new(p.0, p.1, s.km2)).collect();
-            let cfg = PartitionConfig { lloyd_iterations: 0, area_tolerance: 0.01, max_weight_iterations: 80 };
+            let sites: Vec<Site> = points
+                .iter()
+                .zip(STREETS.iter())
+                .map(|(p, s)| Site::new(p.0, p.1, s.km2))
+                .collect();
+            let cfg = PartitionConfig {
+                lloyd_iterations: 0,
+                area_tolerance: 0.01,
+                max_weight_iterations: 80,
+            };
             partition(&MultiPolygon::new(vec![outline]), &sites, &cfg)?
         }
     };
@@ -116,12 +141,21 @@ pub fn streets(projection: &LocalProjection, boundaries: Option<&[AreaFeature]>)
 }
 
 /// Splits `parent` into cells with the given weights at random sites.
-pub fn split(parent: &MultiPolygon<f64>, weights: &[f64], cfg: &PartitionConfig, rng: &mut impl Rng) -> Result<Vec<MultiPolygon<f64>>, TwinError> {
+pub fn split(
+    parent: &MultiPolygon<f64>,
+    weights: &[f64],
+    cfg: &PartitionConfig,
+    rng: &mut impl Rng,
+) -> Result<Vec<MultiPolygon<f64>>, TwinError> {
     if weights.len() == 1 {
         return Ok(vec![parent.clone()]);
     }
     let points = random_sites(parent, weights.len(), rng);
-    let sites: Vec<Site> = points.iter().zip(weights).map(|(p, w)| Site::new(p.0, p.1, *w)).collect();
+    let sites: Vec<Site> = points
+        .iter()
+        .zip(weights)
+        .map(|(p, w)| Site::new(p.0, p.1, *w))
+        .collect();
     Ok(partition(parent, &sites, cfg)?)
 }
 
@@ -135,7 +169,12 @@ pub fn reading_order(shapes: &[MultiPolygon<f64>], band_m: f64) -> Vec<usize> {
         })
         .collect();
     let mut order: Vec<usize> = (0..shapes.len()).collect();
-    order.sort_by(|&a, &b| keys[a].0.cmp(&keys[b].0).then(keys[a].1.total_cmp(&keys[b].1)));
+    order.sort_by(|&a, &b| {
+        keys[a]
+            .0
+            .cmp(&keys[b].0)
+            .then(keys[a].1.total_cmp(&keys[b].1))
+    });
     order
 }
 
@@ -147,19 +186,29 @@ pub fn areas_and_communities(
 ) -> Result<(Vec<GridCell>, Vec<GridCell>), TwinError> {
     let per_street: Vec<usize> = STREETS
         .iter()
-        .map(|s| plans.iter().filter(|p| p.committee.street_code == s.code).count())
+        .map(|s| {
+            plans
+                .iter()
+                .filter(|p| p.committee.street_code == s.code)
+                .count()
+        })
         .collect();
     let area_counts = apportion(AREA_COUNT, &per_street);
     let mut areas = Vec::new();
     let mut communities: Vec<Option<GridCell>> = vec![None; plans.len()];
     for ((street, &n_areas), &n_committees) in streets.iter().zip(&area_counts).zip(&per_street) {
-        let members: Vec<usize> = (0..plans.len()).filter(|&i| plans[i].committee.street_code == street.code).collect();
+        let members: Vec<usize> = (0..plans.len())
+            .filter(|&i| plans[i].committee.street_code == street.code)
+            .collect();
         let n_areas = n_areas.min(n_committees).max(1);
         let group_sizes = apportion(n_committees, &vec![1; n_areas]);
         let weights: Vec<f64> = group_sizes
             .iter()
             .scan(0usize, |start, &size| {
-                let residents: usize = members[*start..*start + size].iter().map(|&i| plans[i].residents).sum();
+                let residents: usize = members[*start..*start + size]
+                    .iter()
+                    .map(|&i| plans[i].residents)
+                    .sum();
                 *start += size;
                 Some(residents as f64)
             })
@@ -195,7 +244,11 @@ pub fn areas_and_communities(
     let communities = communities
         .into_iter()
         .enumerate()
-        .map(|(i, c)| c.ok_or_else(|| TwinError::Internal(format!("committee {} got no grid", plans[i].committee.code))))
+        .map(|(i, c)| {
+            c.ok_or_else(|| {
+                TwinError::Internal(format!("committee {} got no grid", plans[i].committee.code))
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Ok((areas, communities))
 }
@@ -209,7 +262,11 @@ pub fn coded_children(
     name: impl Fn(usize) -> String,
     rng: &mut impl Rng,
 ) -> Result<Vec<GridCell>, TwinError> {
-    let cfg = if level == GridLevel::BuildingGroup { coarse() } else { fine() };
+    let cfg = if level == GridLevel::BuildingGroup {
+        coarse()
+    } else {
+        fine()
+    };
     let shapes = split(&parent.shape, weights, &cfg, rng)?;
     let order = reading_order(&shapes, 150.0);
     let mut seq = vec![0usize; shapes.len()];

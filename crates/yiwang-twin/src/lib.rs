@@ -18,7 +18,8 @@ mod units;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use yiwang_core::model::{
-    Case, Department, Division, DivisionLevel, Grid, GridLevel, Housing, Person, Premises, PremisesAlias, Road, Unit,
+    Case, Department, Division, DivisionLevel, Grid, GridLevel, Housing, Person, Premises,
+    PremisesAlias, Road, Unit,
 };
 use yiwang_geo::AreaFeature;
 
@@ -127,8 +128,19 @@ pub fn generate(config: &TwinConfig, progress: &mut dyn FnMut(&str)) -> Result<T
     progress("premises");
     let roads = premises::assign_roads(&mut rng);
     twin.roads = roads.records();
-    let layout = premises::lay_out(&plans, &communities, &projection, &roads, &mut rng, &mut twin)?;
-    debug_assert!(twin.grids.iter().all(|g| g.level != GridLevel::BuildingGroup || g.parent_code.is_some()));
+    let layout = premises::lay_out(
+        &plans,
+        &communities,
+        &projection,
+        &roads,
+        &mut rng,
+        &mut twin,
+    )?;
+    debug_assert!(
+        twin.grids
+            .iter()
+            .all(|g| g.level != GridLevel::BuildingGroup || g.parent_code.is_some())
+    );
 
     progress("persons");
     people::populate(&plans, &layout, &mut rng, &mut twin);
@@ -140,7 +152,12 @@ pub fn generate(config: &TwinConfig, progress: &mut dyn FnMut(&str)) -> Result<T
     twin.departments = yiwang_core::reference::departments()
         .map_err(|e| TwinError::Reference(e.to_string()))?
         .into_iter()
-        .map(|d| Department { code: d.code, name: d.name, short_name: d.short_name, kind: d.kind.as_str().to_owned() })
+        .map(|d| Department {
+            code: d.code,
+            name: d.name,
+            short_name: d.short_name,
+            kind: d.kind.as_str().to_owned(),
+        })
         .collect();
 
     progress("cases");

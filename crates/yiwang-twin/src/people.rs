@@ -16,7 +16,8 @@ use crate::{Twin, text};
 pub const REFERENCE_DATE: (i32, u32, u32) = (2026, 11, 1);
 
 fn reference_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(REFERENCE_DATE.0, REFERENCE_DATE.1, REFERENCE_DATE.2).unwrap_or(NaiveDate::MIN)
+    NaiveDate::from_ymd_opt(REFERENCE_DATE.0, REFERENCE_DATE.1, REFERENCE_DATE.2)
+        .unwrap_or(NaiveDate::MIN)
 }
 
 /// Household size: 1–5 persons, mean ≈ 2.4.
@@ -37,7 +38,13 @@ struct PersonMaker {
 }
 
 impl PersonMaker {
-    fn make(&mut self, person_type: PersonType, age: (i32, i32), room: i64, rng: &mut impl Rng) -> Person {
+    fn make(
+        &mut self,
+        person_type: PersonType,
+        age: (i32, i32),
+        room: i64,
+        rng: &mut impl Rng,
+    ) -> Person {
         self.next_id += 1;
         let male = rng.gen_bool(0.5);
         let age_days = rng.gen_range(i64::from(age.0) * 365..=i64::from(age.1) * 365 + 364);
@@ -53,10 +60,19 @@ impl PersonMaker {
                         break;
                     }
                 }
-                (foreign.name, foreign.nationality.to_owned(), "passport", number)
+                (
+                    foreign.name,
+                    foreign.nationality.to_owned(),
+                    "passport",
+                    number,
+                )
             }
             _ => {
-                let areas = if person_type == PersonType::Registered { SHANGHAI_AREA_CODES } else { MIGRANT_AREA_CODES };
+                let areas = if person_type == PersonType::Registered {
+                    SHANGHAI_AREA_CODES
+                } else {
+                    MIGRANT_AREA_CODES
+                };
                 let area = areas[rng.gen_range(0..areas.len())];
                 let mut number = String::new();
                 for _ in 0..1000 {
@@ -66,11 +82,21 @@ impl PersonMaker {
                         break;
                     }
                 }
-                (text::chinese_name(rng, male), "CHN".to_owned(), "resident_id", number)
+                (
+                    text::chinese_name(rng, male),
+                    "CHN".to_owned(),
+                    "resident_id",
+                    number,
+                )
             }
         };
-        let phone = (age_years >= 12 && rng.gen_bool(0.85))
-            .then(|| format!("1{}{:09}", rng.gen_range(3..=9), rng.gen_range(0..1_000_000_000u32)));
+        let phone = (age_years >= 12 && rng.gen_bool(0.85)).then(|| {
+            format!(
+                "1{}{:09}",
+                rng.gen_range(3..=9),
+                rng.gen_range(0..1_000_000_000u32)
+            )
+        });
         let moved = self.today - chrono::Days::new(rng.gen_range(30..(365 * 25)));
         Person {
             id: self.next_id,
@@ -91,18 +117,31 @@ impl PersonMaker {
 /// Fills rooms with households until each committee's planned residents live somewhere. A few
 /// rented rooms are planted as group rentals (群租).
 pub fn populate(plans: &[CommitteePlan], layout: &Layout, rng: &mut impl Rng, twin: &mut Twin) {
-    let mut maker = PersonMaker { next_id: 0, id_numbers: HashSet::new(), today: reference_date() };
+    let mut maker = PersonMaker {
+        next_id: 0,
+        id_numbers: HashSet::new(),
+        today: reference_date(),
+    };
     for (plan, committee) in plans.iter().zip(&layout.committees) {
         let mut housed = 0usize;
         for &(room, area) in &committee.rooms {
             let vacant = housed >= plan.residents || rng.gen_bool(VACANCY);
             if vacant {
-                twin.housing.push(Housing { room_id: room, use_kind: HousingUse::Vacant, area_m2: area, owner_person_id: None });
+                twin.housing.push(Housing {
+                    room_id: room,
+                    use_kind: HousingUse::Vacant,
+                    area_m2: area,
+                    owner_person_id: None,
+                });
                 continue;
             }
             let rented = rng.gen_bool(0.3);
             let group_rental = rented && rng.gen_bool(0.01);
-            let size = if group_rental { rng.gen_range(7..=10) } else { household_size(rng) };
+            let size = if group_rental {
+                rng.gen_range(7..=10)
+            } else {
+                household_size(rng)
+            };
             let first_id = maker.next_id + 1;
             for k in 0..size {
                 let person_type = match (rented, rng.gen_range(0..100)) {
@@ -124,7 +163,11 @@ pub fn populate(plans: &[CommitteePlan], layout: &Layout, rng: &mut impl Rng, tw
             housed += size;
             twin.housing.push(Housing {
                 room_id: room,
-                use_kind: if rented { HousingUse::Rented } else { HousingUse::OwnerOccupied },
+                use_kind: if rented {
+                    HousingUse::Rented
+                } else {
+                    HousingUse::OwnerOccupied
+                },
                 area_m2: area,
                 owner_person_id: (!rented).then_some(first_id),
             });

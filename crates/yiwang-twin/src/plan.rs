@@ -75,22 +75,43 @@ pub struct CommitteePlan {
 impl CommitteePlan {
     /// Buildings of every kind (compound buildings, towers, shops).
     pub fn building_count(&self) -> usize {
-        self.compounds.iter().map(|c| c.buildings.len()).sum::<usize>() + self.offices.len() + self.shops
+        self.compounds
+            .iter()
+            .map(|c| c.buildings.len())
+            .sum::<usize>()
+            + self.offices.len()
+            + self.shops
     }
 }
 
 /// Streets where office towers concentrate (徐家汇, 漕河泾开发区 area, 天平, 湖南, 枫林, 田林, 虹梅, 斜土).
 const OFFICE_STREETS: &[&str] = &[
-    "310104014", "310104017", "310104003", "310104004", "310104008", "310104011", "310104012", "310104007",
+    "310104014",
+    "310104017",
+    "310104003",
+    "310104004",
+    "310104008",
+    "310104011",
+    "310104012",
+    "310104007",
 ];
 /// Streets with many garden houses (衡复风貌区).
 const VILLA_STREETS: &[&str] = &["310104003", "310104004"];
 
 fn building(style: CompoundStyle, rng: &mut impl Rng) -> BuildingPlan {
     match style {
-        CompoundStyle::Xincun => BuildingPlan { floors: rng.gen_range(5..=6), rooms_per_floor: rng.gen_range(3..=4) },
-        CompoundStyle::HighRise => BuildingPlan { floors: rng.gen_range(11..=32), rooms_per_floor: rng.gen_range(4..=6) },
-        CompoundStyle::Villa => BuildingPlan { floors: rng.gen_range(2..=3), rooms_per_floor: rng.gen_range(1..=2) },
+        CompoundStyle::Xincun => BuildingPlan {
+            floors: rng.gen_range(5..=6),
+            rooms_per_floor: rng.gen_range(3..=4),
+        },
+        CompoundStyle::HighRise => BuildingPlan {
+            floors: rng.gen_range(11..=32),
+            rooms_per_floor: rng.gen_range(4..=6),
+        },
+        CompoundStyle::Villa => BuildingPlan {
+            floors: rng.gen_range(2..=3),
+            rooms_per_floor: rng.gen_range(1..=2),
+        },
     }
 }
 
@@ -100,7 +121,9 @@ pub fn plan(committees: &[CommitteeFact], scale: f64, rng: &mut impl Rng) -> Vec
     let mut plans = Vec::with_capacity(committees.len());
     for committee in committees {
         let residents = (per_committee * rng.gen_range(0.6..1.4)).round().max(2.0) as usize;
-        let rooms_needed = ((residents as f64 / HOUSEHOLD_SIZE) / (1.0 - VACANCY)).ceil().max(1.0) as usize;
+        let rooms_needed = ((residents as f64 / HOUSEHOLD_SIZE) / (1.0 - VACANCY))
+            .ceil()
+            .max(1.0) as usize;
         let villa = VILLA_STREETS.contains(&committee.street_code);
         let mut compounds = Vec::new();
         let mut rooms = 0usize;
@@ -123,11 +146,22 @@ pub fn plan(committees: &[CommitteeFact], scale: f64, rng: &mut impl Rng) -> Vec
             }
             let mut name = text::estate_name(rng);
             if style == CompoundStyle::Xincun && rng.gen_bool(0.5) && !name.ends_with('村') {
-                name = format!("{}新村", name.trim_end_matches(|c: char| !c.is_alphanumeric()));
+                name = format!(
+                    "{}新村",
+                    name.trim_end_matches(|c: char| !c.is_alphanumeric())
+                );
             }
-            compounds.push(CompoundPlan { name, style, buildings });
+            compounds.push(CompoundPlan {
+                name,
+                style,
+                buildings,
+            });
         }
-        let office_weight = if OFFICE_STREETS.contains(&committee.street_code) { 1.6 } else { 0.4 };
+        let office_weight = if OFFICE_STREETS.contains(&committee.street_code) {
+            1.6
+        } else {
+            0.4
+        };
         let offices = poisson_like(office_weight * scale, rng);
         let offices = (0..offices)
             .map(|_| OfficePlan {
@@ -137,7 +171,13 @@ pub fn plan(committees: &[CommitteeFact], scale: f64, rng: &mut impl Rng) -> Vec
             })
             .collect();
         let shops = poisson_like(26.0 * scale, rng);
-        plans.push(CommitteePlan { committee: committee.clone(), residents, compounds, offices, shops });
+        plans.push(CommitteePlan {
+            committee: committee.clone(),
+            residents,
+            compounds,
+            offices,
+            shops,
+        });
     }
     plans
 }
@@ -147,7 +187,11 @@ pub fn plan(committees: &[CommitteeFact], scale: f64, rng: &mut impl Rng) -> Vec
 fn poisson_like(mean: f64, rng: &mut impl Rng) -> usize {
     let jittered = mean * rng.gen_range(0.5..1.5);
     let whole = jittered.floor();
-    let extra = if rng.gen_bool((jittered - whole).clamp(0.0, 1.0)) { 1 } else { 0 };
+    let extra = if rng.gen_bool((jittered - whole).clamp(0.0, 1.0)) {
+        1
+    } else {
+        0
+    };
     whole as usize + extra
 }
 
@@ -168,7 +212,10 @@ pub fn apportion(total: usize, weights: &[usize]) -> Vec<usize> {
         k += 1;
     }
     while assigned > total {
-        if let Some(i) = (0..shares.len()).filter(|&i| shares[i] > 1).max_by_key(|&i| shares[i]) {
+        if let Some(i) = (0..shares.len())
+            .filter(|&i| shares[i] > 1)
+            .max_by_key(|&i| shares[i])
+        {
             shares[i] -= 1;
             assigned -= 1;
         } else {

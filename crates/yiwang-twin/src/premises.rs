@@ -29,7 +29,12 @@ impl Roads {
         let mut out: Vec<Road> = self
             .by_street
             .iter()
-            .flat_map(|(street, roads)| roads.iter().map(|r| Road { name: (*r).to_owned(), street_code: (*street).to_owned() }))
+            .flat_map(|(street, roads)| {
+                roads.iter().map(|r| Road {
+                    name: (*r).to_owned(),
+                    street_code: (*street).to_owned(),
+                })
+            })
             .collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
@@ -44,8 +49,16 @@ impl Roads {
     }
 
     /// The next lane or door number on `road`, increasing so every address is unique.
-    fn number(&mut self, road: &'static str, rng: &mut impl Rng, step: std::ops::RangeInclusive<u32>) -> u32 {
-        let n = self.next_number.entry(road).or_insert_with(|| rng.gen_range(1..30));
+    fn number(
+        &mut self,
+        road: &'static str,
+        rng: &mut impl Rng,
+        step: std::ops::RangeInclusive<u32>,
+    ) -> u32 {
+        let n = self
+            .next_number
+            .entry(road)
+            .or_insert_with(|| rng.gen_range(1..30));
         let current = *n;
         *n += rng.gen_range(step);
         current
@@ -56,9 +69,15 @@ impl Roads {
 pub fn assign_roads(rng: &mut impl Rng) -> Roads {
     let mut by_street: BTreeMap<&'static str, Vec<&'static str>> = BTreeMap::new();
     for (i, road) in shuffled(&roads(), rng).into_iter().enumerate() {
-        by_street.entry(STREETS[i % STREETS.len()].code).or_default().push(road);
+        by_street
+            .entry(STREETS[i % STREETS.len()].code)
+            .or_default()
+            .push(road);
     }
-    Roads { by_street, next_number: BTreeMap::new() }
+    Roads {
+        by_street,
+        next_number: BTreeMap::new(),
+    }
 }
 
 /// A place cases can happen at.
@@ -115,7 +134,10 @@ impl Ids {
 }
 
 fn strip_city(address: &str) -> String {
-    address.trim_start_matches("上海市").trim_start_matches("徐汇区").to_owned()
+    address
+        .trim_start_matches("上海市")
+        .trim_start_matches("徐汇区")
+        .to_owned()
 }
 
 /// Draws micro-grids and 楼组 in every community and creates the premises.
@@ -127,13 +149,18 @@ pub fn lay_out(
     rng: &mut impl Rng,
     twin: &mut Twin,
 ) -> Result<Layout, TwinError> {
-    let mut roads = Roads { by_street: roads.by_street.clone(), next_number: BTreeMap::new() };
+    let mut roads = Roads {
+        by_street: roads.by_street.clone(),
+        next_number: BTreeMap::new(),
+    };
     let mut ids = Ids(0);
     let mut layout = Layout::default();
     for (plan, community) in plans.iter().zip(communities) {
         let mut slots: Vec<Slot> = Vec::with_capacity(plan.building_count());
         for (c, compound) in plan.compounds.iter().enumerate() {
-            slots.extend((0..compound.buildings.len()).map(|index| Slot::Building { compound: c, index }));
+            slots.extend(
+                (0..compound.buildings.len()).map(|index| Slot::Building { compound: c, index }),
+            );
         }
         slots.extend((0..plan.offices.len()).map(Slot::Office));
         slots.extend(std::iter::repeat_n(Slot::Shop, plan.shops));
@@ -156,9 +183,19 @@ pub fn lay_out(
             let end = (start + size).min(slots.len());
             let members: Vec<usize> = (start..end).collect();
             start = end;
-            let groups: Vec<&[usize]> = if members.is_empty() { vec![&[][..]] } else { members.chunks(4).collect() };
+            let groups: Vec<&[usize]> = if members.is_empty() {
+                vec![&[][..]]
+            } else {
+                members.chunks(4).collect()
+            };
             let weights: Vec<f64> = groups.iter().map(|g| g.len().max(1) as f64).collect();
-            let cells = coded_children(cell, GridLevel::BuildingGroup, &weights, |n| format!("{}第{n}楼组", cell.name), rng)?;
+            let cells = coded_children(
+                cell,
+                GridLevel::BuildingGroup,
+                &weights,
+                |n| format!("{}第{n}楼组", cell.name),
+                rng,
+            )?;
             for (group, bg) in groups.iter().zip(&cells) {
                 for &slot in *group {
                     let (x, y) = random_point_in(&bg.shape, rng).unwrap_or((0.0, 0.0));
@@ -206,12 +243,22 @@ pub fn lay_out(
                 })
                 .collect();
             let n = building_points.len().max(1) as f64;
-            let mut record = base(PremisesKind::Compound, standard_address(&parts), Some(compound.name.clone()), PremisesUse::Residential, road);
+            let mut record = base(
+                PremisesKind::Compound,
+                standard_address(&parts),
+                Some(compound.name.clone()),
+                PremisesUse::Residential,
+                road,
+            );
             record.id = compound_id;
             record.lon = Some(building_points.iter().map(|p| p.0).sum::<f64>() / n);
             record.lat = Some(building_points.iter().map(|p| p.1).sum::<f64>() / n);
             record.grid_code = Some(plan.committee.code.to_owned());
-            twin.aliases.push(PremisesAlias { premises_id: compound_id, alias: compound.name.clone(), kind: "poi".to_owned() });
+            twin.aliases.push(PremisesAlias {
+                premises_id: compound_id,
+                alias: compound.name.clone(),
+                kind: "poi".to_owned(),
+            });
             twin.aliases.push(PremisesAlias {
                 premises_id: compound_id,
                 alias: format!("{road}{lane}弄{}", compound.name),
@@ -225,8 +272,14 @@ pub fn lay_out(
                 // Now and then a building squeezed in later takes the previous number with a
                 // suffix (5甲号, 5号之一), as real lanes have.
                 let door = match rng.gen_range(0..100) {
-                    0..=2 if previous_plain => DoorNumber { number, suffix: Some(DoorSuffix::Stem(0)) },
-                    3..=4 if previous_plain => DoorNumber { number, suffix: Some(DoorSuffix::Ordinal(1)) },
+                    0..=2 if previous_plain => DoorNumber {
+                        number,
+                        suffix: Some(DoorSuffix::Stem(0)),
+                    },
+                    3..=4 if previous_plain => DoorNumber {
+                        number,
+                        suffix: Some(DoorSuffix::Ordinal(1)),
+                    },
                     _ => {
                         number += 1;
                         DoorNumber::plain(number)
@@ -235,13 +288,22 @@ pub fn lay_out(
                 previous_plain = door.suffix.is_none();
                 let slot = slots.iter().position(|s| matches!(s, Slot::Building { compound: cc, index: ii } if *cc == c && *ii == index));
                 let Some((lon, lat, bg)) = slot.and_then(|i| points[i].clone()) else {
-                    return Err(TwinError::Internal(format!("building {index} of {} has no 楼组", compound.name)));
+                    return Err(TwinError::Internal(format!(
+                        "building {index} of {} has no 楼组",
+                        compound.name
+                    )));
                 };
                 let mut bparts = parts.clone();
                 bparts.door = Some(door);
                 let building_id = ids.next();
                 let address = standard_address(&bparts);
-                let mut record = base(PremisesKind::Building, address.clone(), Some(format!("{door}楼")), PremisesUse::Residential, road);
+                let mut record = base(
+                    PremisesKind::Building,
+                    address.clone(),
+                    Some(format!("{door}楼")),
+                    PremisesUse::Residential,
+                    road,
+                );
                 record.id = building_id;
                 record.parent_id = Some(compound_id);
                 record.lon = Some(lon);
@@ -252,10 +314,15 @@ pub fn lay_out(
                     CompoundStyle::HighRise => 85.0,
                     CompoundStyle::Villa => 140.0,
                 };
-                record.floor_area_m2 = Some(room_area * f64::from(b.floors * b.rooms_per_floor) * 1.15);
+                record.floor_area_m2 =
+                    Some(room_area * f64::from(b.floors * b.rooms_per_floor) * 1.15);
                 twin.aliases.push(PremisesAlias {
                     premises_id: building_id,
-                    alias: format!("{road}{lane}弄{}{}", compound.name, door.to_string().replace('号', "号楼")),
+                    alias: format!(
+                        "{road}{lane}弄{}{}",
+                        compound.name,
+                        door.to_string().replace('号', "号楼")
+                    ),
                     kind: "variant".to_owned(),
                 });
                 layout.sites.push(Site {
@@ -273,7 +340,13 @@ pub fn lay_out(
                         rparts.room = Some(floor * 100 + r);
                         let area = (room_area * rng.gen_range(0.7..1.3) * 10.0).round() / 10.0;
                         let room_id = ids.next();
-                        let mut room = base(PremisesKind::Room, standard_address(&rparts), None, PremisesUse::Residential, road);
+                        let mut room = base(
+                            PremisesKind::Room,
+                            standard_address(&rparts),
+                            None,
+                            PremisesUse::Residential,
+                            road,
+                        );
                         room.id = room_id;
                         room.parent_id = Some(building_id);
                         room.lon = Some(lon);
@@ -289,7 +362,9 @@ pub fn lay_out(
 
         // Office towers: 号 → 层 → 室; shops: one 号 (sometimes a range 18-22号).
         for (slot, point) in slots.iter().zip(&points) {
-            let Some((lon, lat, bg)) = point.clone() else { continue };
+            let Some((lon, lat, bg)) = point.clone() else {
+                continue;
+            };
             match slot {
                 Slot::Building { .. } => {}
                 Slot::Office(o) => {
@@ -299,14 +374,25 @@ pub fn lay_out(
                     parts.door = Some(DoorNumber::plain(roads.number(road, rng, 2..=30)));
                     let building_id = ids.next();
                     let address = standard_address(&parts);
-                    let mut record = base(PremisesKind::Building, address.clone(), Some(office.name.clone()), PremisesUse::Office, road);
+                    let mut record = base(
+                        PremisesKind::Building,
+                        address.clone(),
+                        Some(office.name.clone()),
+                        PremisesUse::Office,
+                        road,
+                    );
                     record.id = building_id;
                     record.lon = Some(lon);
                     record.lat = Some(lat);
                     record.grid_code = Some(bg.clone());
-                    record.floor_area_m2 = Some(f64::from(office.floors * office.rooms_per_floor) * 160.0);
+                    record.floor_area_m2 =
+                        Some(f64::from(office.floors * office.rooms_per_floor) * 160.0);
                     twin.premises.push(record);
-                    twin.aliases.push(PremisesAlias { premises_id: building_id, alias: office.name.clone(), kind: "poi".to_owned() });
+                    twin.aliases.push(PremisesAlias {
+                        premises_id: building_id,
+                        alias: office.name.clone(),
+                        kind: "poi".to_owned(),
+                    });
                     layout.sites.push(Site {
                         premises_id: building_id,
                         spoken_address: strip_city(&address),
@@ -319,7 +405,13 @@ pub fn lay_out(
                         let mut fparts = parts.clone();
                         fparts.floor = Some(floor as i32);
                         let floor_id = ids.next();
-                        let mut f = base(PremisesKind::Floor, standard_address(&fparts), None, PremisesUse::Office, road);
+                        let mut f = base(
+                            PremisesKind::Floor,
+                            standard_address(&fparts),
+                            None,
+                            PremisesUse::Office,
+                            road,
+                        );
                         f.id = floor_id;
                         f.parent_id = Some(building_id);
                         f.lon = Some(lon);
@@ -330,12 +422,19 @@ pub fn lay_out(
                             let mut rparts = fparts.clone();
                             rparts.room = Some(floor * 100 + r);
                             let room_id = ids.next();
-                            let mut room = base(PremisesKind::Room, standard_address(&rparts), None, PremisesUse::Office, road);
+                            let mut room = base(
+                                PremisesKind::Room,
+                                standard_address(&rparts),
+                                None,
+                                PremisesUse::Office,
+                                road,
+                            );
                             room.id = room_id;
                             room.parent_id = Some(floor_id);
                             room.lon = Some(lon);
                             room.lat = Some(lat);
-                            room.floor_area_m2 = Some((rng.gen_range(60.0..400.0_f64) * 10.0).round() / 10.0);
+                            room.floor_area_m2 =
+                                Some((rng.gen_range(60.0..400.0_f64) * 10.0).round() / 10.0);
                             room.grid_code = Some(bg.clone());
                             twin.premises.push(room);
                             layout.office_rooms.push(room_id);
@@ -348,7 +447,10 @@ pub fn lay_out(
                     let door = if rng.gen_bool(0.1) {
                         let last = first + 2 * rng.gen_range(1..=2);
                         roads.next_number.insert(road, last + 2);
-                        DoorNumber { number: first, suffix: Some(DoorSuffix::RangeTo(last)) }
+                        DoorNumber {
+                            number: first,
+                            suffix: Some(DoorSuffix::RangeTo(last)),
+                        }
                     } else {
                         DoorNumber::plain(first)
                     };
@@ -357,14 +459,25 @@ pub fn lay_out(
                     let id = ids.next();
                     let name = text::shop_name(rng);
                     let address = standard_address(&parts);
-                    let mut record = base(PremisesKind::Building, address.clone(), Some(name.clone()), PremisesUse::Retail, road);
+                    let mut record = base(
+                        PremisesKind::Building,
+                        address.clone(),
+                        Some(name.clone()),
+                        PremisesUse::Retail,
+                        road,
+                    );
                     record.id = id;
                     record.lon = Some(lon);
                     record.lat = Some(lat);
                     record.grid_code = Some(bg.clone());
-                    record.floor_area_m2 = Some((rng.gen_range(20.0..300.0_f64) * 10.0).round() / 10.0);
+                    record.floor_area_m2 =
+                        Some((rng.gen_range(20.0..300.0_f64) * 10.0).round() / 10.0);
                     twin.premises.push(record);
-                    twin.aliases.push(PremisesAlias { premises_id: id, alias: name, kind: "poi".to_owned() });
+                    twin.aliases.push(PremisesAlias {
+                        premises_id: id,
+                        alias: name,
+                        kind: "poi".to_owned(),
+                    });
                     layout.shops.push(id);
                     layout.sites.push(Site {
                         premises_id: id,

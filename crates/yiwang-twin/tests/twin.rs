@@ -11,11 +11,22 @@ use yiwang_geo::{LocalProjection, parse_feature_collection, tiling_defects};
 use yiwang_twin::{Twin, TwinConfig, generate};
 
 fn twin(scale: f64, seed: u64) -> Twin {
-    generate(&TwinConfig { scale, seed, boundaries: None }, &mut |_| {}).unwrap()
+    generate(
+        &TwinConfig {
+            scale,
+            seed,
+            boundaries: None,
+        },
+        &mut |_| {},
+    )
+    .unwrap()
 }
 
 fn shape(grid: &Grid) -> MultiPolygon<f64> {
-    let fc = format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{}}}]}}"#, grid.geometry);
+    let fc = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{}}}]}}"#,
+        grid.geometry
+    );
     parse_feature_collection(&fc).unwrap().remove(0).geometry
 }
 
@@ -31,7 +42,11 @@ fn has_the_real_structure_of_xuhui() {
     assert_eq!(t.divisions.len(), 1 + 13 + 312);
     let tianping = t.grids.iter().find(|g| g.code == "310104003").unwrap();
     assert_eq!(tianping.name, "天平路街道");
-    assert!(t.grids.iter().any(|g| g.code == "310104003001" && g.name == "上海新村居委会"));
+    assert!(
+        t.grids
+            .iter()
+            .any(|g| g.code == "310104003001" && g.name == "上海新村居委会")
+    );
     assert_eq!(t.departments.len(), 63);
 }
 
@@ -60,10 +75,19 @@ fn every_level_tiles_its_parent_without_gaps_or_overlaps() {
         }
     }
     // Streets tile the synthesised district: their union has no holes between them.
-    let streets: Vec<MultiPolygon<f64>> = t.grids.iter().filter(|g| g.level == GridLevel::Street).map(planar).collect();
+    let streets: Vec<MultiPolygon<f64>> = t
+        .grids
+        .iter()
+        .filter(|g| g.level == GridLevel::Street)
+        .map(planar)
+        .collect();
     let total: f64 = streets.iter().map(geo::Area::unsigned_area).sum();
     let facts: f64 = yiwang_twin::facts::STREETS.iter().map(|s| s.km2).sum();
-    assert!((total / 1e6 - facts).abs() < facts * 0.005, "district area {} km², facts say {facts}", total / 1e6);
+    assert!(
+        (total / 1e6 - facts).abs() < facts * 0.005,
+        "district area {} km², facts say {facts}",
+        total / 1e6
+    );
     let mut checked = 0;
     for (parent, kids) in &children {
         let parent_shape = planar(by_code[parent]);
@@ -72,7 +96,10 @@ fn every_level_tiles_its_parent_without_gaps_or_overlaps() {
         let area = geo::Area::unsigned_area(&parent_shape);
         // Coordinates are stored to 7 decimals (≈1 cm), so shared edges may leave centimetre
         // slivers; anything larger is a real gap or overlap.
-        assert!(d.total() < area * 2e-5 + 1.0, "{parent}: {d:?} of {area} m²");
+        assert!(
+            d.total() < area * 2e-5 + 1.0,
+            "{parent}: {d:?} of {area} m²"
+        );
         checked += 1;
     }
     assert!(checked > 300);
@@ -87,19 +114,37 @@ fn every_building_lies_in_exactly_one_building_group() {
         .filter(|g| g.level == GridLevel::BuildingGroup)
         .map(|g| (g.code.as_str(), shape(g)))
         .collect();
-    let buildings: Vec<_> = t.premises.iter().filter(|p| p.kind == PremisesKind::Building).collect();
+    let buildings: Vec<_> = t
+        .premises
+        .iter()
+        .filter(|p| p.kind == PremisesKind::Building)
+        .collect();
     assert!(buildings.len() > 100);
     for b in &buildings {
         let code = b.grid_code.as_deref().unwrap();
         let point = Point::new(b.lon.unwrap(), b.lat.unwrap());
-        assert!(groups[code].contains(&point), "{} is not inside its 楼组 {code}", b.standard_address);
+        assert!(
+            groups[code].contains(&point),
+            "{} is not inside its 楼组 {code}",
+            b.standard_address
+        );
         // Not inside any sibling: look at the groups of the same micro-grid.
         let micro = &code[..15];
-        let inside = groups.iter().filter(|(c, g)| c.starts_with(micro) && g.contains(&point)).count();
+        let inside = groups
+            .iter()
+            .filter(|(c, g)| c.starts_with(micro) && g.contains(&point))
+            .count();
         assert_eq!(inside, 1, "{} lies in {inside} 楼组", b.standard_address);
     }
-    let used: HashSet<&str> = buildings.iter().filter_map(|b| b.grid_code.as_deref()).collect();
-    assert_eq!(used.len(), groups.len(), "every 楼组 holds at least one building");
+    let used: HashSet<&str> = buildings
+        .iter()
+        .filter_map(|b| b.grid_code.as_deref())
+        .collect();
+    assert_eq!(
+        used.len(),
+        groups.len(),
+        "every 楼组 holds at least one building"
+    );
 }
 
 #[test]
@@ -118,7 +163,12 @@ fn grid_codes_follow_the_unit_grid_rule() {
         assert!(g.code.chars().all(|c| c.is_ascii_digit()));
     }
     // 片区 codes sit in the 9xx block that NBS leaves free, so they never collide with committees.
-    assert!(t.grids.iter().filter(|g| g.level == GridLevel::Area).all(|g| &g.code[9..10] == "9"));
+    assert!(
+        t.grids
+            .iter()
+            .filter(|g| g.level == GridLevel::Area)
+            .all(|g| &g.code[9..10] == "9")
+    );
 }
 
 #[test]
@@ -126,23 +176,50 @@ fn standard_addresses_are_unique_and_shaped_like_shanghai_addresses() {
     let t = twin(0.01, 6);
     let mut seen = HashSet::new();
     for p in &t.premises {
-        assert!(seen.insert(&p.standard_address), "duplicate {}", p.standard_address);
-        assert!(p.standard_address.starts_with("上海市徐汇区"), "{}", p.standard_address);
+        assert!(
+            seen.insert(&p.standard_address),
+            "duplicate {}",
+            p.standard_address
+        );
+        assert!(
+            p.standard_address.starts_with("上海市徐汇区"),
+            "{}",
+            p.standard_address
+        );
     }
-    let by_id: HashMap<i64, &yiwang_core::model::Premises> = t.premises.iter().map(|p| (p.id, p)).collect();
+    let by_id: HashMap<i64, &yiwang_core::model::Premises> =
+        t.premises.iter().map(|p| (p.id, p)).collect();
     for p in &t.premises {
         if let Some(parent) = p.parent_id {
             let parent = by_id[&parent];
             assert!(p.id > parent.id, "parents come first");
-            assert!(p.standard_address.starts_with(&parent.standard_address), "{} under {}", p.standard_address, parent.standard_address);
+            assert!(
+                p.standard_address.starts_with(&parent.standard_address),
+                "{} under {}",
+                p.standard_address,
+                parent.standard_address
+            );
         }
     }
-    let lane_room = regex_like(&t, |a| a.contains("弄") && a.ends_with("室") && !a.contains("层"));
-    let office_room = regex_like(&t, |a| !a.contains("弄") && a.contains("层") && a.ends_with("室"));
+    let lane_room = regex_like(&t, |a| {
+        a.contains("弄") && a.ends_with("室") && !a.contains("层")
+    });
+    let office_room = regex_like(&t, |a| {
+        !a.contains("弄") && a.contains("层") && a.ends_with("室")
+    });
     assert!(lane_room && office_room);
-    assert!(regex_like(&t, |a| a.contains("甲号")), "some 甲 door numbers");
-    assert!(regex_like(&t, |a| a.contains("号之一")), "some 之一 door numbers");
-    assert!(regex_like(&t, |a| a.contains('-') && a.ends_with('号')), "some door-number ranges");
+    assert!(
+        regex_like(&t, |a| a.contains("甲号")),
+        "some 甲 door numbers"
+    );
+    assert!(
+        regex_like(&t, |a| a.contains("号之一")),
+        "some 之一 door numbers"
+    );
+    assert!(
+        regex_like(&t, |a| a.contains('-') && a.ends_with('号')),
+        "some door-number ranges"
+    );
     assert!(t.aliases.iter().any(|a| a.alias.contains("号楼")));
 }
 
@@ -158,15 +235,22 @@ fn registries_hold_valid_identifiers_and_planted_anomalies() {
     for p in &t.persons {
         assert!(ids.insert(&p.id_number), "duplicate ID {}", p.id_number);
         if p.id_kind == "resident_id" {
-            let info = validate_id_number(&p.id_number, today).unwrap_or_else(|e| panic!("{}: {e}", p.id_number));
+            let info = validate_id_number(&p.id_number, today)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.id_number));
             assert_eq!(info.birth_date, p.birth_date);
         }
     }
-    let share = |ty| t.persons.iter().filter(|p| p.person_type == ty).count() as f64 / t.persons.len() as f64;
+    let share = |ty| {
+        t.persons.iter().filter(|p| p.person_type == ty).count() as f64 / t.persons.len() as f64
+    };
     assert!((0.5..0.8).contains(&share(PersonType::Registered)));
     assert!((0.2..0.45).contains(&share(PersonType::Migrant)));
     assert!((0.005..0.08).contains(&share(PersonType::Overseas)));
-    let households = t.housing.iter().filter(|h| h.use_kind != yiwang_core::model::HousingUse::Vacant).count();
+    let households = t
+        .housing
+        .iter()
+        .filter(|h| h.use_kind != yiwang_core::model::HousingUse::Vacant)
+        .count();
     let size = t.persons.len() as f64 / households as f64;
     assert!((2.1..2.9).contains(&size), "household size {size}");
 
@@ -177,14 +261,25 @@ fn registries_hold_valid_identifiers_and_planted_anomalies() {
     for u in &t.units {
         *per_premises.entry(u.premises_id.unwrap()).or_default() += 1;
     }
-    assert!(per_premises.values().any(|&n| n >= 40), "one address with many licences");
+    assert!(
+        per_premises.values().any(|&n| n >= 40),
+        "one address with many licences"
+    );
     let residential_rooms: HashSet<i64> = t.housing.iter().map(|h| h.room_id).collect();
-    assert!(t.units.iter().any(|u| residential_rooms.contains(&u.premises_id.unwrap())), "a unit in a residential room");
+    assert!(
+        t.units
+            .iter()
+            .any(|u| residential_rooms.contains(&u.premises_id.unwrap())),
+        "a unit in a residential room"
+    );
     let mut per_room: HashMap<i64, usize> = HashMap::new();
     for p in &t.persons {
         *per_room.entry(p.room_id.unwrap()).or_default() += 1;
     }
-    assert!(per_room.values().any(|&n| n >= 7), "an over-occupied rental");
+    assert!(
+        per_room.values().any(|&n| n >= 7),
+        "an over-occupied rental"
+    );
 }
 
 #[test]
@@ -196,33 +291,82 @@ fn a_year_of_cases_with_outcomes_repeats_and_overdue_ones() {
     assert!((last - first).num_days() >= 350);
     let closed: Vec<_> = t.cases.iter().filter(|c| c.state == "closed").collect();
     assert!(closed.len() as f64 > 0.7 * t.cases.len() as f64);
-    assert!(closed.iter().all(|c| c.closed_at.is_some() && c.satisfaction.is_some() && c.reply.is_some()));
-    assert!(closed.iter().any(|c| c.closed_at > c.due_at), "some closed late");
-    assert!(t.cases.iter().any(|c| c.state == "handling" && c.due_at < Some(last)), "some overdue and open");
+    assert!(
+        closed
+            .iter()
+            .all(|c| c.closed_at.is_some() && c.satisfaction.is_some() && c.reply.is_some())
+    );
+    assert!(
+        closed.iter().any(|c| c.closed_at > c.due_at),
+        "some closed late"
+    );
+    assert!(
+        t.cases
+            .iter()
+            .any(|c| c.state == "handling" && c.due_at < Some(last)),
+        "some overdue and open"
+    );
     let merged: Vec<_> = t.cases.iter().filter(|c| c.parent_id.is_some()).collect();
     assert!(!merged.is_empty());
     let by_id: HashMap<i64, _> = t.cases.iter().map(|c| (c.id, c)).collect();
-    assert!(merged.iter().all(|c| by_id[&c.parent_id.unwrap()].premises_id == c.premises_id));
+    assert!(
+        merged
+            .iter()
+            .all(|c| by_id[&c.parent_id.unwrap()].premises_id == c.premises_id)
+    );
     assert!(t.cases.iter().all(|c| c.due_at.unwrap() > c.created_at));
-    assert!(t.cases.iter().all(|c| c.text.contains(c.address.as_deref().unwrap())));
-    assert!(t.cases.iter().filter(|c| c.department_code.is_some()).count() == t.cases.len());
+    assert!(
+        t.cases
+            .iter()
+            .all(|c| c.text.contains(c.address.as_deref().unwrap()))
+    );
+    assert!(
+        t.cases
+            .iter()
+            .filter(|c| c.department_code.is_some())
+            .count()
+            == t.cases.len()
+    );
 }
 
 #[test]
 fn real_street_boundaries_are_used_when_given() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/xuhui/xuhui_streets_osm.geojson");
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("this test needs the OpenStreetMap street boundaries at {path}: {e}"));
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/xuhui/xuhui_streets_osm.geojson"
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!("this test needs the OpenStreetMap street boundaries at {path}: {e}")
+    });
     let features = parse_feature_collection(&text).unwrap();
-    let t = generate(&TwinConfig { scale: 0.003, seed: 9, boundaries: Some(features.clone()) }, &mut |_| {}).unwrap();
+    let t = generate(
+        &TwinConfig {
+            scale: 0.003,
+            seed: 9,
+            boundaries: Some(features.clone()),
+        },
+        &mut |_| {},
+    )
+    .unwrap();
     let projection: LocalProjection = yiwang_twin::projection();
     for f in &features {
         let code = f.properties["code"].as_str().unwrap();
         let street = t.grids.iter().find(|g| g.code == code).unwrap();
         let expected = geo::Area::unsigned_area(&projection.multipolygon_to_xy(&f.geometry));
-        assert!((street.area_m2 - expected).abs() < expected * 1e-6, "{code}");
+        assert!(
+            (street.area_m2 - expected).abs() < expected * 1e-6,
+            "{code}"
+        );
     }
     let bad = vec![features[0].clone()];
-    let err = generate(&TwinConfig { scale: 0.003, seed: 9, boundaries: Some(bad) }, &mut |_| {}).unwrap_err();
+    let err = generate(
+        &TwinConfig {
+            scale: 0.003,
+            seed: 9,
+            boundaries: Some(bad),
+        },
+        &mut |_| {},
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("no feature for"), "{err}");
 }

@@ -31,7 +31,12 @@ enum Command {
 #[derive(Debug, Args)]
 pub struct DbArgs {
     /// SQLite database file; created if missing.
-    #[arg(long, value_name = "PATH", default_value = "data/yiwang.db", conflicts_with = "database_url")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "data/yiwang.db",
+        conflicts_with = "database_url"
+    )]
     pub db: PathBuf,
     /// PostgreSQL (postgres://USER@HOST:PORT/DB) or SQLite (sqlite://PATH) URL; overrides --db.
     #[arg(long, value_name = "URL", env = "YIWANG_DATABASE_URL")]
@@ -45,13 +50,16 @@ impl DbArgs {
             Some(url) => url.clone(),
             None => {
                 if let Some(dir) = self.db.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("cannot create folder {}", dir.display()))?;
                 }
                 format!("sqlite://{}", self.db.display())
             }
         };
         let shown = redact_url(&url);
-        Store::connect(&url).await.with_context(|| format!("cannot open database {shown}"))
+        Store::connect(&url)
+            .await
+            .with_context(|| format!("cannot open database {shown}"))
     }
 }
 
@@ -157,7 +165,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 pub async fn serve(store: Store, addr: SocketAddr) -> anyhow::Result<()> {
     let state = yiwang_server::AppState { store };
-    yiwang_server::serve(state, addr).await.with_context(|| format!("cannot serve on {addr}"))
+    yiwang_server::serve(state, addr)
+        .await
+        .with_context(|| format!("cannot serve on {addr}"))
 }
 
 #[cfg(test)]
@@ -166,7 +176,10 @@ mod tests {
 
     #[test]
     fn redacts_passwords_in_urls() {
-        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact_url("sqlite://data/y.db"), "sqlite://data/y.db");
     }

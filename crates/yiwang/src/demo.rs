@@ -15,12 +15,19 @@ use crate::load::load;
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     if !(0.001..=5.0).contains(&args.scale) {
-        anyhow::bail!("--scale must be between 0.001 and 5 (1 ≈ the real district), got {}", args.scale);
+        anyhow::bail!(
+            "--scale must be between 0.001 and 5 (1 ≈ the real district), got {}",
+            args.scale
+        );
     }
     let boundaries = match &args.boundaries {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-            Some(yiwang_geo::parse_feature_collection(&text).with_context(|| format!("{} is not usable", path.display()))?)
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            Some(
+                yiwang_geo::parse_feature_collection(&text)
+                    .with_context(|| format!("{} is not usable", path.display()))?,
+            )
         }
         None => None,
     };
@@ -28,10 +35,21 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let quiet = !std::io::stderr().is_terminal();
     if store.is_empty().await? {
         let started = Instant::now();
-        let spinner = if quiet { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
-        spinner.set_style(ProgressStyle::with_template("{spinner} generating Xuhui twin: {msg} ({elapsed})").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+        let spinner = if quiet {
+            ProgressBar::hidden()
+        } else {
+            ProgressBar::new_spinner()
+        };
+        spinner.set_style(
+            ProgressStyle::with_template("{spinner} generating Xuhui twin: {msg} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
         spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-        let config = TwinConfig { scale: args.scale, seed: args.seed, boundaries };
+        let config = TwinConfig {
+            scale: args.scale,
+            seed: args.seed,
+            boundaries,
+        };
         let twin = tokio::task::spawn_blocking(move || {
             generate(&config, &mut |stage| {
                 spinner.set_message(stage.to_owned());
@@ -45,7 +63,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             "boundaries": args.boundaries.as_ref().map(|p| p.display().to_string()),
         });
         load(&store, &twin, detail, quiet).await?;
-        store.set_meta("twin.scale", &args.scale.to_string()).await?;
+        store
+            .set_meta("twin.scale", &args.scale.to_string())
+            .await?;
         store.set_meta("twin.seed", &args.seed.to_string()).await?;
         tracing::info!(
             generate_s = generated.as_secs_f64(),
@@ -63,7 +83,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         store.close().await;
         return Ok(());
     }
-    serve(store, std::net::SocketAddr::new(args.listen.bind, args.listen.port)).await
+    serve(
+        store,
+        std::net::SocketAddr::new(args.listen.bind, args.listen.port),
+    )
+    .await
 }
 
 /// One account per role, username = role identifier. Existing accounts are left alone.
@@ -86,15 +110,20 @@ async fn ensure_demo_accounts(store: &Store, password: Option<&str>) -> anyhow::
         None => {
             let mut rng = rand::thread_rng();
             const CHARS: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-            let generated: String = (0..14).map(|_| char::from(CHARS[rng.gen_range(0..CHARS.len())])).collect();
+            let generated: String = (0..14)
+                .map(|_| char::from(CHARS[rng.gen_range(0..CHARS.len())]))
+                .collect();
             // Printed once so the operator can log in; it is not stored anywhere in clear.
-            println!("demo accounts: username = role identifier (admin, intake_operator, …), password = {generated}");
+            println!(
+                "demo accounts: username = role identifier (admin, intake_operator, …), password = {generated}"
+            );
             generated
         }
     };
     let hash = {
         let password = password.clone();
-        tokio::task::spawn_blocking(move || yiwang_server::auth::hash_password(&password)).await?
+        tokio::task::spawn_blocking(move || yiwang_server::auth::hash_password(&password))
+            .await?
             .map_err(|e| anyhow::anyhow!(e.detail))?
     };
     for role in missing {

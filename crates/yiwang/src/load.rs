@@ -31,8 +31,17 @@ macro_rules! load_table {
 }
 
 /// Inserts every record of `twin`; nothing is visible until all of it is in.
-pub async fn load(store: &Store, twin: &Twin, detail: serde_json::Value, quiet: bool) -> anyhow::Result<()> {
-    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(total_rows(twin) as u64) };
+pub async fn load(
+    store: &Store,
+    twin: &Twin,
+    detail: serde_json::Value,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(total_rows(twin) as u64)
+    };
     bar.set_style(
         ProgressStyle::with_template("{spinner} writing {msg:<12} [{bar:32}] {human_pos}/{human_len} rows, {per_sec}, eta {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())

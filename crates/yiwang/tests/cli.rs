@@ -26,15 +26,28 @@ fn temp_db(name: &str) -> String {
 
 fn stats(db_flag: &str, db: &str) -> Value {
     let out = yiwang(&["stats", db_flag, db, "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[track_caller]
 fn assert_one_line_error(out: &Output, code: i32, needle: &str) {
-    assert_eq!(out.status.code(), Some(code), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.trim_end().lines().count(), 1, "one line, got:\n{stderr}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "one line, got:\n{stderr}"
+    );
     assert!(stderr.contains(needle), "{stderr} should mention {needle}");
 }
 
@@ -44,13 +57,35 @@ fn bad_arguments_get_one_line_and_a_nonzero_exit() {
     assert_one_line_error(&yiwang(&["stats", "--db"]), 2, "--db");
     assert_one_line_error(&yiwang(&["serve", "--port", "eighty"]), 2, "eighty");
     assert_one_line_error(&yiwang(&["frobnicate"]), 2, "frobnicate");
-    assert_one_line_error(&yiwang(&["demo", "--scale", "9", "--no-serve", "--db", &temp_db("scale")]), 1, "--scale");
     assert_one_line_error(
-        &yiwang(&["demo", "--boundaries", "/nonexistent/streets.geojson", "--no-serve", "--db", &temp_db("b")]),
+        &yiwang(&[
+            "demo",
+            "--scale",
+            "9",
+            "--no-serve",
+            "--db",
+            &temp_db("scale"),
+        ]),
+        1,
+        "--scale",
+    );
+    assert_one_line_error(
+        &yiwang(&[
+            "demo",
+            "--boundaries",
+            "/nonexistent/streets.geojson",
+            "--no-serve",
+            "--db",
+            &temp_db("b"),
+        ]),
         1,
         "/nonexistent/streets.geojson",
     );
-    assert_one_line_error(&yiwang(&["stats", "--database-url", "mysql://x/y"]), 1, "unsupported database URL");
+    assert_one_line_error(
+        &yiwang(&["stats", "--database-url", "mysql://x/y"]),
+        1,
+        "unsupported database URL",
+    );
 }
 
 #[test]
@@ -59,7 +94,10 @@ fn every_subcommand_explains_itself() {
         let out = yiwang(&[sub, "--help"]);
         assert!(out.status.success());
         let help = String::from_utf8_lossy(&out.stdout);
-        assert!(help.contains("--db") && help.contains("--database-url"), "{sub}: {help}");
+        assert!(
+            help.contains("--db") && help.contains("--database-url"),
+            "{sub}: {help}"
+        );
     }
     let top = String::from_utf8_lossy(&yiwang(&["--help"]).stdout).into_owned();
     assert!(top.contains("demo") && top.contains("serve") && top.contains("stats"));
@@ -69,8 +107,19 @@ fn every_subcommand_explains_itself() {
 fn stats_of_an_empty_database_are_zero() {
     let s = stats("--db", &temp_db("empty"));
     for key in [
-        "streets", "areas", "communities", "micro_grids", "building_groups", "compounds", "buildings", "rooms", "persons",
-        "housing", "units", "departments", "cases",
+        "streets",
+        "areas",
+        "communities",
+        "micro_grids",
+        "building_groups",
+        "compounds",
+        "buildings",
+        "rooms",
+        "persons",
+        "housing",
+        "units",
+        "departments",
+        "cases",
     ] {
         assert_eq!(s[key], 0, "{key}");
     }
@@ -79,9 +128,22 @@ fn stats_of_an_empty_database_are_zero() {
 #[tokio::test]
 async fn demo_generates_the_same_district_on_sqlite_and_postgres() {
     let sqlite = temp_db("demo");
-    let args = ["demo", "--scale", "0.004", "--seed", "11", "--no-serve", "--demo-password", "demo-password"];
+    let args = [
+        "demo",
+        "--scale",
+        "0.004",
+        "--seed",
+        "11",
+        "--no-serve",
+        "--demo-password",
+        "demo-password",
+    ];
     let out = yiwang(&[&args[..], &["--db", &sqlite]].concat());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let on_sqlite = stats("--db", &sqlite);
     assert_eq!(on_sqlite["streets"], 13);
     assert_eq!(on_sqlite["areas"], 64);
@@ -95,20 +157,40 @@ async fn demo_generates_the_same_district_on_sqlite_and_postgres() {
 
     let pg = TestDb::postgres().await;
     let out = yiwang(&[&args[..], &["--database-url", &pg.url]].concat());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(stats("--database-url", &pg.url), on_sqlite);
-    let admin = pg.store.account_by_username("admin").await.unwrap().unwrap();
+    let admin = pg
+        .store
+        .account_by_username("admin")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(admin.roles, vec![yiwang_core::role::Role::Admin]);
-    assert_eq!(pg.store.accounts().await.unwrap().len(), yiwang_core::role::Role::ALL.len());
+    assert_eq!(
+        pg.store.accounts().await.unwrap().len(),
+        yiwang_core::role::Role::ALL.len()
+    );
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn get(port: u16, path: &str) -> Option<String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut response = String::new();
     stream.read_to_string(&mut response).ok()?;
     Some(response)
@@ -117,7 +199,16 @@ fn get(port: u16, path: &str) -> Option<String> {
 #[test]
 fn serve_answers_and_stops_cleanly_on_sigterm() {
     let db = temp_db("serve");
-    let out = yiwang(&["demo", "--scale", "0.002", "--no-serve", "--db", &db, "--demo-password", "demo-password"]);
+    let out = yiwang(&[
+        "demo",
+        "--scale",
+        "0.002",
+        "--no-serve",
+        "--db",
+        &db,
+        "--demo-password",
+        "demo-password",
+    ]);
     assert!(out.status.success());
     let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_yiwang"))
@@ -132,7 +223,10 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
         if let Some(r) = get(port, "/healthz") {
             break r;
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "server did not come up");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "server did not come up"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
@@ -141,7 +235,10 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
     assert!(stats.starts_with("HTTP/1.1 401"), "{stats}");
     assert!(stats.contains("application/problem+json"));
 
-    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(kill.success());
     let deadline = Instant::now() + Duration::from_secs(10);
     let status = loop {
@@ -153,7 +250,12 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
     };
     assert!(status.success(), "exit status after SIGTERM: {status}");
     let mut log = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
     assert!(log.contains("shut down cleanly"), "{log}");
     assert!(log.contains("/api/v1/stats"), "request log lines: {log}");
 }

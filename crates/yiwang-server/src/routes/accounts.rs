@@ -49,7 +49,10 @@ fn valid_username(name: &str) -> bool {
 /// Every account.
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", security(("bearer" = [])),
     responses((status = 200, body = Vec<AccountDto>), (status = 403, body = crate::error::Problem)))]
-pub(crate) async fn list(State(state): State<AppState>, _: Need<perm::ManageAccounts>) -> ApiResult<Json<Vec<AccountDto>>> {
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    _: Need<perm::ManageAccounts>,
+) -> ApiResult<Json<Vec<AccountDto>>> {
     let accounts = state.store.accounts().await?;
     Ok(Json(
         accounts
@@ -82,10 +85,16 @@ pub(crate) async fn create(
         ));
     }
     if req.password.chars().count() < 8 {
-        return Err(ApiError::new(Code::InvalidRequest, "password must have at least 8 characters"));
+        return Err(ApiError::new(
+            Code::InvalidRequest,
+            "password must have at least 8 characters",
+        ));
     }
     if req.roles.is_empty() {
-        return Err(ApiError::new(Code::InvalidRequest, "give the account at least one role"));
+        return Err(ApiError::new(
+            Code::InvalidRequest,
+            "give the account at least one role",
+        ));
     }
     let roles = req
         .roles
@@ -93,7 +102,10 @@ pub(crate) async fn create(
         .map(|r| {
             r.parse::<Role>().map_err(|e| {
                 let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-                ApiError::new(Code::InvalidRequest, format!("{e}; known roles: {}", known.join(", ")))
+                ApiError::new(
+                    Code::InvalidRequest,
+                    format!("{e}; known roles: {}", known.join(", ")),
+                )
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -103,17 +115,25 @@ pub(crate) async fn create(
         .map_err(|e| ApiError::new(Code::Internal, e.to_string()))??;
     let new = NewAccount {
         username: req.username.clone(),
-        display_name: req.display_name.clone().unwrap_or_else(|| req.username.clone()),
+        display_name: req
+            .display_name
+            .clone()
+            .unwrap_or_else(|| req.username.clone()),
         password_hash,
         org_code: req.org_code.clone(),
         roles: roles.clone(),
     };
-    let id = state.store.create_account(&new, caller.username()).await.map_err(|e| match e {
-        yiwang_store::StoreError::Conflict(_) => {
-            ApiError::new(Code::Conflict, format!("username `{}` is taken; choose another", req.username))
-        }
-        other => other.into(),
-    })?;
+    let id = state
+        .store
+        .create_account(&new, caller.username())
+        .await
+        .map_err(|e| match e {
+            yiwang_store::StoreError::Conflict(_) => ApiError::new(
+                Code::Conflict,
+                format!("username `{}` is taken; choose another", req.username),
+            ),
+            other => other.into(),
+        })?;
     Ok((
         StatusCode::CREATED,
         Json(AccountDto {

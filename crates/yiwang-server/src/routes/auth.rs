@@ -51,7 +51,10 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$
 /// Exchanges a username and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest, responses(
     (status = 200, body = LoginResponse), (status = 401, body = crate::error::Problem)))]
-pub(crate) async fn login(State(state): State<AppState>, AppJson(req): AppJson<LoginRequest>) -> ApiResult<Json<LoginResponse>> {
+pub(crate) async fn login(
+    State(state): State<AppState>,
+    AppJson(req): AppJson<LoginRequest>,
+) -> ApiResult<Json<LoginResponse>> {
     let account = state.store.account_by_username(&req.username).await?;
     let phc = account
         .as_ref()
@@ -82,7 +85,10 @@ pub(crate) async fn login(State(state): State<AppState>, AppJson(req): AppJson<L
     };
     let token = new_token();
     let expires_at = (Utc::now() + TOKEN_TTL).trunc_subsecs(6);
-    state.store.insert_token(&token_hash(&token), account.id, expires_at).await?;
+    state
+        .store
+        .insert_token(&token_hash(&token), account.id, expires_at)
+        .await?;
     state
         .store
         .audit(&AuditEvent {
@@ -95,7 +101,11 @@ pub(crate) async fn login(State(state): State<AppState>, AppJson(req): AppJson<L
         .await?;
     Ok(Json(LoginResponse {
         token,
-        roles: account.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        roles: account
+            .roles
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect(),
         expires_at,
     }))
 }
@@ -132,7 +142,11 @@ pub(crate) async fn me(caller: Caller) -> Json<Me> {
         username: account.username.clone(),
         display_name: account.display_name.clone(),
         org_code: account.org_code.clone(),
-        roles: account.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        roles: account
+            .roles
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect(),
         permissions,
         expires_at: caller.session.expires_at,
     })

@@ -17,6 +17,7 @@ use crate::error::{ApiError, Code};
 /// Routes anyone may call.
 pub(crate) fn public() -> Router<AppState> {
     Router::new()
+        .route("/", get(system::console))
         .route("/healthz", get(system::healthz))
         .route("/api/v1/auth/login", post(auth::login))
 }
@@ -27,7 +28,10 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/stats", get(system::stats))
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/auth/me", get(auth::me))
-        .route("/api/v1/accounts", get(accounts::list).post(accounts::create))
+        .route(
+            "/api/v1/accounts",
+            get(accounts::list).post(accounts::create),
+        )
         .route("/api/v1/audit", get(system::audit))
         .route("/api/v1/divisions", get(places::divisions))
         .route("/api/v1/divisions/{code}", get(places::division))
@@ -42,13 +46,19 @@ pub(crate) fn protected() -> Router<AppState> {
 pub(crate) async fn not_found(uri: Uri) -> ApiError {
     ApiError::new(
         Code::RouteNotFound,
-        format!("no endpoint at `{}`; the API is described at /api/v1/openapi.json", uri.path()),
+        format!(
+            "no endpoint at `{}`; the API is described at /api/v1/openapi.json",
+            uri.path()
+        ),
     )
 }
 
 pub(crate) async fn method_not_allowed(uri: Uri) -> ApiError {
     ApiError::new(
         Code::MethodNotAllowed,
-        format!("`{}` does not accept this method; see /api/v1/openapi.json", uri.path()),
+        format!(
+            "`{}` does not accept this method; see /api/v1/openapi.json",
+            uri.path()
+        ),
     )
 }

@@ -65,7 +65,8 @@ pub(crate) struct FeatureCollection {
 }
 
 fn feature(grid: Grid) -> serde_json::Value {
-    let geometry: serde_json::Value = serde_json::from_str(&grid.geometry).unwrap_or(serde_json::Value::Null);
+    let geometry: serde_json::Value =
+        serde_json::from_str(&grid.geometry).unwrap_or(serde_json::Value::Null);
     serde_json::json!({
         "type": "Feature",
         "id": grid.code,
@@ -94,11 +95,16 @@ pub(crate) async fn grids(
     let level: GridLevel = q
         .level
         .parse()
-        .map_err(|e: yiwang_core::model::UnknownVariant| ApiError::new(Code::InvalidQuery, e.to_string()))?;
+        .map_err(|e: yiwang_core::model::UnknownVariant| {
+            ApiError::new(Code::InvalidQuery, e.to_string())
+        })?;
     if q.parent.is_none() && matches!(level, GridLevel::MicroGrid | GridLevel::BuildingGroup) {
         return Err(ApiError::new(
             Code::InvalidQuery,
-            format!("`level={}` needs `parent=<grid code>`: the whole level is too large for one response", level.as_str()),
+            format!(
+                "`level={}` needs `parent=<grid code>`: the whole level is too large for one response",
+                level.as_str()
+            ),
         ));
     }
     let grids = state.store.grids(level, q.parent.as_deref()).await?;

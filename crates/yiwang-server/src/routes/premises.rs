@@ -73,8 +73,13 @@ pub(crate) async fn search(
     AppQuery(q): AppQuery<SearchQuery>,
 ) -> ApiResult<Json<Vec<Premises>>> {
     if q.prefix.chars().count() < 2 {
-        return Err(ApiError::new(Code::InvalidQuery, "`prefix` needs at least 2 characters"));
+        return Err(ApiError::new(
+            Code::InvalidQuery,
+            "`prefix` needs at least 2 characters",
+        ));
     }
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    Ok(Json(state.store.premises_by_prefix(&q.prefix, limit).await?))
+    Ok(Json(
+        state.store.premises_by_prefix(&q.prefix, limit).await?,
+    ))
 }

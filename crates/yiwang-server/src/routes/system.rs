@@ -11,6 +11,11 @@ use crate::AppState;
 use crate::auth::{Need, perm};
 use crate::error::ApiResult;
 
+/// The browser console: a Chinese-first page embedded in the binary (no CDN).
+pub(crate) async fn console() -> axum::response::Html<&'static str> {
+    axum::response::Html(include_str!("../../assets/index.html"))
+}
+
 /// Liveness and database reachability.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub(crate) struct Health {
@@ -38,7 +43,10 @@ pub(crate) async fn healthz(State(state): State<AppState>) -> ApiResult<Json<Hea
 /// Counts of every registry and grid level.
 #[utoipa::path(get, path = "/api/v1/stats", tag = "system", security(("bearer" = [])), responses(
     (status = 200, body = Stats), (status = 401, body = crate::error::Problem)))]
-pub(crate) async fn stats(State(state): State<AppState>, _: Need<perm::ReadOverview>) -> ApiResult<Json<Stats>> {
+pub(crate) async fn stats(
+    State(state): State<AppState>,
+    _: Need<perm::ReadOverview>,
+) -> ApiResult<Json<Stats>> {
     Ok(Json(state.store.stats().await?))
 }
 
