@@ -9,7 +9,7 @@ use yiwang_core::role::Role;
 
 use crate::audit::AuditEvent;
 use crate::pool::with_pool;
-use crate::records::parse_column;
+use crate::records::{FromRecord, decode_all, parse_column, record};
 use crate::{Store, StoreError};
 
 /// An account to create.
@@ -55,6 +55,16 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
 }
 
+record!(AccountRecord {
+    id,
+    username,
+    display_name,
+    password_hash,
+    org_code,
+    disabled,
+    roles: skip
+});
+
 const ACCOUNT_COLUMNS: &str = "id, username, display_name, password_hash, org_code, disabled";
 
 impl Store {
@@ -86,19 +96,9 @@ impl Store {
         username: &str,
     ) -> Result<Option<AccountRecord>, StoreError> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username = $1");
-        let found = with_pool!(&self.pool, p => {
-            match sqlx::query(&sql).bind(username).fetch_optional(p).await? {
-                Some(r) => Some(AccountRecord {
-                    id: r.try_get("id")?,
-                    username: r.try_get("username")?,
-                    display_name: r.try_get("display_name")?,
-                    password_hash: r.try_get("password_hash")?,
-                    org_code: r.try_get("org_code")?,
-                    disabled: r.try_get("disabled")?,
-                    roles: Vec::new(),
-                }),
-                None => None,
-            }
+        let found: Option<AccountRecord> = with_pool!(&self.pool, p => {
+            let rows = sqlx::query(&sql).bind(username).fetch_all(p).await?;
+            decode_all(&rows)?.into_iter().next()
         });
         match found {
             Some(mut account) => {
@@ -112,22 +112,8 @@ impl Store {
     /// All accounts, by username.
     pub async fn accounts(&self) -> Result<Vec<AccountRecord>, StoreError> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY username");
-        let mut accounts: Vec<AccountRecord> = with_pool!(&self.pool, p => {
-            let rows = sqlx::query(&sql).fetch_all(p).await?;
-            rows.iter()
-                .map(|r| {
-                    Ok::<_, StoreError>(AccountRecord {
-                        id: r.try_get("id")?,
-                        username: r.try_get("username")?,
-                        display_name: r.try_get("display_name")?,
-                        password_hash: r.try_get("password_hash")?,
-                        org_code: r.try_get("org_code")?,
-                        disabled: r.try_get("disabled")?,
-                        roles: Vec::new(),
-                    })
-                })
-                .collect::<Result<_, _>>()?
-        });
+        let mut accounts: Vec<AccountRecord> =
+            with_pool!(&self.pool, p => decode_all(&sqlx::query(&sql).fetch_all(p).await?)?);
         for account in &mut accounts {
             account.roles = self.roles_of(account.id).await?;
         }
@@ -168,18 +154,7 @@ impl Store {
                    WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND NOT a.disabled";
         let found = with_pool!(&self.pool, p => {
             match sqlx::query(sql).bind(token_hash).bind(now).fetch_optional(p).await? {
-                Some(r) => Some(Session {
-                    account: AccountRecord {
-                        id: r.try_get("id")?,
-                        username: r.try_get("username")?,
-                        display_name: r.try_get("display_name")?,
-                        password_hash: r.try_get("password_hash")?,
-                        org_code: r.try_get("org_code")?,
-                        disabled: r.try_get("disabled")?,
-                        roles: Vec::new(),
-                    },
-                    expires_at: r.try_get("expires_at")?,
-                }),
+                Some(r) => Some(Session { account: AccountRecord::from_row(&r)?, expires_at: r.try_get("expires_at")? }),
                 None => None,
             }
         });

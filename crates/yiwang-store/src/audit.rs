@@ -5,10 +5,11 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
-use sqlx::{Postgres, Row, Sqlite, Transaction};
+use sqlx::{Postgres, Sqlite, Transaction};
 use yiwang_core::audit::{GENESIS_HASH, audit_hash};
 
 use crate::pool::with_pool;
+use crate::records::{decode_all, record};
 use crate::{Store, StoreError};
 
 /// Something a user or the system did that must be accountable.
@@ -48,6 +49,18 @@ pub struct AuditEntry {
     /// This entry's hash.
     pub hash: String,
 }
+
+record!(AuditEntry {
+    seq,
+    at,
+    actor,
+    action,
+    entity,
+    entity_id,
+    detail,
+    prev_hash,
+    hash
+});
 
 /// The fields an entry's hash covers, in a fixed order.
 #[derive(Serialize)]
@@ -161,21 +174,7 @@ impl Store {
                    ORDER BY seq DESC LIMIT $1";
         with_pool!(&self.pool, p => {
             let rows = sqlx::query(sql).bind(limit).fetch_all(p).await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(AuditEntry {
-                        seq: r.try_get("seq")?,
-                        at: r.try_get("at")?,
-                        actor: r.try_get("actor")?,
-                        action: r.try_get("action")?,
-                        entity: r.try_get("entity")?,
-                        entity_id: r.try_get("entity_id")?,
-                        detail: r.try_get("detail")?,
-                        prev_hash: r.try_get("prev_hash")?,
-                        hash: r.try_get("hash")?,
-                    })
-                })
-                .collect()
+            decode_all(&rows)
         })
     }
 
@@ -184,21 +183,7 @@ impl Store {
         let sql = "SELECT seq, at, actor, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER BY seq";
         let entries: Vec<AuditEntry> = with_pool!(&self.pool, p => {
             let rows = sqlx::query(sql).fetch_all(p).await?;
-            rows.iter()
-                .map(|r| {
-                    Ok::<_, StoreError>(AuditEntry {
-                        seq: r.try_get("seq")?,
-                        at: r.try_get("at")?,
-                        actor: r.try_get("actor")?,
-                        action: r.try_get("action")?,
-                        entity: r.try_get("entity")?,
-                        entity_id: r.try_get("entity_id")?,
-                        detail: r.try_get("detail")?,
-                        prev_hash: r.try_get("prev_hash")?,
-                        hash: r.try_get("hash")?,
-                    })
-                })
-                .collect::<Result<_, _>>()?
+            decode_all(&rows)?
         });
         let mut prev = GENESIS_HASH.to_owned();
         for e in &entries {

@@ -13,6 +13,8 @@ use crate::{Store, StoreError};
 
 /// Bound parameters per statement: below SQLite's 32,766 and PostgreSQL's 65,535.
 const MAX_PARAMS: usize = 30_000;
+/// Loads at least this big end with a WAL checkpoint on SQLite.
+const CHECKPOINT_ROWS: usize = 10_000;
 
 enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
@@ -24,6 +26,8 @@ enum Tx {
 pub struct Bulk<'a> {
     tx: Tx,
     pool: Pool,
+    /// Rows inserted so far, to decide whether the commit is worth a WAL checkpoint.
+    rows: usize,
     _guard: MutexGuard<'a, ()>,
 }
 
@@ -32,6 +36,7 @@ macro_rules! insert_rows {
     ($self:expr, $table:literal, [$($col:literal),+ $(,)?], $rows:expr, |$b:ident, $r:ident| $push:block) => {{
         const COLUMNS: &[&str] = &[$($col),+];
         let head = format!("INSERT INTO {} ({}) ", $table, COLUMNS.join(", "));
+        $self.rows += $rows.len();
         for chunk in $rows.chunks(MAX_PARAMS / COLUMNS.len()) {
             match &mut $self.tx {
                 Tx::Sqlite(tx) => {
@@ -61,6 +66,7 @@ impl Store {
         Ok(Bulk {
             tx,
             pool: self.pool.clone(),
+            rows: 0,
             _guard: guard,
         })
     }
@@ -382,8 +388,10 @@ impl Bulk<'_> {
                 tx.commit().await?;
                 // Fold the write-ahead log back into the database file now, so a large load
                 // does not leave a WAL as big as the data behind it.
-                if let Pool::Sqlite(pool) = &self.pool {
-                    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await?;
+                if let (Pool::Sqlite(pool), true) = (&self.pool, self.rows >= CHECKPOINT_ROWS) {
+                    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                        .execute(pool)
+                        .await?;
                 }
             }
             Tx::Postgres(mut tx) => {

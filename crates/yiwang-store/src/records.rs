@@ -2,9 +2,6 @@
 
 use std::str::FromStr;
 
-use sqlx::Row;
-use sqlx::postgres::PgRow;
-use sqlx::sqlite::SqliteRow;
 use yiwang_core::model::{
     Case, Department, Division, Grid, Housing, Person, Premises, PremisesAlias, Unit,
 };
@@ -27,24 +24,30 @@ where
 }
 
 /// Implements [`FromRecord`] for both row types; fields marked `parse` are stored as text
-/// identifiers and parsed with `FromStr`.
+/// identifiers and parsed with `FromStr`; fields marked `skip` are not columns and start empty.
 macro_rules! record {
     ($ty:ident { $($field:ident $(: $conv:ident)?),* $(,)? }) => {
-        record!(@impl SqliteRow, $ty { $($field $(: $conv)?),* });
-        record!(@impl PgRow, $ty { $($field $(: $conv)?),* });
+        record!(@impl sqlx::sqlite::SqliteRow, $ty { $($field $(: $conv)?),* });
+        record!(@impl sqlx::postgres::PgRow, $ty { $($field $(: $conv)?),* });
     };
     (@impl $row:ty, $ty:ident { $($field:ident $(: $conv:ident)?),* }) => {
-        impl FromRecord<$row> for $ty {
-            fn from_row(row: &$row) -> Result<Self, StoreError> {
+        impl $crate::records::FromRecord<$row> for $ty {
+            fn from_row(row: &$row) -> Result<Self, $crate::StoreError> {
+                use sqlx::Row as _;
                 Ok($ty { $($field: record!(@get row, $field $(, $conv)?)),* })
             }
         }
     };
     (@get $row:ident, $field:ident) => { $row.try_get(stringify!($field))? };
+    (@get $row:ident, $field:ident, skip) => {
+        Default::default()
+    };
     (@get $row:ident, $field:ident, parse) => {
-        parse_column($row.try_get::<String, _>(stringify!($field))?, stringify!($field))?
+        $crate::records::parse_column($row.try_get::<String, _>(stringify!($field))?, stringify!($field))?
     };
 }
+
+pub(crate) use record;
 
 record!(Division {
     code,

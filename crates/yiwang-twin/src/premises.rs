@@ -97,6 +97,20 @@ pub struct Site {
     pub street_code: String,
 }
 
+impl Site {
+    /// The site of a building record (which has a point and a 楼组).
+    fn of(building: &Premises) -> Site {
+        Site {
+            premises_id: building.id,
+            spoken_address: strip_city(&building.standard_address),
+            lon: building.lon.unwrap_or_default(),
+            lat: building.lat.unwrap_or_default(),
+            grid_code: building.grid_code.clone().unwrap_or_default(),
+            street_code: building.street_code.clone(),
+        }
+    }
+}
+
 /// What later stages need to know about the premises of one committee.
 #[derive(Debug, Clone, Default)]
 pub struct CommitteeLayout {
@@ -325,14 +339,7 @@ pub fn lay_out(
                     ),
                     kind: "variant".to_owned(),
                 });
-                layout.sites.push(Site {
-                    premises_id: building_id,
-                    spoken_address: strip_city(&address),
-                    lon,
-                    lat,
-                    grid_code: bg.clone(),
-                    street_code: street.to_owned(),
-                });
+                layout.sites.push(Site::of(&record));
                 twin.premises.push(record);
                 for floor in 1..=b.floors {
                     for r in 1..=b.rooms_per_floor {
@@ -387,19 +394,12 @@ pub fn lay_out(
                     record.grid_code = Some(bg.clone());
                     record.floor_area_m2 =
                         Some(f64::from(office.floors * office.rooms_per_floor) * 160.0);
+                    layout.sites.push(Site::of(&record));
                     twin.premises.push(record);
                     twin.aliases.push(PremisesAlias {
                         premises_id: building_id,
                         alias: office.name.clone(),
                         kind: "poi".to_owned(),
-                    });
-                    layout.sites.push(Site {
-                        premises_id: building_id,
-                        spoken_address: strip_city(&address),
-                        lon,
-                        lat,
-                        grid_code: bg.clone(),
-                        street_code: street.to_owned(),
                     });
                     for floor in 1..=office.floors {
                         let mut fparts = parts.clone();
@@ -472,6 +472,7 @@ pub fn lay_out(
                     record.grid_code = Some(bg.clone());
                     record.floor_area_m2 =
                         Some((rng.gen_range(20.0..300.0_f64) * 10.0).round() / 10.0);
+                    layout.sites.push(Site::of(&record));
                     twin.premises.push(record);
                     twin.aliases.push(PremisesAlias {
                         premises_id: id,
@@ -479,14 +480,6 @@ pub fn lay_out(
                         kind: "poi".to_owned(),
                     });
                     layout.shops.push(id);
-                    layout.sites.push(Site {
-                        premises_id: id,
-                        spoken_address: strip_city(&address),
-                        lon,
-                        lat,
-                        grid_code: bg,
-                        street_code: street.to_owned(),
-                    });
                 }
             }
         }

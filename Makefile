@@ -1,0 +1,43 @@
+# yiwang — two commands do everything: `make demo` and `make test`.
+# Both assume a Debian machine with the Rust toolchain, Node.js and Python (see README.md).
+
+CARGO ?= cargo
+DEMO_ARGS ?=
+# Password of the demo accounts (one per role; username = role identifier). Local demo only.
+DEMO_PASSWORD ?= yiwang-demo
+# PostgreSQL the test suite creates and drops its throwaway databases on.
+export YIWANG_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: demo build test test-deps lint test-rust test-e2e bench-foundation clean
+
+## Build in release mode, generate the Xuhui twin (first run only) and serve it at http://127.0.0.1:8080
+demo: build
+	./target/release/yiwang demo --demo-password "$(DEMO_PASSWORD)" $(DEMO_ARGS)
+
+build:
+	$(CARGO) build --release -p yiwang
+
+## The whole suite: format, lints, Rust tests on SQLite and PostgreSQL, browser journeys
+test: test-deps lint test-rust test-e2e
+
+test-deps:
+	./scripts/ensure-test-deps.sh
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+test-rust:
+	$(CARGO) test --workspace
+
+test-e2e:
+	$(CARGO) build -p yiwang
+	cd e2e && npm ci --no-audit --no-fund && npm test
+
+## Twin generation, database size, start time and memory at scales 0.1 and 1 (docs/PERFORMANCE.md)
+bench-foundation: build
+	python3 bench/foundation.py --scales 0.1 1 --backends sqlite postgres
+
+clean:
+	$(CARGO) clean
+	rm -rf e2e/node_modules test-results
