@@ -142,6 +142,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => crate::demo::run(args).await,
         Command::Serve(args) => {
             let store = args.db.open().await?;
+            if store.is_empty().await? {
+                tracing::warn!(
+                    "the database is empty; `yiwang demo` generates the Xuhui twin into it"
+                );
+            }
             serve(store, args.listen.addr()).await
         }
         Command::Stats(args) => {

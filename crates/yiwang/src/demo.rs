@@ -90,6 +90,22 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     .await
 }
 
+/// The organisation a demo account belongs to, so scoped roles have a scope to show.
+fn demo_org(role: Role) -> Option<&'static str> {
+    match role {
+        Role::IntakeOperator | Role::ShiftLeader | Role::Dispatcher => Some("XH-CYZX"),
+        Role::DepartmentHandler => Some("XH-CGJ"),
+        Role::DepartmentCdo => Some("XH-FGJ"),
+        Role::DistrictCdo | Role::ChiefDataExecutive | Role::DataSpecialist => Some("XH-SJJ"),
+        Role::StreetOperator | Role::GridWorker | Role::StreetDataAssistant => Some("310104014"),
+        Role::Admin
+        | Role::PropertyManager
+        | Role::BusinessAgency
+        | Role::ApprovalOfficer
+        | Role::Citizen => None,
+    }
+}
+
 /// One account per role, username = role identifier. Existing accounts are left alone.
 async fn ensure_demo_accounts(store: &Store, password: Option<&str>) -> anyhow::Result<()> {
     let missing: Vec<Role> = {
@@ -133,7 +149,7 @@ async fn ensure_demo_accounts(store: &Store, password: Option<&str>) -> anyhow::
                     username: role.as_str().to_owned(),
                     display_name: format!("演示{}", role.name_zh()),
                     password_hash: hash.clone(),
-                    org_code: None,
+                    org_code: demo_org(role).map(str::to_owned),
                     roles: vec![role],
                 },
                 "system",
