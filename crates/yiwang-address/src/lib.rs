@@ -1,4 +1,4 @@
-//! Chinese addresses for yiwang: no I/O, no allocation beyond the strings it returns.
+//! Chinese addresses for yiwang: no I/O, no global state.
 //!
 //! This crate starts with the **standard address** (标准地址): the one canonical spelling of a
 //! premises that every record hangs off (一标三实). Parsing and matching what people actually write
@@ -6,7 +6,9 @@
 #![warn(missing_docs)]
 
 mod door;
+mod normalize;
 mod standard;
 
 pub use door::{DoorNumber, DoorSuffix};
+pub use normalize::{Normalized, normalize, normalize_str};
 pub use standard::{AddressParts, standard_address};

@@ -6,7 +6,7 @@
 /// what the caller should do about it.
 #[derive(thiserror::Error, Debug, Clone, PartialEq)]
 pub enum GeoError {
-    /// [`crate::partition`] was called with an empty site list.
+    /// [`crate::partition()`] was called with an empty site list.
     #[error("partition needs at least one site; got an empty site list")]
     NoSites,
 
@@ -78,6 +78,15 @@ pub enum GeoError {
         index: usize,
         /// The GeoJSON geometry type that was found.
         found: &'static str,
+    },
+
+    /// A coordinate reference system name that [`crate::Crs`] does not know.
+    #[error(
+        "unknown coordinate reference system `{name}`; accepted (case-insensitive): wgs84 (or epsg:4326), gcj02, bd09"
+    )]
+    UnknownCrs {
+        /// The name as given.
+        name: String,
     },
 
     /// A feature's coordinates are malformed (short position, non-finite number, tiny ring).

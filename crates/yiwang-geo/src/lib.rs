@@ -3,10 +3,12 @@
 //!
 //! Pure computation, no I/O. Geometry is stored in WGS-84 lon/lat and
 //! processed in a local planar metre frame ([`LocalProjection`]). The core
-//! operation is [`partition`]: split a parent (multi)polygon into cells with
+//! operation is [`partition()`]: split a parent (multi)polygon into cells with
 //! prescribed relative areas that tile it without gaps or overlaps, using an
 //! area-fitted power diagram. [`tiling_defects`] measures how well a set of
-//! children tiles its parent. All randomness comes from a caller-supplied
+//! children tiles its parent. [`crs`] converts between WGS-84, GCJ-02 and
+//! BD-09, and [`PolygonIndex`] answers point → containing polygon with an
+//! exact half-open boundary rule. All randomness comes from a caller-supplied
 //! [`rand::Rng`] (use `rand_chacha::ChaCha8Rng` for reproducibility), and
 //! equal inputs give bit-identical outputs.
 //!
@@ -25,9 +27,11 @@
 #![warn(missing_docs)]
 
 pub mod clip;
+pub mod crs;
 pub mod defects;
 pub mod error;
 pub mod geojson_io;
+pub mod grid_index;
 pub mod outline;
 pub mod partition;
 mod power_cell;
@@ -37,12 +41,16 @@ pub mod sampling;
 mod solve;
 
 pub use clip::{HalfPlane, clip_half_plane, clip_half_plane_into, signed_ring_area};
+pub use crs::{
+    Crs, bd09_to_gcj02, convert, gcj02_to_bd09, gcj02_to_wgs84, in_china, wgs84_to_gcj02,
+};
 pub use defects::{TilingDefects, tiling_defects};
 pub use error::GeoError;
 pub use geojson_io::{
     AreaFeature, area_m2_lonlat, multipolygon_to_geojson, parse_feature_collection,
     point_to_geojson,
 };
+pub use grid_index::PolygonIndex;
 pub use outline::outline_from_centroids;
 pub use partition::{PartitionConfig, Site, partition};
 pub use projection::LocalProjection;
