@@ -6,9 +6,11 @@
 //! operation is [`partition()`]: split a parent (multi)polygon into cells with
 //! prescribed relative areas that tile it without gaps or overlaps, using an
 //! area-fitted power diagram. [`tiling_defects`] measures how well a set of
-//! children tiles its parent. [`crs`] converts between WGS-84, GCJ-02 and
-//! BD-09, and [`PolygonIndex`] answers point → containing polygon with an
-//! exact half-open boundary rule. All randomness comes from a caller-supplied
+//! children tiles its parent; [`check_children`] and [`check_points`] (the
+//! [`coverage`] checker) locate each gap, overlap, spill-over and point in no
+//! or several cells. [`crs`] converts between WGS-84, GCJ-02 and BD-09, and
+//! [`PolygonIndex`] answers point → containing polygon with an exact
+//! half-open boundary rule. All randomness comes from a caller-supplied
 //! [`rand::Rng`] (use `rand_chacha::ChaCha8Rng` for reproducibility), and
 //! equal inputs give bit-identical outputs.
 //!
@@ -27,6 +29,7 @@
 #![warn(missing_docs)]
 
 pub mod clip;
+pub mod coverage;
 pub mod crs;
 pub mod defects;
 pub mod error;
@@ -41,6 +44,9 @@ pub mod sampling;
 mod solve;
 
 pub use clip::{HalfPlane, clip_half_plane, clip_half_plane_into, signed_ring_area};
+pub use coverage::{
+    CoverageConfig, CoverageProblem, PointProblem, ProblemKind, check_children, check_points,
+};
 pub use crs::{
     Crs, bd09_to_gcj02, convert, gcj02_to_bd09, gcj02_to_wgs84, in_china, wgs84_to_gcj02,
 };

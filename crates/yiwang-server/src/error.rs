@@ -48,6 +48,7 @@ error_codes! {
     PermissionDenied => "permission_denied", FORBIDDEN, "Your roles do not allow this";
     NotFound => "not_found", NOT_FOUND, "No such record";
     RouteNotFound => "route_not_found", NOT_FOUND, "No such endpoint";
+    OutsideDistrict => "outside_district", NOT_FOUND, "The point is outside the district";
     MethodNotAllowed => "method_not_allowed", METHOD_NOT_ALLOWED, "This endpoint does not accept that method";
     Conflict => "conflict", CONFLICT, "The record conflicts with an existing one";
     PayloadTooLarge => "payload_too_large", PAYLOAD_TOO_LARGE, "The request body is too large";

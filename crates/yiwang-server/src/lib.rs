@@ -11,6 +11,7 @@ mod openapi;
 mod routes;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -20,6 +21,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
+use yiwang_index::{BuildingPoint, GridLocator};
 use yiwang_store::Store;
 
 pub use openapi::ApiDoc;
@@ -29,6 +31,51 @@ pub use openapi::ApiDoc;
 pub struct AppState {
     /// The repository.
     pub store: Store,
+    /// Point → grid chain and nearby buildings, built from the store at start-up.
+    pub locator: Arc<GridLocator>,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Reading the records to index failed.
+    #[error("cannot read the district from the database: {0}")]
+    Store(#[from] yiwang_store::StoreError),
+    /// A stored grid polygon is unreadable.
+    #[error("cannot build the spatial index: {0}")]
+    Index(#[from] yiwang_index::IndexError),
+}
+
+impl AppState {
+    /// Loads what the in-memory indexes need from `store` and builds them.
+    pub async fn load(store: Store) -> Result<AppState, StartError> {
+        let grids = store.all_grids().await?;
+        let buildings = store
+            .buildings_with_points()
+            .await?
+            .into_iter()
+            .filter_map(|p| {
+                Some(BuildingPoint {
+                    id: p.id,
+                    standard_address: p.standard_address,
+                    name: p.name,
+                    lon: p.lon?,
+                    lat: p.lat?,
+                })
+            })
+            .collect();
+        let locator = tokio::task::spawn_blocking(move || GridLocator::build(grids, buildings))
+            .await
+            .map_err(|e| yiwang_index::IndexError {
+                code: "-".to_owned(),
+                reason: e.to_string(),
+            })??;
+        tracing::info!(cells = locator.cell_count(), "spatial index ready");
+        Ok(AppState {
+            store,
+            locator: Arc::new(locator),
+        })
+    }
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

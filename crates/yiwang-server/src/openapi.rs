@@ -7,7 +7,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::AppState;
 use crate::error::Code;
-use crate::routes::{accounts, auth, places, premises, system};
+use crate::routes::{accounts, auth, locate, places, premises, system};
 
 /// The API description served at `/api/v1/openapi.json`.
 #[derive(OpenApi)]
@@ -18,6 +18,7 @@ use crate::routes::{accounts, auth, places, premises, system};
         auth::login, auth::logout, auth::me,
         accounts::list, accounts::create,
         places::divisions, places::division, places::grids, places::grid, places::departments,
+        locate::locate,
         premises::one, premises::children, premises::search,
     ),
     components(schemas(crate::error::Problem)),

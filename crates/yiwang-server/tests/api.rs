@@ -39,6 +39,7 @@ async fn load_twin(store: &Store) {
 
 struct Api {
     db: TestDb,
+    state: AppState,
 }
 
 struct Reply {
@@ -67,7 +68,8 @@ impl Api {
                 .await
                 .unwrap();
         }
-        Api { db }
+        let state = AppState::load(db.store.clone()).await.unwrap();
+        Api { db, state }
     }
 
     async fn send(
@@ -88,12 +90,7 @@ impl Api {
             None => request.body(Body::empty()),
         }
         .unwrap();
-        let response = app(AppState {
-            store: self.db.store.clone(),
-        })
-        .oneshot(request)
-        .await
-        .unwrap();
+        let response = app(self.state.clone()).oneshot(request).await.unwrap();
         let status = response.status();
         let content_type = response
             .headers()
@@ -583,4 +580,77 @@ async fn openapi_document_and_swagger_ui_are_served() {
     let ui = api.send("GET", "/api/v1/docs/", None, None).await;
     assert_eq!(ui.status, StatusCode::OK);
     assert!(ui.body.as_str().unwrap().contains("swagger"));
+}
+
+#[tokio::test]
+async fn locate_gives_one_cell_per_level_and_nearby_buildings() {
+    let api = Api::new(Backend::Sqlite).await;
+    let token = api.login("citizen").await;
+    let building = api
+        .db
+        .store
+        .buildings_with_points()
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
+    let (lon, lat) = (building.lon.unwrap(), building.lat.unwrap());
+    let uri = format!("/api/v1/locate?lon={lon}&lat={lat}");
+    let located = api.send("GET", &uri, Some(&token), None).await;
+    assert_eq!(located.status, StatusCode::OK, "{}", located.body);
+    assert_eq!(
+        located.body["building_group"]["code"],
+        building.grid_code.clone().unwrap()
+    );
+    assert_eq!(located.body["community"]["code"], building.community_code);
+    assert_eq!(located.body["street"]["code"], building.street_code);
+    assert!(
+        located.body["area"]["code"]
+            .as_str()
+            .unwrap()
+            .starts_with(&building.street_code)
+    );
+    let near = located.body["nearest_premises"].as_array().unwrap();
+    assert_eq!(near[0]["premises_id"], building.id);
+    assert_eq!(near[0]["distance_m"], 0.0);
+
+    // The same place given in GCJ-02 (as Chinese map apps report it) finds the same chain, and the
+    // nearby buildings come back in GCJ-02.
+    let (glon, glat) = yiwang_geo::wgs84_to_gcj02(lon, lat);
+    let gcj = api
+        .send(
+            "GET",
+            &format!("/api/v1/locate?lon={glon}&lat={glat}&crs=gcj02"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(gcj.body["building_group"], located.body["building_group"]);
+    let back_lon = gcj.body["nearest_premises"][0]["lon"].as_f64().unwrap();
+    assert!((back_lon - glon).abs() < 1e-6, "{back_lon} vs {glon}");
+
+    let outside = api
+        .send(
+            "GET",
+            "/api/v1/locate?lon=121.49&lat=31.24",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_problem(&outside, StatusCode::NOT_FOUND, "outside_district");
+    let bad_crs = api
+        .send(
+            "GET",
+            &format!("/api/v1/locate?lon={lon}&lat={lat}&crs=utm"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_problem(&bad_crs, StatusCode::BAD_REQUEST, "invalid_query");
+    assert!(bad_crs.body["detail"].as_str().unwrap().contains("gcj02"));
+    let missing = api
+        .send("GET", "/api/v1/locate?lon=121.4", Some(&token), None)
+        .await;
+    assert_problem(&missing, StatusCode::BAD_REQUEST, "invalid_query");
 }

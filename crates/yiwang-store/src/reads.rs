@@ -166,6 +166,24 @@ impl Store {
         ))
     }
 
+    /// Every building that has a point (for the in-memory spatial index), by id.
+    pub async fn buildings_with_points(&self) -> Result<Vec<Premises>, StoreError> {
+        let sql = format!(
+            "SELECT {PREMISES_COLUMNS} FROM premises WHERE kind = 'building' AND lon IS NOT NULL AND lat IS NOT NULL \
+             ORDER BY id"
+        );
+        with_pool!(&self.pool, p => decode_all(&sqlx::query(&sql).fetch_all(p).await?))
+    }
+
+    /// Every grid of every level, parents first (street, area, community, micro-grid, 楼组).
+    pub async fn all_grids(&self) -> Result<Vec<Grid>, StoreError> {
+        let mut all = Vec::new();
+        for level in GridLevel::ALL {
+            all.extend(self.grids(*level, None).await?);
+        }
+        Ok(all)
+    }
+
     /// Every department, by code.
     pub async fn departments(&self) -> Result<Vec<Department>, StoreError> {
         let sql = "SELECT code, name, short_name, kind FROM departments ORDER BY code";

@@ -25,6 +25,28 @@ enum Command {
     Serve(ServeArgs),
     /// Print counts of every registry and grid level.
     Stats(StatsArgs),
+    /// Coordinate tools.
+    #[command(subcommand)]
+    Geo(GeoCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum GeoCommand {
+    /// Convert a point between WGS-84 (GPS), GCJ-02 (most Chinese map apps) and BD-09 (Baidu);
+    /// prints `LON LAT`.
+    #[command(allow_negative_numbers = true)]
+    Convert {
+        /// Coordinate system of the input: wgs84, gcj02 or bd09.
+        #[arg(long, value_name = "CRS")]
+        from: yiwang_geo::Crs,
+        /// Coordinate system of the output: wgs84, gcj02 or bd09.
+        #[arg(long, value_name = "CRS")]
+        to: yiwang_geo::Crs,
+        /// Longitude in degrees.
+        lon: f64,
+        /// Latitude in degrees.
+        lat: f64,
+    },
 }
 
 /// Where the data lives: a SQLite file (default) or a PostgreSQL server.
@@ -149,6 +171,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             serve(store, args.listen.addr()).await
         }
+        Command::Geo(GeoCommand::Convert { from, to, lon, lat }) => {
+            if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+                anyhow::bail!(
+                    "longitude must be in [-180, 180] and latitude in [-90, 90]; got {lon} {lat}"
+                );
+            }
+            let (x, y) = yiwang_geo::convert(lon, lat, from, to);
+            println!("{x:.7} {y:.7}");
+            Ok(())
+        }
         Command::Stats(args) => {
             let store = args.db.open().await?;
             let stats = store.stats().await?;
@@ -169,7 +201,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 pub async fn serve(store: Store, addr: SocketAddr) -> anyhow::Result<()> {
-    let state = yiwang_server::AppState { store };
+    let state = yiwang_server::AppState::load(store).await?;
     yiwang_server::serve(state, addr)
         .await
         .with_context(|| format!("cannot serve on {addr}"))

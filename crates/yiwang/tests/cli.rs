@@ -259,3 +259,61 @@ fn serve_answers_and_stops_cleanly_on_sigterm() {
     assert!(log.contains("shut down cleanly"), "{log}");
     assert!(log.contains("/api/v1/stats"), "request log lines: {log}");
 }
+
+#[test]
+fn geo_convert_round_trips_and_explains_bad_input() {
+    let out = yiwang(&[
+        "geo", "convert", "--from", "wgs84", "--to", "gcj02", "121.4365", "31.1884",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let gcj: Vec<f64> = text
+        .split_whitespace()
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert_eq!(gcj.len(), 2);
+    // In Shanghai GCJ-02 lies a few hundred metres east-south-east of WGS-84.
+    assert!(gcj[0] > 121.4365 && gcj[1] < 31.1884, "{text}");
+    let back = yiwang(&[
+        "geo",
+        "convert",
+        "--from",
+        "gcj02",
+        "--to",
+        "wgs84",
+        &gcj[0].to_string(),
+        &gcj[1].to_string(),
+    ]);
+    let wgs: Vec<f64> = String::from_utf8(back.stdout)
+        .unwrap()
+        .split_whitespace()
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert!(
+        (wgs[0] - 121.4365).abs() < 5e-7 && (wgs[1] - 31.1884).abs() < 5e-7,
+        "{wgs:?}"
+    );
+    let london = yiwang(&[
+        "geo", "convert", "--from", "wgs84", "--to", "gcj02", "-0.1276", "51.5072",
+    ]);
+    assert_eq!(
+        String::from_utf8(london.stdout).unwrap().trim(),
+        "-0.1276000 51.5072000"
+    );
+    assert_one_line_error(
+        &yiwang(&["geo", "convert", "--from", "utm", "--to", "wgs84", "1", "2"]),
+        2,
+        "utm",
+    );
+    assert_one_line_error(
+        &yiwang(&[
+            "geo", "convert", "--from", "wgs84", "--to", "gcj02", "200", "31",
+        ]),
+        1,
+        "longitude",
+    );
+}

@@ -3,6 +3,7 @@
 pub(crate) mod accounts;
 pub(crate) mod auth;
 pub(crate) mod extract;
+pub(crate) mod locate;
 pub(crate) mod places;
 pub(crate) mod premises;
 pub(crate) mod system;
@@ -38,6 +39,7 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/grids", get(places::grids))
         .route("/api/v1/grids/{code}", get(places::grid))
         .route("/api/v1/departments", get(places::departments))
+        .route("/api/v1/locate", get(locate::locate))
         .route("/api/v1/premises", get(premises::search))
         .route("/api/v1/premises/{id}", get(premises::one))
         .route("/api/v1/premises/{id}/children", get(premises::children))

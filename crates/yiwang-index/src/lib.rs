@@ -1,0 +1,10 @@
+//! In-memory indexes that answer spatial questions without touching the database.
+//!
+//! They are built from store records at start-up (the server loads the records; this crate does no
+//! I/O) and answer in microseconds: which grid cells contain a point, from 楼组 up to 街镇
+//! ([`GridLocator::chain`]), and which buildings are nearest ([`GridLocator::nearest_buildings`]).
+#![warn(missing_docs)]
+
+mod locator;
+
+pub use locator::{BuildingPoint, Cell, GridChain, GridLocator, IndexError, NearBuilding};
