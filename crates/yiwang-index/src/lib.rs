@@ -5,6 +5,9 @@
 //! ([`GridLocator::chain`]), and which buildings are nearest ([`GridLocator::nearest_buildings`]).
 #![warn(missing_docs)]
 
+mod coverage;
 mod locator;
+
+pub use coverage::{BuildingProblem, CoverageReport, GridProblem, check_grid};
 
 pub use locator::{BuildingPoint, Cell, GridChain, GridLocator, IndexError, NearBuilding};

@@ -119,7 +119,7 @@ impl std::fmt::Debug for GridLocator {
     }
 }
 
-fn parse_geometry(grid: &Grid) -> Result<MultiPolygon<f64>, IndexError> {
+pub(crate) fn parse_geometry(grid: &Grid) -> Result<MultiPolygon<f64>, IndexError> {
     let fc = format!(
         r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{}}}]}}"#,
         grid.geometry

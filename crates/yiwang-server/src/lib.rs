@@ -46,24 +46,32 @@ pub enum StartError {
     Index(#[from] yiwang_index::IndexError),
 }
 
+/// What the in-memory indexes are built from: every grid and every building with a point.
+pub async fn index_inputs(
+    store: &Store,
+) -> Result<(Vec<yiwang_core::model::Grid>, Vec<BuildingPoint>), yiwang_store::StoreError> {
+    let grids = store.all_grids().await?;
+    let buildings = store
+        .buildings_with_points()
+        .await?
+        .into_iter()
+        .filter_map(|p| {
+            Some(BuildingPoint {
+                id: p.id,
+                standard_address: p.standard_address,
+                name: p.name,
+                lon: p.lon?,
+                lat: p.lat?,
+            })
+        })
+        .collect();
+    Ok((grids, buildings))
+}
+
 impl AppState {
     /// Loads what the in-memory indexes need from `store` and builds them.
     pub async fn load(store: Store) -> Result<AppState, StartError> {
-        let grids = store.all_grids().await?;
-        let buildings = store
-            .buildings_with_points()
-            .await?
-            .into_iter()
-            .filter_map(|p| {
-                Some(BuildingPoint {
-                    id: p.id,
-                    standard_address: p.standard_address,
-                    name: p.name,
-                    lon: p.lon?,
-                    lat: p.lat?,
-                })
-            })
-            .collect();
+        let (grids, buildings) = index_inputs(&store).await?;
         let locator = tokio::task::spawn_blocking(move || GridLocator::build(grids, buildings))
             .await
             .map_err(|e| yiwang_index::IndexError {

@@ -17,7 +17,7 @@ use crate::routes::{accounts, auth, locate, places, premises, system};
         system::healthz, system::stats, system::audit,
         auth::login, auth::logout, auth::me,
         accounts::list, accounts::create,
-        places::divisions, places::division, places::grids, places::grid, places::departments,
+        places::divisions, places::division, places::grids, places::grid, places::check, places::departments,
         locate::locate,
         premises::one, premises::children, premises::search,
     ),

@@ -654,3 +654,25 @@ async fn locate_gives_one_cell_per_level_and_nearby_buildings() {
         .await;
     assert_problem(&missing, StatusCode::BAD_REQUEST, "invalid_query");
 }
+
+#[tokio::test]
+async fn grid_check_over_http() {
+    let api = Api::new(Backend::Sqlite).await;
+    let token = api.login("admin").await;
+    let report = api
+        .send(
+            "GET",
+            "/api/v1/grids/check?level=community",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    assert_eq!(report.body["levels"], json!(["community"]));
+    assert_eq!(report.body["problems"], json!([]));
+    assert_eq!(report.body["parents_checked"], 64);
+    let bad = api
+        .send("GET", "/api/v1/grids/check?level=ward", Some(&token), None)
+        .await;
+    assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_query");
+}

@@ -28,6 +28,28 @@ enum Command {
     /// Coordinate tools.
     #[command(subcommand)]
     Geo(GeoCommand),
+    /// Grid tools.
+    #[command(subcommand)]
+    Grid(GridCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum GridCommand {
+    /// Check that every grid level tiles its parent (gaps, overlaps, cells outside their parent)
+    /// and that every building lies in exactly one 楼组. Exits 1 when it finds problems.
+    Check {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Only this level: street, area, community, micro_grid or building_group.
+        #[arg(long, value_name = "L")]
+        level: Option<yiwang_core::model::GridLevel>,
+        /// Write the problems as a GeoJSON FeatureCollection to this file.
+        #[arg(long, value_name = "OUT")]
+        geojson: Option<PathBuf>,
+        /// Print the whole report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -181,6 +203,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{x:.7} {y:.7}");
             Ok(())
         }
+        Command::Grid(GridCommand::Check {
+            db,
+            level,
+            geojson,
+            json,
+        }) => crate::grid::check(db, level, geojson.as_deref(), json).await,
         Command::Stats(args) => {
             let store = args.db.open().await?;
             let stats = store.stats().await?;

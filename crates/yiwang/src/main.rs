@@ -2,6 +2,7 @@
 
 mod cli;
 mod demo;
+mod grid;
 mod load;
 
 use std::process::ExitCode;

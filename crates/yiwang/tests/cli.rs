@@ -317,3 +317,54 @@ fn geo_convert_round_trips_and_explains_bad_input() {
         "longitude",
     );
 }
+
+#[test]
+fn grid_check_reports_a_clean_twin_and_writes_geojson() {
+    let db = temp_db("gridcheck");
+    let out = yiwang(&[
+        "demo",
+        "--scale",
+        "0.002",
+        "--no-serve",
+        "--db",
+        &db,
+        "--demo-password",
+        "demo-password",
+    ]);
+    assert!(out.status.success());
+    let geojson = format!("{db}.problems.geojson");
+    let out = yiwang(&["grid", "check", "--db", &db, "--geojson", &geojson]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("no gaps, overlaps"), "{stdout}");
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&geojson).unwrap()).unwrap();
+    assert_eq!(written["type"], "FeatureCollection");
+    assert_eq!(written["features"], serde_json::json!([]));
+
+    let out = yiwang(&[
+        "grid",
+        "check",
+        "--db",
+        &db,
+        "--level",
+        "building_group",
+        "--json",
+    ]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["levels"], serde_json::json!(["building_group"]));
+    assert!(report["buildings_checked"].as_u64().unwrap() > 100);
+    assert_one_line_error(
+        &yiwang(&["grid", "check", "--db", &db, "--level", "ward"]),
+        2,
+        "ward",
+    );
+    assert_one_line_error(
+        &yiwang(&["grid", "check", "--db", &temp_db("nogrids")]),
+        1,
+        "no grids",
+    );
+}

@@ -37,6 +37,7 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/divisions", get(places::divisions))
         .route("/api/v1/divisions/{code}", get(places::division))
         .route("/api/v1/grids", get(places::grids))
+        .route("/api/v1/grids/check", get(places::check))
         .route("/api/v1/grids/{code}", get(places::grid))
         .route("/api/v1/departments", get(places::departments))
         .route("/api/v1/locate", get(locate::locate))

@@ -140,3 +140,35 @@ pub(crate) async fn departments(
 ) -> ApiResult<Json<Vec<Department>>> {
     Ok(Json(state.store.departments().await?))
 }
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct CheckQuery {
+    /// Only this level: `street`, `area`, `community`, `micro_grid` or `building_group`.
+    level: Option<String>,
+}
+
+/// Coverage check: gaps inside parents, overlaps between siblings, cells outside their parent
+/// (each with its area in m² and its geometry as GeoJSON), and buildings in no 楼组 or in two.
+#[utoipa::path(get, path = "/api/v1/grids/check", tag = "places", params(CheckQuery), security(("bearer" = [])),
+    responses((status = 200, description = "the coverage report: levels, parents_checked, buildings_checked, problems, buildings"),
+        (status = 400, body = crate::error::Problem)))]
+pub(crate) async fn check(
+    State(state): State<AppState>,
+    _: Need<perm::ReadGrids>,
+    AppQuery(q): AppQuery<CheckQuery>,
+) -> ApiResult<Json<yiwang_index::CoverageReport>> {
+    let level = match &q.level {
+        Some(l) => Some(
+            l.parse::<GridLevel>()
+                .map_err(|e| ApiError::new(Code::InvalidQuery, e.to_string()))?,
+        ),
+        None => None,
+    };
+    let (grids, buildings) = crate::index_inputs(&state.store).await?;
+    let report =
+        tokio::task::spawn_blocking(move || yiwang_index::check_grid(&grids, &buildings, level))
+            .await
+            .map_err(|e| ApiError::new(Code::Internal, e.to_string()))?
+            .map_err(|e| ApiError::new(Code::Internal, e.to_string()))?;
+    Ok(Json(report))
+}
