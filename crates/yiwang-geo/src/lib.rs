@@ -42,6 +42,7 @@ mod prepared;
 pub mod projection;
 pub mod sampling;
 mod solve;
+pub mod tile;
 
 pub use clip::{HalfPlane, clip_half_plane, clip_half_plane_into, signed_ring_area};
 pub use coverage::{

@@ -54,6 +54,16 @@ impl GridChain {
     }
 }
 
+fn level_slot(level: GridLevel) -> usize {
+    match level {
+        GridLevel::Street => 0,
+        GridLevel::Area => 1,
+        GridLevel::Community => 2,
+        GridLevel::MicroGrid => 3,
+        GridLevel::BuildingGroup => 4,
+    }
+}
+
 /// A building to index: id, address, WGS-84 point.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BuildingPoint {
@@ -105,7 +115,8 @@ pub struct GridLocator {
     projection: LocalProjection,
     levels: Vec<(GridLevel, PolygonIndex<usize>)>,
     cells: Vec<Grid>,
-    by_code: HashMap<String, usize>,
+    /// Index of each cell's parent in `cells` (walking up needs no hashing).
+    parents: Vec<Option<usize>>,
     buildings: RTree<GeomWithData<[f64; 2], usize>>,
     building_rows: Vec<BuildingPoint>,
 }
@@ -170,10 +181,18 @@ impl GridLocator {
                     .map(|items| (*level, PolygonIndex::new(items)))
             })
             .collect();
-        let by_code = grids
+        let by_code: HashMap<&str, usize> = grids
             .iter()
             .enumerate()
-            .map(|(i, g)| (g.code.clone(), i))
+            .map(|(i, g)| (g.code.as_str(), i))
+            .collect();
+        let parents = grids
+            .iter()
+            .map(|g| {
+                g.parent_code
+                    .as_deref()
+                    .and_then(|p| by_code.get(p).copied())
+            })
             .collect();
         let points = buildings
             .iter()
@@ -186,37 +205,51 @@ impl GridLocator {
         Ok(GridLocator {
             projection,
             levels,
+            parents,
             cells: grids,
-            by_code,
             buildings: RTree::bulk_load(points),
             building_rows: buildings,
         })
     }
 
-    /// The cells containing the WGS-84 point, from the smallest level that contains it upwards:
-    /// the 楼组 found, then its ancestors by parent code. Levels below the smallest containing
-    /// cell are `None`.
+    /// The cells containing the WGS-84 point, indexed by level (street = 0 … 楼组 = 4), without
+    /// allocating: the smallest level that contains the point is found in the spatial index, and
+    /// its ancestors by parent code, so the levels always agree with each other. Levels below the
+    /// smallest containing cell are `None`.
+    pub fn chain_refs(&self, lon: f64, lat: f64) -> [Option<&Grid>; 5] {
+        let mut chain = [None; 5];
+        // Levels are ordered smallest first. A point in no 楼组 is almost always outside the
+        // district, so ask the street level next and stop there if it says so too.
+        let found = match self.levels.split_first() {
+            Some(((_, smallest), rest)) => smallest.locate(lon, lat).copied().or_else(|| {
+                let (street, middle) = rest.split_last()?;
+                let outer = street.1.locate(lon, lat).copied()?;
+                Some(
+                    middle
+                        .iter()
+                        .find_map(|(_, idx)| idx.locate(lon, lat).copied())
+                        .unwrap_or(outer),
+                )
+            }),
+            None => None,
+        };
+        let mut next = found;
+        while let Some(index) = next {
+            let grid = &self.cells[index];
+            chain[level_slot(grid.level)] = Some(grid);
+            next = self.parents[index];
+        }
+        chain
+    }
+
+    /// The cells containing the WGS-84 point, as codes and names (see [`Self::chain_refs`]).
     pub fn chain(&self, lon: f64, lat: f64) -> GridChain {
         let mut chain = GridChain::default();
-        // Smallest first: the first level that contains the point fixes the whole chain above it,
-        // so the levels always agree with each other.
-        let Some(mut index) = self
-            .levels
-            .iter()
-            .find_map(|(_, idx)| idx.locate(lon, lat).copied())
-        else {
-            return chain;
-        };
-        loop {
-            let grid = &self.cells[index];
+        for grid in self.chain_refs(lon, lat).into_iter().flatten() {
             *chain.slot(grid.level) = Some(Cell {
                 code: grid.code.clone(),
                 name: grid.name.clone(),
             });
-            match grid.parent_code.as_ref().and_then(|p| self.by_code.get(p)) {
-                Some(&parent) => index = parent,
-                None => break,
-            }
         }
         chain
     }

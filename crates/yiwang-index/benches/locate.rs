@@ -1,0 +1,100 @@
+//! Point → grid chain over the Xuhui twin, one core.
+//!
+//! `cargo bench -p yiwang-index --bench locate` (scale 1 by default; `YIWANG_BENCH_SCALE=0.1` for a
+//! quick run). Each iteration locates one point drawn uniformly over the district's bounding box
+//! (about 15% fall outside the district, as real GPS traffic near the border does).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::OnceLock;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use yiwang_core::model::PremisesKind;
+use yiwang_index::{BuildingPoint, GridLocator};
+use yiwang_twin::{TwinConfig, generate};
+
+fn main() {
+    // Build the twin and the index before any timing starts.
+    fixture();
+    divan::main();
+}
+
+struct Fixture {
+    locator: GridLocator,
+    points: Vec<(f64, f64)>,
+}
+
+fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let scale = std::env::var("YIWANG_BENCH_SCALE")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1.0);
+        let twin = generate(
+            &TwinConfig {
+                scale,
+                seed: 2023,
+                boundaries: None,
+            },
+            &mut |_| {},
+        )
+        .unwrap();
+        let buildings = twin
+            .premises
+            .iter()
+            .filter(|p| p.kind == PremisesKind::Building)
+            .map(|p| BuildingPoint {
+                id: p.id,
+                standard_address: p.standard_address.clone(),
+                name: p.name.clone(),
+                lon: p.lon.unwrap(),
+                lat: p.lat.unwrap(),
+            })
+            .collect();
+        let (lon0, lon1) = (121.39, 121.48);
+        let (lat0, lat1) = (31.11, 31.23);
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let points = (0..1 << 16)
+            .map(|_| (rng.gen_range(lon0..lon1), rng.gen_range(lat0..lat1)))
+            .collect();
+        eprintln!("scale {scale}: {} grid cells", twin.grids.len());
+        Fixture {
+            locator: GridLocator::build(twin.grids, buildings).unwrap(),
+            points,
+        }
+    })
+}
+
+#[divan::bench(sample_count = 200, sample_size = 5000)]
+fn grid_chain(bencher: divan::Bencher) {
+    let f = fixture();
+    let mut i = 0usize;
+    bencher.bench_local(|| {
+        i = (i + 1) & ((1 << 16) - 1);
+        let (lon, lat) = f.points[i];
+        divan::black_box(f.locator.chain_refs(lon, lat))
+    });
+}
+
+#[divan::bench(sample_count = 200, sample_size = 5000)]
+fn grid_chain_with_codes_and_names(bencher: divan::Bencher) {
+    let f = fixture();
+    let mut i = 0usize;
+    bencher.bench_local(|| {
+        i = (i + 1) & ((1 << 16) - 1);
+        let (lon, lat) = f.points[i];
+        divan::black_box(f.locator.chain(lon, lat))
+    });
+}
+
+#[divan::bench(sample_count = 200, sample_size = 5000)]
+fn nearest_ten_buildings_within_200_m(bencher: divan::Bencher) {
+    let f = fixture();
+    let mut i = 0usize;
+    bencher.bench_local(|| {
+        i = (i + 1) & ((1 << 16) - 1);
+        let (lon, lat) = f.points[i];
+        divan::black_box(f.locator.nearest_buildings(lon, lat, 200.0, 10))
+    });
+}
