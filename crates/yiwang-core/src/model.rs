@@ -407,6 +407,14 @@ pub struct Case {
     pub parent_id: Option<i64>,
 }
 
+/// States in which a case is finished: closed (结案) or merged into another (并单).
+pub const FINISHED_CASE_STATES: &[&str] = &["closed", "merged"];
+
+/// A case is overdue when it is not finished and its deadline has passed at `now`.
+pub fn case_is_overdue(state: &str, due_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    !FINISHED_CASE_STATES.contains(&state) && due_at.is_some_and(|due| due < now)
+}
+
 /// Counts of everything in a district, as `yiwang stats --json` and `GET /api/v1/stats` report them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -443,6 +451,20 @@ pub struct Stats {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_cases_past_their_deadline_are_overdue() {
+        let now = DateTime::parse_from_rfc3339("2026-11-27T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let before = Some(now - chrono::Duration::minutes(1));
+        let after = Some(now + chrono::Duration::minutes(1));
+        assert!(case_is_overdue("handling", before, now));
+        assert!(!case_is_overdue("handling", after, now));
+        assert!(!case_is_overdue("closed", before, now));
+        assert!(!case_is_overdue("merged", before, now));
+        assert!(!case_is_overdue("accepted", None, now));
+    }
 
     #[test]
     fn stored_identifiers_round_trip() {

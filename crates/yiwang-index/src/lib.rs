@@ -7,7 +7,9 @@
 
 mod coverage;
 mod locator;
+mod tiles;
 
 pub use coverage::{BuildingProblem, CoverageReport, GridProblem, check_grid};
 
 pub use locator::{BuildingPoint, Cell, GridChain, GridLocator, IndexError, NearBuilding};
+pub use tiles::{CASE_CLUSTER_BELOW_ZOOM, CasePoint, TileLayerKind, TileRenderer};

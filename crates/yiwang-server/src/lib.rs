@@ -21,7 +21,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
-use yiwang_index::{BuildingPoint, GridLocator};
+use yiwang_index::{BuildingPoint, CasePoint, GridLocator, TileRenderer};
 use yiwang_store::Store;
 
 pub use openapi::ApiDoc;
@@ -33,6 +33,8 @@ pub struct AppState {
     pub store: Store,
     /// Point → grid chain and nearby buildings, built from the store at start-up.
     pub locator: Arc<GridLocator>,
+    /// Vector tiles of grids, buildings and cases, built from the store at start-up.
+    pub tiles: Arc<TileRenderer>,
 }
 
 /// Why the server could not start.
@@ -72,16 +74,37 @@ impl AppState {
     /// Loads what the in-memory indexes need from `store` and builds them.
     pub async fn load(store: Store) -> Result<AppState, StartError> {
         let (grids, buildings) = index_inputs(&store).await?;
-        let locator = tokio::task::spawn_blocking(move || GridLocator::build(grids, buildings))
-            .await
-            .map_err(|e| yiwang_index::IndexError {
-                code: "-".to_owned(),
-                reason: e.to_string(),
-            })??;
-        tracing::info!(cells = locator.cell_count(), "spatial index ready");
+        let now = chrono::Utc::now();
+        let cases: Vec<CasePoint> = store
+            .case_map_points()
+            .await?
+            .into_iter()
+            .map(|c| CasePoint {
+                overdue: yiwang_core::model::case_is_overdue(&c.state, c.due_at, now),
+                id: c.id,
+                lon: c.lon,
+                lat: c.lat,
+                state: c.state,
+                category: c.category_name,
+            })
+            .collect();
+        let (locator, tiles) = tokio::task::spawn_blocking(move || {
+            let tiles = TileRenderer::build(&grids, buildings.clone(), cases)?;
+            Ok::<_, yiwang_index::IndexError>((GridLocator::build(grids, buildings)?, tiles))
+        })
+        .await
+        .map_err(|e| yiwang_index::IndexError {
+            code: "-".to_owned(),
+            reason: e.to_string(),
+        })??;
+        tracing::info!(
+            cells = locator.cell_count(),
+            "spatial index and tiles ready"
+        );
         Ok(AppState {
             store,
             locator: Arc::new(locator),
+            tiles: Arc::new(tiles),
         })
     }
 }

@@ -7,7 +7,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::AppState;
 use crate::error::Code;
-use crate::routes::{accounts, auth, locate, places, premises, system};
+use crate::routes::{accounts, auth, locate, places, premises, system, tiles};
 
 /// The API description served at `/api/v1/openapi.json`.
 #[derive(OpenApi)]
@@ -18,7 +18,7 @@ use crate::routes::{accounts, auth, locate, places, premises, system};
         auth::login, auth::logout, auth::me,
         accounts::list, accounts::create,
         places::divisions, places::division, places::grids, places::grid, places::check, places::departments,
-        locate::locate,
+        locate::locate, tiles::tile,
         premises::one, premises::children, premises::search,
     ),
     components(schemas(crate::error::Problem)),

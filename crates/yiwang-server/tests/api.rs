@@ -676,3 +676,71 @@ async fn grid_check_over_http() {
         .await;
     assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_query");
 }
+
+#[tokio::test]
+async fn vector_tiles_with_etags_and_permissions() {
+    let api = Api::new(Backend::Sqlite).await;
+    let admin = api.login("admin").await;
+    let tile = yiwang_geo::tile::TileId::containing(121.44, 31.18, 12).unwrap();
+    let path = format!("/tiles/streets/{}/{}/{}.mvt", tile.z(), tile.x(), tile.y());
+    let request = |etag: Option<&str>| {
+        let mut r = Request::get(&path).header(header::AUTHORIZATION, format!("Bearer {admin}"));
+        if let Some(etag) = etag {
+            r = r.header(header::IF_NONE_MATCH, etag);
+        }
+        r.body(Body::empty()).unwrap()
+    };
+    let response = app(api.state.clone()).oneshot(request(None)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "application/vnd.mapbox-vector-tile"
+    );
+    assert!(
+        response.headers()[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+    let etag = response.headers()[header::ETAG]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(
+        body.len() > 100,
+        "a z12 tile over Xuhui holds street polygons"
+    );
+    assert!(
+        body.windows(7).any(|w| w == b"streets"),
+        "layer name inside the tile"
+    );
+    let again = app(api.state.clone())
+        .oneshot(request(Some(&etag)))
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+
+    let citizen = api.login("citizen").await;
+    let cases = api
+        .send(
+            "GET",
+            &format!("/tiles/cases/{}/{}/{}.mvt", tile.z(), tile.x(), tile.y()),
+            Some(&citizen),
+            None,
+        )
+        .await;
+    assert_problem(&cases, StatusCode::FORBIDDEN, "permission_denied");
+    for bad in [
+        "/tiles/roads/12/3429/1674.mvt",
+        "/tiles/streets/12/3429/1674.png",
+        "/tiles/streets/12/99999/1674.mvt",
+        "/tiles/streets/x/1/1.mvt",
+    ] {
+        assert_problem(
+            &api.send("GET", bad, Some(&admin), None).await,
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        );
+    }
+}

@@ -20,7 +20,7 @@ pub use audit::{AuditEntry, AuditEvent};
 pub use bulk::Bulk;
 pub use error::StoreError;
 pub use pool::{Backend, Store};
-pub use reads::PremisesDetail;
+pub use reads::{CaseMapPoint, PremisesDetail};
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -5,7 +5,7 @@ use sqlx::Row;
 use yiwang_core::model::{Department, Division, Grid, GridLevel, Premises, PremisesAlias, Stats};
 
 use crate::pool::with_pool;
-use crate::records::decode_all;
+use crate::records::{decode_all, record};
 use crate::{Store, StoreError};
 
 const PREMISES_COLUMNS: &str = "id, parent_id, kind, standard_address, name, use_kind, road, lon, lat, floor_area_m2, \
@@ -23,6 +23,32 @@ pub struct PremisesDetail {
     /// How many direct children it has.
     pub children: i64,
 }
+
+/// A case as the map needs it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseMapPoint {
+    /// Case id.
+    pub id: i64,
+    /// WGS-84 longitude.
+    pub lon: f64,
+    /// WGS-84 latitude.
+    pub lat: f64,
+    /// Workflow state.
+    pub state: String,
+    /// Deadline.
+    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Category name.
+    pub category_name: Option<String>,
+}
+
+record!(CaseMapPoint {
+    id,
+    lon,
+    lat,
+    state,
+    due_at,
+    category_name
+});
 
 /// Upper bound of the strings that start with `prefix` in code-point order.
 fn prefix_upper_bound(prefix: &str) -> String {
@@ -182,6 +208,13 @@ impl Store {
             all.extend(self.grids(*level, None).await?);
         }
         Ok(all)
+    }
+
+    /// Every case with a point, for the map: (id, lon, lat, state, due_at, category name), by id.
+    pub async fn case_map_points(&self) -> Result<Vec<CaseMapPoint>, StoreError> {
+        let sql = "SELECT id, lon, lat, state, due_at, category_name FROM cases \
+                   WHERE lon IS NOT NULL AND lat IS NOT NULL ORDER BY id";
+        with_pool!(&self.pool, p => decode_all(&sqlx::query(sql).fetch_all(p).await?))
     }
 
     /// Every department, by code.

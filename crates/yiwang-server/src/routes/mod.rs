@@ -7,6 +7,7 @@ pub(crate) mod locate;
 pub(crate) mod places;
 pub(crate) mod premises;
 pub(crate) mod system;
+pub(crate) mod tiles;
 
 use axum::Router;
 use axum::http::Uri;
@@ -41,6 +42,7 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/grids/{code}", get(places::grid))
         .route("/api/v1/departments", get(places::departments))
         .route("/api/v1/locate", get(locate::locate))
+        .route("/tiles/{layer}/{z}/{x}/{file}", get(tiles::tile))
         .route("/api/v1/premises", get(premises::search))
         .route("/api/v1/premises/{id}", get(premises::one))
         .route("/api/v1/premises/{id}/children", get(premises::children))

@@ -1,0 +1,519 @@
+//! Vector tiles (Mapbox Vector Tile 2.1) of the grid levels, buildings and cases, rendered from
+//! memory.
+//!
+//! Each layer keeps its features in an R-tree of lon/lat bounding boxes; a tile asks the tree for
+//! the features touching its buffered bounds, clips and simplifies them for the zoom
+//! ([`yiwang_geo::tile`]) and encodes them. Cases are clustered below [`CASE_CLUSTER_BELOW_ZOOM`].
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use geo::{BoundingRect, MultiPolygon};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+use yiwang_core::model::{Grid, GridLevel};
+use yiwang_geo::tile::{
+    DEFAULT_BUFFER, DEFAULT_EXTENT, TileFeature, TileGeometry, TileId, TileLayer, TileValue,
+    encode_tile, lonlat_to_tile_px, point_feature, polygon_feature,
+};
+
+use crate::locator::{BuildingPoint, IndexError, parse_geometry};
+
+/// Below this zoom, cases are drawn as clusters (count and overdue count per cell).
+pub const CASE_CLUSTER_BELOW_ZOOM: u8 = 15;
+/// Cluster cell size in tile units (4096 per tile side): 8 × 8 cells per tile.
+const CLUSTER_CELL: f64 = 512.0;
+
+/// The layers `/tiles/{layer}/…` serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TileLayerKind {
+    /// 街镇.
+    Streets,
+    /// 片区.
+    Areas,
+    /// 居民区.
+    Communities,
+    /// 微网格.
+    MicroGrids,
+    /// 楼组.
+    BuildingGroups,
+    /// Buildings (points).
+    Buildings,
+    /// Cases (points, clustered at low zoom).
+    Cases,
+}
+
+impl TileLayerKind {
+    /// Every layer.
+    pub const ALL: [TileLayerKind; 7] = [
+        TileLayerKind::Streets,
+        TileLayerKind::Areas,
+        TileLayerKind::Communities,
+        TileLayerKind::MicroGrids,
+        TileLayerKind::BuildingGroups,
+        TileLayerKind::Buildings,
+        TileLayerKind::Cases,
+    ];
+
+    /// The layer name in URLs and inside the tile.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TileLayerKind::Streets => "streets",
+            TileLayerKind::Areas => "areas",
+            TileLayerKind::Communities => "communities",
+            TileLayerKind::MicroGrids => "micro_grids",
+            TileLayerKind::BuildingGroups => "building_groups",
+            TileLayerKind::Buildings => "buildings",
+            TileLayerKind::Cases => "cases",
+        }
+    }
+
+    /// Smallest zoom at which the layer has content (below it tiles are empty: too small to see).
+    pub fn min_zoom(self) -> u8 {
+        match self {
+            TileLayerKind::Streets | TileLayerKind::Areas | TileLayerKind::Cases => 0,
+            TileLayerKind::Communities => 11,
+            TileLayerKind::MicroGrids => 13,
+            TileLayerKind::BuildingGroups | TileLayerKind::Buildings => 14,
+        }
+    }
+
+    fn grid_level(self) -> Option<GridLevel> {
+        match self {
+            TileLayerKind::Streets => Some(GridLevel::Street),
+            TileLayerKind::Areas => Some(GridLevel::Area),
+            TileLayerKind::Communities => Some(GridLevel::Community),
+            TileLayerKind::MicroGrids => Some(GridLevel::MicroGrid),
+            TileLayerKind::BuildingGroups => Some(GridLevel::BuildingGroup),
+            TileLayerKind::Buildings | TileLayerKind::Cases => None,
+        }
+    }
+}
+
+impl FromStr for TileLayerKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        TileLayerKind::ALL
+            .into_iter()
+            .find(|l| l.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = TileLayerKind::ALL.iter().map(|l| l.as_str()).collect();
+                format!("unknown tile layer `{s}`; layers: {}", names.join(", "))
+            })
+    }
+}
+
+/// A case as the map shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CasePoint {
+    /// Case id.
+    pub id: i64,
+    /// WGS-84 longitude.
+    pub lon: f64,
+    /// WGS-84 latitude.
+    pub lat: f64,
+    /// Workflow state.
+    pub state: String,
+    /// Open past its deadline.
+    pub overdue: bool,
+    /// Category name.
+    pub category: Option<String>,
+}
+
+type BoxTree = RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>;
+type PointTree = RTree<GeomWithData<[f64; 2], usize>>;
+
+struct PolygonLayer {
+    tree: BoxTree,
+    features: Vec<(Grid, MultiPolygon<f64>)>,
+}
+
+/// Renders vector tiles from memory.
+pub struct TileRenderer {
+    polygons: BTreeMap<GridLevel, PolygonLayer>,
+    buildings: (PointTree, Vec<BuildingPoint>),
+    cases: (PointTree, Vec<CasePoint>),
+}
+
+impl std::fmt::Debug for TileRenderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TileRenderer")
+            .field("cases", &self.cases.1.len())
+            .finish()
+    }
+}
+
+fn point_tree(points: impl Iterator<Item = (f64, f64)>) -> PointTree {
+    RTree::bulk_load(
+        points
+            .enumerate()
+            .map(|(i, (lon, lat))| GeomWithData::new([lon, lat], i))
+            .collect(),
+    )
+}
+
+impl TileRenderer {
+    /// Indexes every grid, building and case.
+    pub fn build(
+        grids: &[Grid],
+        buildings: Vec<BuildingPoint>,
+        cases: Vec<CasePoint>,
+    ) -> Result<Self, IndexError> {
+        let mut per_level: BTreeMap<GridLevel, Vec<(Grid, MultiPolygon<f64>)>> = BTreeMap::new();
+        for g in grids {
+            per_level
+                .entry(g.level)
+                .or_default()
+                .push((g.clone(), parse_geometry(g)?));
+        }
+        let polygons = per_level
+            .into_iter()
+            .map(|(level, features)| {
+                let boxes = features
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, (_, mp))| {
+                        let r = mp.bounding_rect()?;
+                        let rect =
+                            Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]);
+                        Some(GeomWithData::new(rect, i))
+                    })
+                    .collect();
+                (
+                    level,
+                    PolygonLayer {
+                        tree: RTree::bulk_load(boxes),
+                        features,
+                    },
+                )
+            })
+            .collect();
+        Ok(TileRenderer {
+            polygons,
+            buildings: (
+                point_tree(buildings.iter().map(|b| (b.lon, b.lat))),
+                buildings,
+            ),
+            cases: (point_tree(cases.iter().map(|c| (c.lon, c.lat))), cases),
+        })
+    }
+
+    /// The encoded tile of `layer` (possibly with no features).
+    pub fn render(&self, layer: TileLayerKind, tile: TileId) -> Result<Vec<u8>, IndexError> {
+        let features = if tile.z() < layer.min_zoom() {
+            Vec::new()
+        } else {
+            let b = tile.bounds_buffered(DEFAULT_EXTENT, DEFAULT_BUFFER);
+            let envelope = AABB::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]);
+            match layer.grid_level() {
+                Some(level) => self.grid_features(level, tile, &envelope),
+                None if layer == TileLayerKind::Buildings => {
+                    self.building_features(tile, &envelope)
+                }
+                None => self.case_features(tile, &envelope),
+            }
+        };
+        encode_tile(&[TileLayer {
+            name: layer.as_str().to_owned(),
+            extent: DEFAULT_EXTENT,
+            features,
+        }])
+        .map_err(|e| IndexError {
+            code: tile.to_string(),
+            reason: e.to_string(),
+        })
+    }
+
+    fn grid_features(
+        &self,
+        level: GridLevel,
+        tile: TileId,
+        envelope: &AABB<[f64; 2]>,
+    ) -> Vec<TileFeature> {
+        let Some(layer) = self.polygons.get(&level) else {
+            return Vec::new();
+        };
+        let mut hits: Vec<usize> = layer
+            .tree
+            .locate_in_envelope_intersecting(envelope)
+            .map(|h| h.data)
+            .collect();
+        hits.sort_unstable();
+        hits.into_iter()
+            .filter_map(|i| {
+                let (grid, shape) = &layer.features[i];
+                let properties = vec![
+                    ("code".to_owned(), TileValue::String(grid.code.clone())),
+                    ("name".to_owned(), TileValue::String(grid.name.clone())),
+                    (
+                        "level".to_owned(),
+                        TileValue::String(grid.level.as_str().to_owned()),
+                    ),
+                    (
+                        "area_m2".to_owned(),
+                        TileValue::Double(grid.area_m2.round()),
+                    ),
+                ];
+                polygon_feature(
+                    tile,
+                    shape,
+                    DEFAULT_EXTENT,
+                    DEFAULT_BUFFER,
+                    Some(i as u64),
+                    properties,
+                )
+            })
+            .collect()
+    }
+
+    fn building_features(&self, tile: TileId, envelope: &AABB<[f64; 2]>) -> Vec<TileFeature> {
+        let (tree, rows) = &self.buildings;
+        let mut hits: Vec<usize> = tree.locate_in_envelope(envelope).map(|h| h.data).collect();
+        hits.sort_unstable();
+        hits.into_iter()
+            .filter_map(|i| {
+                let b = &rows[i];
+                let mut properties = vec![
+                    ("id".to_owned(), TileValue::Int(b.id)),
+                    (
+                        "address".to_owned(),
+                        TileValue::String(b.standard_address.clone()),
+                    ),
+                ];
+                if let Some(name) = &b.name {
+                    properties.push(("name".to_owned(), TileValue::String(name.clone())));
+                }
+                point_feature(
+                    tile,
+                    b.lon,
+                    b.lat,
+                    DEFAULT_EXTENT,
+                    u64::try_from(b.id).ok(),
+                    properties,
+                )
+            })
+            .collect()
+    }
+
+    fn case_features(&self, tile: TileId, envelope: &AABB<[f64; 2]>) -> Vec<TileFeature> {
+        let (tree, rows) = &self.cases;
+        let mut hits: Vec<usize> = tree.locate_in_envelope(envelope).map(|h| h.data).collect();
+        hits.sort_unstable();
+        if tile.z() >= CASE_CLUSTER_BELOW_ZOOM {
+            return hits
+                .into_iter()
+                .filter_map(|i| {
+                    let c = &rows[i];
+                    let mut properties = vec![
+                        ("id".to_owned(), TileValue::Int(c.id)),
+                        ("state".to_owned(), TileValue::String(c.state.clone())),
+                        ("overdue".to_owned(), TileValue::Bool(c.overdue)),
+                    ];
+                    if let Some(category) = &c.category {
+                        properties
+                            .push(("category".to_owned(), TileValue::String(category.clone())));
+                    }
+                    point_feature(
+                        tile,
+                        c.lon,
+                        c.lat,
+                        DEFAULT_EXTENT,
+                        u64::try_from(c.id).ok(),
+                        properties,
+                    )
+                })
+                .collect();
+        }
+        // Clusters: one point per 512-unit cell at the mean position of its cases, with counts.
+        let mut cells: BTreeMap<(i32, i32), (f64, f64, i64, i64)> = BTreeMap::new();
+        for i in hits {
+            let c = &rows[i];
+            let (px, py) = lonlat_to_tile_px(c.lon, c.lat, tile, DEFAULT_EXTENT);
+            let extent = f64::from(DEFAULT_EXTENT);
+            if !(0.0..extent).contains(&px) || !(0.0..extent).contains(&py) {
+                continue;
+            }
+            let key = ((px / CLUSTER_CELL) as i32, (py / CLUSTER_CELL) as i32);
+            let cell = cells.entry(key).or_insert((0.0, 0.0, 0, 0));
+            cell.0 += px;
+            cell.1 += py;
+            cell.2 += 1;
+            cell.3 += i64::from(c.overdue);
+        }
+        cells
+            .into_values()
+            .map(|(sx, sy, count, overdue)| {
+                let n = count as f64;
+                TileFeature {
+                    id: None,
+                    properties: vec![
+                        ("count".to_owned(), TileValue::Int(count)),
+                        ("overdue".to_owned(), TileValue::Int(overdue)),
+                        ("cluster".to_owned(), TileValue::Bool(true)),
+                    ],
+                    geometry: TileGeometry::Points(vec![(
+                        (sx / n).round() as i32,
+                        (sy / n).round() as i32,
+                    )]),
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use yiwang_core::model::PremisesKind;
+    use yiwang_twin::{TwinConfig, generate};
+
+    use super::*;
+
+    fn renderer() -> TileRenderer {
+        let twin = generate(
+            &TwinConfig {
+                scale: 0.005,
+                seed: 41,
+                boundaries: None,
+            },
+            &mut |_| {},
+        )
+        .unwrap();
+        let buildings = twin
+            .premises
+            .iter()
+            .filter(|p| p.kind == PremisesKind::Building)
+            .map(|p| BuildingPoint {
+                id: p.id,
+                standard_address: p.standard_address.clone(),
+                name: p.name.clone(),
+                lon: p.lon.unwrap(),
+                lat: p.lat.unwrap(),
+            })
+            .collect();
+        let cases = twin
+            .cases
+            .iter()
+            .map(|c| CasePoint {
+                id: c.id,
+                lon: c.lon.unwrap(),
+                lat: c.lat.unwrap(),
+                state: c.state.clone(),
+                overdue: c.state == "handling",
+                category: c.category_name.clone(),
+            })
+            .collect();
+        TileRenderer::build(&twin.grids, buildings, cases).unwrap()
+    }
+
+    /// Counts features in an encoded tile by walking the protobuf: Tile.layers(3) → Layer.features(2).
+    fn feature_count(bytes: &[u8]) -> usize {
+        fn varint(b: &[u8], i: &mut usize) -> u64 {
+            let mut v = 0u64;
+            let mut shift = 0;
+            loop {
+                let byte = b[*i];
+                *i += 1;
+                v |= u64::from(byte & 0x7f) << shift;
+                if byte < 0x80 {
+                    return v;
+                }
+                shift += 7;
+            }
+        }
+        fn fields(b: &[u8]) -> Vec<(u64, &[u8])> {
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < b.len() {
+                let key = varint(b, &mut i);
+                match key & 7 {
+                    0 => {
+                        varint(b, &mut i);
+                    }
+                    2 => {
+                        let len = varint(b, &mut i) as usize;
+                        out.push((key >> 3, &b[i..i + len]));
+                        i += len;
+                    }
+                    other => panic!("wire type {other}"),
+                }
+            }
+            out
+        }
+        fields(bytes)
+            .iter()
+            .filter(|(f, _)| *f == 3)
+            .map(|(_, layer)| fields(layer).iter().filter(|(f, _)| *f == 2).count())
+            .sum()
+    }
+
+    #[test]
+    fn streets_tile_over_xuhui_has_the_streets() {
+        let r = renderer();
+        let tile = TileId::containing(121.44, 31.18, 12).unwrap();
+        let bytes = r.render(TileLayerKind::Streets, tile).unwrap();
+        let n = feature_count(&bytes);
+        assert!((3..=13).contains(&n), "{n} streets in {tile}");
+        let far = TileId::containing(116.4, 39.9, 12).unwrap();
+        assert_eq!(
+            feature_count(&r.render(TileLayerKind::Streets, far).unwrap()),
+            0
+        );
+    }
+
+    #[test]
+    fn small_layers_are_empty_below_their_min_zoom() {
+        let r = renderer();
+        let tile = TileId::containing(121.44, 31.18, 12).unwrap();
+        assert_eq!(
+            feature_count(&r.render(TileLayerKind::BuildingGroups, tile).unwrap()),
+            0
+        );
+        let z16 = TileId::containing(121.44, 31.18, 14).unwrap();
+        assert!(feature_count(&r.render(TileLayerKind::BuildingGroups, z16).unwrap()) > 0);
+    }
+
+    #[test]
+    fn cases_cluster_at_low_zoom_and_are_points_up_close() {
+        let r = renderer();
+        let z10 = TileId::containing(121.44, 31.18, 10).unwrap();
+        let clusters = feature_count(&r.render(TileLayerKind::Cases, z10).unwrap());
+        assert!((1..=64).contains(&clusters), "{clusters}");
+        // Up close every case is its own point: the z16 tile around one case shows it, and the
+        // number of points equals the cases whose position falls in that tile.
+        let case = &r.cases.1[0];
+        let z16 = TileId::containing(case.lon, case.lat, 16).unwrap();
+        let b = z16.bounds_lonlat();
+        let inside = r
+            .cases
+            .1
+            .iter()
+            .filter(|c| TileId::containing(c.lon, c.lat, 16).unwrap() == z16)
+            .count();
+        assert!(inside >= 1 && b.min().x <= case.lon && case.lon <= b.max().x);
+        assert_eq!(
+            feature_count(&r.render(TileLayerKind::Cases, z16).unwrap()),
+            inside
+        );
+    }
+
+    #[test]
+    fn rendering_is_deterministic() {
+        let r = renderer();
+        let tile = TileId::containing(121.43, 31.19, 13).unwrap();
+        for layer in TileLayerKind::ALL {
+            assert_eq!(
+                r.render(layer, tile).unwrap(),
+                r.render(layer, tile).unwrap(),
+                "{}",
+                layer.as_str()
+            );
+        }
+        assert!(
+            "roads"
+                .parse::<TileLayerKind>()
+                .unwrap_err()
+                .contains("building_groups")
+        );
+    }
+}
