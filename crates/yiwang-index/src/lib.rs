@@ -12,4 +12,6 @@ mod tiles;
 pub use coverage::{BuildingProblem, CoverageReport, GridProblem, check_grid};
 
 pub use locator::{BuildingPoint, Cell, GridChain, GridLocator, IndexError, NearBuilding};
-pub use tiles::{CASE_CLUSTER_BELOW_ZOOM, CasePoint, TileLayerKind, TileRenderer};
+pub use tiles::{
+    CACHE_BYTES, CASE_CLUSTER_BELOW_ZOOM, CasePoint, RenderedTile, TileLayerKind, TileRenderer,
+};

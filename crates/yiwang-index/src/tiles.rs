@@ -5,8 +5,10 @@
 //! the features touching its buffered bounds, clips and simplifies them for the zoom
 //! ([`yiwang_geo::tile`]) and encodes them. Cases are clustered below [`CASE_CLUSTER_BELOW_ZOOM`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 
 use geo::{BoundingRect, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -14,18 +16,16 @@ use rstar::{AABB, RTree};
 use yiwang_core::model::{Grid, GridLevel};
 use yiwang_geo::tile::{
     DEFAULT_BUFFER, DEFAULT_EXTENT, TileFeature, TileGeometry, TileId, TileLayer, TileValue,
-    encode_tile, lonlat_to_tile_px, point_feature, polygon_feature,
+    encode_tile, lonlat_to_world, point_feature, polygon_feature,
 };
 
 use crate::locator::{BuildingPoint, IndexError, parse_geometry};
 
 /// Below this zoom, cases are drawn as clusters (count and overdue count per cell).
 pub const CASE_CLUSTER_BELOW_ZOOM: u8 = 15;
-/// Cluster cell size in tile units (4096 per tile side): 8 × 8 cells per tile.
-const CLUSTER_CELL: f64 = 512.0;
 
 /// The layers `/tiles/{layer}/…` serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TileLayerKind {
     /// 街镇.
     Streets,
@@ -120,6 +120,12 @@ pub struct CasePoint {
     pub category: Option<String>,
 }
 
+/// Cases summed per cluster cell: (Σ world x, Σ world y, count, overdue count).
+type ClusterSums = (f64, f64, i64, i64);
+
+/// Cluster cells per tile side (cells are `extent / CELLS_PER_TILE` = 512 units wide).
+const CELLS_PER_TILE: u32 = 8;
+
 type BoxTree = RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>;
 type PointTree = RTree<GeomWithData<[f64; 2], usize>>;
 
@@ -133,7 +139,31 @@ pub struct TileRenderer {
     polygons: BTreeMap<GridLevel, PolygonLayer>,
     buildings: (PointTree, Vec<BuildingPoint>),
     cases: (PointTree, Vec<CasePoint>),
+    /// Per cluster zoom, the cases summed per cell (keyed by world cell column and row), computed
+    /// once so a low-zoom tile reads at most 64 sums instead of walking every case.
+    clusters: Vec<HashMap<(u32, u32), ClusterSums>>,
+    cache: Mutex<TileCache>,
 }
+
+/// A rendered tile and its entity tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedTile {
+    /// The encoded MVT bytes.
+    pub bytes: Vec<u8>,
+    /// A strong ETag (quoted), derived from the bytes.
+    pub etag: String,
+}
+
+/// Rendered tiles kept until the cache holds [`CACHE_BYTES`]; then it starts over. The data behind
+/// the tiles changes only when the renderer is rebuilt, so entries never go stale.
+#[derive(Default)]
+struct TileCache {
+    tiles: HashMap<(TileLayerKind, TileId), Arc<RenderedTile>>,
+    bytes: usize,
+}
+
+/// Upper bound of the tile cache (all z12–z16 tiles of a scale-1 district take about 20 MiB).
+pub const CACHE_BYTES: usize = 256 << 20;
 
 impl std::fmt::Debug for TileRenderer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -188,6 +218,25 @@ impl TileRenderer {
                 )
             })
             .collect();
+        let clusters = (0..CASE_CLUSTER_BELOW_ZOOM)
+            .map(|z| {
+                let cells = f64::from(CELLS_PER_TILE) * f64::from(1u32 << z);
+                let mut sums: HashMap<(u32, u32), ClusterSums> = HashMap::new();
+                for c in &cases {
+                    let (wx, wy) = lonlat_to_world(c.lon, c.lat);
+                    if !(0.0..1.0).contains(&wx) || !(0.0..1.0).contains(&wy) {
+                        continue;
+                    }
+                    let key = ((wx * cells) as u32, (wy * cells) as u32);
+                    let cell = sums.entry(key).or_insert((0.0, 0.0, 0, 0));
+                    cell.0 += wx;
+                    cell.1 += wy;
+                    cell.2 += 1;
+                    cell.3 += i64::from(c.overdue);
+                }
+                sums
+            })
+            .collect();
         Ok(TileRenderer {
             polygons,
             buildings: (
@@ -195,10 +244,43 @@ impl TileRenderer {
                 buildings,
             ),
             cases: (point_tree(cases.iter().map(|c| (c.lon, c.lat))), cases),
+            clusters,
+            cache: Mutex::new(TileCache::default()),
         })
     }
 
-    /// The encoded tile of `layer` (possibly with no features).
+    /// The encoded tile of `layer` (possibly with no features), from the cache when rendered before.
+    pub fn tile(
+        &self,
+        layer: TileLayerKind,
+        tile: TileId,
+    ) -> Result<Arc<RenderedTile>, IndexError> {
+        if let Some(hit) = self
+            .cache
+            .lock()
+            .ok()
+            .and_then(|c| c.tiles.get(&(layer, tile)).cloned())
+        {
+            return Ok(hit);
+        }
+        let bytes = self.render(layer, tile)?;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut hasher);
+        let rendered = Arc::new(RenderedTile {
+            etag: format!("\"{:016x}-{}\"", hasher.finish(), bytes.len()),
+            bytes,
+        });
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.bytes + rendered.bytes.len() > CACHE_BYTES {
+                *cache = TileCache::default();
+            }
+            cache.bytes += rendered.bytes.len();
+            cache.tiles.insert((layer, tile), rendered.clone());
+        }
+        Ok(rendered)
+    }
+
+    /// Renders the encoded tile of `layer` (possibly with no features), bypassing the cache.
     pub fn render(&self, layer: TileLayerKind, tile: TileId) -> Result<Vec<u8>, IndexError> {
         let features = if tile.z() < layer.min_zoom() {
             Vec::new()
@@ -297,9 +379,9 @@ impl TileRenderer {
 
     fn case_features(&self, tile: TileId, envelope: &AABB<[f64; 2]>) -> Vec<TileFeature> {
         let (tree, rows) = &self.cases;
-        let mut hits: Vec<usize> = tree.locate_in_envelope(envelope).map(|h| h.data).collect();
-        hits.sort_unstable();
         if tile.z() >= CASE_CLUSTER_BELOW_ZOOM {
+            let mut hits: Vec<usize> = tree.locate_in_envelope(envelope).map(|h| h.data).collect();
+            hits.sort_unstable();
             return hits
                 .into_iter()
                 .filter_map(|i| {
@@ -324,40 +406,33 @@ impl TileRenderer {
                 })
                 .collect();
         }
-        // Clusters: one point per 512-unit cell at the mean position of its cases, with counts.
-        let mut cells: BTreeMap<(i32, i32), (f64, f64, i64, i64)> = BTreeMap::new();
-        for i in hits {
-            let c = &rows[i];
-            let (px, py) = lonlat_to_tile_px(c.lon, c.lat, tile, DEFAULT_EXTENT);
-            let extent = f64::from(DEFAULT_EXTENT);
-            if !(0.0..extent).contains(&px) || !(0.0..extent).contains(&py) {
-                continue;
-            }
-            let key = ((px / CLUSTER_CELL) as i32, (py / CLUSTER_CELL) as i32);
-            let cell = cells.entry(key).or_insert((0.0, 0.0, 0, 0));
-            cell.0 += px;
-            cell.1 += py;
-            cell.2 += 1;
-            cell.3 += i64::from(c.overdue);
-        }
-        cells
-            .into_values()
-            .map(|(sx, sy, count, overdue)| {
+        // Clusters: the pre-summed cells of this tile, one point each at the mean position.
+        let Some(sums) = self.clusters.get(usize::from(tile.z())) else {
+            return Vec::new();
+        };
+        let extent = f64::from(DEFAULT_EXTENT);
+        let scale = f64::from(1u32 << tile.z());
+        let mut features = Vec::new();
+        for cy in tile.y() * CELLS_PER_TILE..(tile.y() + 1) * CELLS_PER_TILE {
+            for cx in tile.x() * CELLS_PER_TILE..(tile.x() + 1) * CELLS_PER_TILE {
+                let Some(&(sx, sy, count, overdue)) = sums.get(&(cx, cy)) else {
+                    continue;
+                };
                 let n = count as f64;
-                TileFeature {
+                let px = ((sx / n) * scale - f64::from(tile.x())) * extent;
+                let py = ((sy / n) * scale - f64::from(tile.y())) * extent;
+                features.push(TileFeature {
                     id: None,
                     properties: vec![
                         ("count".to_owned(), TileValue::Int(count)),
                         ("overdue".to_owned(), TileValue::Int(overdue)),
                         ("cluster".to_owned(), TileValue::Bool(true)),
                     ],
-                    geometry: TileGeometry::Points(vec![(
-                        (sx / n).round() as i32,
-                        (sy / n).round() as i32,
-                    )]),
-                }
-            })
-            .collect()
+                    geometry: TileGeometry::Points(vec![(px.round() as i32, py.round() as i32)]),
+                });
+            }
+        }
+        features
     }
 }
 
@@ -494,6 +569,49 @@ mod tests {
         assert_eq!(
             feature_count(&r.render(TileLayerKind::Cases, z16).unwrap()),
             inside
+        );
+    }
+
+    #[test]
+    fn clusters_count_every_case_of_their_tile_once() {
+        let r = renderer();
+        for z in [9u8, 11, 13, 14] {
+            let tile = TileId::containing(121.44, 31.18, z).unwrap();
+            let b = tile.bounds_buffered(DEFAULT_EXTENT, DEFAULT_BUFFER);
+            let envelope = AABB::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]);
+            let counted: i64 = r
+                .case_features(tile, &envelope)
+                .iter()
+                .map(|f| match f.properties[0].1 {
+                    TileValue::Int(n) => n,
+                    _ => panic!("count first"),
+                })
+                .sum();
+            let inside = r
+                .cases
+                .1
+                .iter()
+                .filter(|c| TileId::containing(c.lon, c.lat, z).unwrap() == tile)
+                .count();
+            assert_eq!(counted, inside as i64, "z{z}");
+        }
+    }
+
+    #[test]
+    fn cached_tiles_equal_fresh_renders_and_carry_an_etag() {
+        let r = renderer();
+        let tile = TileId::containing(121.44, 31.18, 13).unwrap();
+        let first = r.tile(TileLayerKind::Communities, tile).unwrap();
+        let second = r.tile(TileLayerKind::Communities, tile).unwrap();
+        assert!(Arc::ptr_eq(&first, &second), "served from the cache");
+        assert_eq!(
+            first.bytes,
+            r.render(TileLayerKind::Communities, tile).unwrap()
+        );
+        assert!(first.etag.starts_with('"') && first.etag.ends_with('"'));
+        assert_ne!(
+            first.etag,
+            r.tile(TileLayerKind::Streets, tile).unwrap().etag
         );
     }
 

@@ -36,7 +36,7 @@ mod test_decode;
 pub use clip::Simplification;
 pub use coords::{
     DEFAULT_BUFFER, DEFAULT_EXTENT, MAX_LATITUDE, MAX_ZOOM, TileId, lonlat_to_tile_px,
-    tile_px_to_lonlat,
+    lonlat_to_world, tile_px_to_lonlat, world_to_lonlat,
 };
 pub use encode::{TileFeature, TileGeometry, TileLayer, TileValue, encode_tile};
 pub use feature::{line_feature, line_geometry, point_feature, polygon_feature, polygon_geometry};

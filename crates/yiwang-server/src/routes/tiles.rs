@@ -3,7 +3,6 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
 use yiwang_core::role::Permission;
 use yiwang_geo::tile::TileId;
 use yiwang_index::TileLayerKind;
@@ -61,19 +60,11 @@ pub(crate) async fn tile(
         _ => Permission::ReadGrids,
     })?;
     let renderer = state.tiles.clone();
-    let bytes = tokio::task::spawn_blocking(move || renderer.render(layer, tile))
+    let rendered = tokio::task::spawn_blocking(move || renderer.tile(layer, tile))
         .await
         .map_err(|e| ApiError::new(Code::Internal, e.to_string()))?
         .map_err(|e| ApiError::new(Code::Internal, e.to_string()))?;
-    let digest = Sha256::digest(&bytes);
-    let etag = format!(
-        "\"{}\"",
-        digest
-            .iter()
-            .take(12)
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    let etag = rendered.etag.clone();
     // Grid tiles change only with boundary imports; case tiles with every case.
     let cache = if layer == TileLayerKind::Cases {
         "private, max-age=60"
@@ -101,7 +92,7 @@ pub(crate) async fn tile(
             (header::ETAG, etag_value),
             (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
         ],
-        bytes,
+        rendered.bytes.clone(),
     )
         .into_response())
 }

@@ -1,6 +1,6 @@
-//! Point → grid chain over the Xuhui twin, one core.
+//! Point → grid chain, nearest buildings and tile rendering over the Xuhui twin, one core.
 //!
-//! `cargo bench -p yiwang-index --bench locate` (scale 1 by default; `YIWANG_BENCH_SCALE=0.1` for a
+//! `cargo bench -p yiwang-index --bench spatial` (scale 1 by default; `YIWANG_BENCH_SCALE=0.1` for a
 //! quick run). Each iteration locates one point drawn uniformly over the district's bounding box
 //! (about 15% fall outside the district, as real GPS traffic near the border does).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -10,7 +10,8 @@ use std::sync::OnceLock;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use yiwang_core::model::PremisesKind;
-use yiwang_index::{BuildingPoint, GridLocator};
+use yiwang_geo::tile::TileId;
+use yiwang_index::{BuildingPoint, CasePoint, GridLocator, TileLayerKind, TileRenderer};
 use yiwang_twin::{TwinConfig, generate};
 
 fn main() {
@@ -21,6 +22,7 @@ fn main() {
 
 struct Fixture {
     locator: GridLocator,
+    tiles: TileRenderer,
     points: Vec<(f64, f64)>,
 }
 
@@ -40,7 +42,7 @@ fn fixture() -> &'static Fixture {
             &mut |_| {},
         )
         .unwrap();
-        let buildings = twin
+        let buildings: Vec<BuildingPoint> = twin
             .premises
             .iter()
             .filter(|p| p.kind == PremisesKind::Building)
@@ -59,8 +61,22 @@ fn fixture() -> &'static Fixture {
             .map(|_| (rng.gen_range(lon0..lon1), rng.gen_range(lat0..lat1)))
             .collect();
         eprintln!("scale {scale}: {} grid cells", twin.grids.len());
+        let cases = twin
+            .cases
+            .iter()
+            .map(|c| CasePoint {
+                id: c.id,
+                lon: c.lon.unwrap(),
+                lat: c.lat.unwrap(),
+                state: c.state.clone(),
+                overdue: c.state == "handling",
+                category: c.category_name.clone(),
+            })
+            .collect();
+        let tiles = TileRenderer::build(&twin.grids, buildings.clone(), cases).unwrap();
         Fixture {
             locator: GridLocator::build(twin.grids, buildings).unwrap(),
+            tiles,
             points,
         }
     })
@@ -97,4 +113,23 @@ fn nearest_ten_buildings_within_200_m(bencher: divan::Bencher) {
         let (lon, lat) = f.points[i];
         divan::black_box(f.locator.nearest_buildings(lon, lat, 200.0, 10))
     });
+}
+
+/// The tile at the centre of the district (徐家汇/漕河泾), where every layer is densest.
+#[divan::bench(args = [12, 13, 14, 15, 16], sample_count = 50, sample_size = 20)]
+fn render_centre_tile_all_layers(bencher: divan::Bencher, z: u8) {
+    let f = fixture();
+    let tile = TileId::containing(121.435, 31.175, z).unwrap();
+    bencher.bench_local(|| {
+        for layer in TileLayerKind::ALL {
+            divan::black_box(f.tiles.render(layer, tile).unwrap());
+        }
+    });
+}
+
+#[divan::bench(args = [12, 14, 16], sample_count = 50, sample_size = 20)]
+fn render_centre_cases_tile(bencher: divan::Bencher, z: u8) {
+    let f = fixture();
+    let tile = TileId::containing(121.435, 31.175, z).unwrap();
+    bencher.bench_local(|| divan::black_box(f.tiles.render(TileLayerKind::Cases, tile).unwrap()));
 }
