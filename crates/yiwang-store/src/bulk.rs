@@ -16,7 +16,7 @@ const MAX_PARAMS: usize = 30_000;
 /// Loads at least this big end with a WAL checkpoint on SQLite.
 const CHECKPOINT_ROWS: usize = 10_000;
 
-enum Tx {
+pub(crate) enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
@@ -24,7 +24,7 @@ enum Tx {
 /// An open write transaction for bulk loading. Nothing is visible to readers until
 /// [`Bulk::commit`]; dropping it without committing rolls everything back.
 pub struct Bulk<'a> {
-    tx: Tx,
+    pub(crate) tx: Tx,
     pool: Pool,
     /// Rows inserted so far, to decide whether the commit is worth a WAL checkpoint.
     rows: usize,

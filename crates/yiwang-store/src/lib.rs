@@ -11,6 +11,7 @@ mod accounts;
 mod audit;
 mod bulk;
 mod error;
+mod grid_changes;
 mod pool;
 mod reads;
 mod records;
@@ -19,6 +20,7 @@ pub use accounts::{AccountRecord, NewAccount, Session};
 pub use audit::{AuditEntry, AuditEvent};
 pub use bulk::Bulk;
 pub use error::StoreError;
+pub use grid_changes::{GridChangeSummary, GridVersion, PremisesGridUpdate};
 pub use pool::{Backend, Store};
 pub use reads::{CaseMapPoint, PremisesDetail};
 
