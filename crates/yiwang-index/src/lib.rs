@@ -5,10 +5,15 @@
 //! ([`GridLocator::chain`]), and which buildings are nearest ([`GridLocator::nearest_buildings`]).
 #![warn(missing_docs)]
 
+mod boundaries;
 mod coverage;
 mod locator;
 mod tiles;
 
+pub use boundaries::{
+    BoundaryFeature, BoundaryPlan, BuildingMembership, BuildingMove, RejectedFeature,
+    plan_boundaries,
+};
 pub use coverage::{BuildingProblem, CoverageReport, GridProblem, check_grid};
 
 pub use locator::{BuildingPoint, Cell, GridChain, GridLocator, IndexError, NearBuilding};

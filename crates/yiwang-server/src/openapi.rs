@@ -17,7 +17,7 @@ use crate::routes::{accounts, auth, locate, places, premises, system, tiles};
         system::healthz, system::stats, system::audit,
         auth::login, auth::logout, auth::me,
         accounts::list, accounts::create,
-        places::divisions, places::division, places::grids, places::grid, places::check, places::departments,
+        places::divisions, places::division, places::grids, places::grid, places::history, places::check, places::departments,
         locate::locate, tiles::tile,
         premises::one, premises::children, premises::search,
     ),

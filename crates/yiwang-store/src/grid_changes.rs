@@ -37,7 +37,18 @@ pub struct GridVersion {
     pub replaced_by: String,
 }
 
-record!(GridVersion { code, version, level, name, parent_code, street_code, geometry, area_m2, valid_until, replaced_by });
+record!(GridVersion {
+    code,
+    version,
+    level,
+    name,
+    parent_code,
+    street_code,
+    geometry,
+    area_m2,
+    valid_until,
+    replaced_by
+});
 
 /// Premises whose grid membership changed with new boundaries. Applies to the premises and
 /// everything under it.
@@ -103,7 +114,9 @@ impl Store {
                     summary.inserted += 1;
                 }
                 Some((name, parent, geometry))
-                    if name == grid.name && parent == grid.parent_code && geometry == grid.geometry =>
+                    if name == grid.name
+                        && parent == grid.parent_code
+                        && geometry == grid.geometry =>
                 {
                     summary.unchanged += 1;
                 }

@@ -495,35 +495,83 @@ async fn rejects_unknown_url_schemes() {
     );
 }
 
-both_backends!(grid_changes_keep_history_and_move_premises, |db: TestDb| async move {
-    use crate::PremisesGridUpdate;
-    let store = &db.store;
-    seed(store).await;
-    let mut changed = grid("310104003001001001", GridLevel::BuildingGroup, Some("310104003001001"));
-    changed.geometry = r#"{"type":"MultiPolygon","coordinates":[[[[121.0,31.0],[121.2,31.0],[121.2,31.2],[121.0,31.0]]]]}"#.into();
-    let fresh = grid("310104003001001002", GridLevel::BuildingGroup, Some("310104003001001"));
-    let moves = [PremisesGridUpdate {
-        premises_id: 2,
-        grid_code: "310104003001001002".into(),
-        street_code: "310104003".into(),
-        community_code: "310104003001".into(),
-    }];
-    let summary = store.apply_grid_changes(&[changed.clone(), fresh.clone()], &moves, "test.geojson", "admin").await.unwrap();
-    assert_eq!((summary.inserted, summary.replaced, summary.unchanged, summary.premises_moved), (1, 1, 0, 1));
-    assert_eq!(store.grid(&changed.code).await.unwrap().unwrap().geometry, changed.geometry);
-    let history = store.grid_history(&changed.code).await.unwrap();
-    assert_eq!(history.len(), 1);
-    assert_eq!(history[0].version, 1);
-    assert_eq!(history[0].geometry, grid("x", GridLevel::BuildingGroup, None).geometry, "the old polygon is kept");
-    assert_eq!(history[0].replaced_by, "test.geojson");
-    // The building and its rooms moved together.
-    for id in [2, 3, 4] {
-        let p = store.premises(id).await.unwrap().unwrap().premises;
-        assert_eq!(p.grid_code.as_deref(), Some("310104003001001002"), "premises {id}");
+both_backends!(
+    grid_changes_keep_history_and_move_premises,
+    |db: TestDb| async move {
+        use crate::PremisesGridUpdate;
+        let store = &db.store;
+        seed(store).await;
+        let mut changed = grid(
+            "310104003001001001",
+            GridLevel::BuildingGroup,
+            Some("310104003001001"),
+        );
+        changed.geometry = r#"{"type":"MultiPolygon","coordinates":[[[[121.0,31.0],[121.2,31.0],[121.2,31.2],[121.0,31.0]]]]}"#.into();
+        let fresh = grid(
+            "310104003001001002",
+            GridLevel::BuildingGroup,
+            Some("310104003001001"),
+        );
+        let moves = [PremisesGridUpdate {
+            premises_id: 2,
+            grid_code: "310104003001001002".into(),
+            street_code: "310104003".into(),
+            community_code: "310104003001".into(),
+        }];
+        let summary = store
+            .apply_grid_changes(
+                &[changed.clone(), fresh.clone()],
+                &moves,
+                "test.geojson",
+                "admin",
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                summary.inserted,
+                summary.replaced,
+                summary.unchanged,
+                summary.premises_moved
+            ),
+            (1, 1, 0, 1)
+        );
+        assert_eq!(
+            store.grid(&changed.code).await.unwrap().unwrap().geometry,
+            changed.geometry
+        );
+        let history = store.grid_history(&changed.code).await.unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].version, 1);
+        assert_eq!(
+            history[0].geometry,
+            grid("x", GridLevel::BuildingGroup, None).geometry,
+            "the old polygon is kept"
+        );
+        assert_eq!(history[0].replaced_by, "test.geojson");
+        // The building and its rooms moved together.
+        for id in [2, 3, 4] {
+            let p = store.premises(id).await.unwrap().unwrap().premises;
+            assert_eq!(
+                p.grid_code.as_deref(),
+                Some("310104003001001002"),
+                "premises {id}"
+            );
+        }
+        // Importing the same again changes nothing.
+        let again = store
+            .apply_grid_changes(&[changed.clone(), fresh], &[], "test.geojson", "admin")
+            .await
+            .unwrap();
+        assert_eq!((again.inserted, again.replaced, again.unchanged), (0, 0, 2));
+        assert_eq!(store.grid_history(&changed.code).await.unwrap().len(), 1);
+        assert!(
+            store
+                .audit_entries(5)
+                .await
+                .unwrap()
+                .iter()
+                .any(|e| e.action == "grid.import")
+        );
     }
-    // Importing the same again changes nothing.
-    let again = store.apply_grid_changes(&[changed.clone(), fresh], &[], "test.geojson", "admin").await.unwrap();
-    assert_eq!((again.inserted, again.replaced, again.unchanged), (0, 0, 2));
-    assert_eq!(store.grid_history(&changed.code).await.unwrap().len(), 1);
-    assert!(store.audit_entries(5).await.unwrap().iter().any(|e| e.action == "grid.import"));
-});
+);

@@ -31,6 +31,38 @@ enum Command {
     /// Grid tools.
     #[command(subcommand)]
     Grid(GridCommand),
+    /// Import data into the registries.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Import grid boundaries for one level from a GeoJSON FeatureCollection. Changed cells keep
+    /// their previous version in the history; every level below is re-derived inside the new
+    /// polygons and buildings move to the 楼组 that now contains them. Bad features are reported
+    /// (feature number, code, reason) and skipped; the exit status is 1 if any were.
+    Boundaries {
+        /// The GeoJSON file (Polygon or MultiPolygon features).
+        file: PathBuf,
+        /// Level of the features: street, area, community, micro_grid or building_group.
+        #[arg(long, value_name = "L")]
+        level: yiwang_core::model::GridLevel,
+        /// Property holding the grid code.
+        #[arg(long, value_name = "F", default_value = "code")]
+        code_field: String,
+        /// Property holding the name.
+        #[arg(long, value_name = "F", default_value = "name")]
+        name_field: String,
+        /// Coordinate system of the file: wgs84, gcj02 or bd09.
+        #[arg(long, value_name = "CRS", default_value = "wgs84")]
+        crs: yiwang_geo::Crs,
+        /// Check and report without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -209,6 +241,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             geojson,
             json,
         }) => crate::grid::check(db, level, geojson.as_deref(), json).await,
+        Command::Import(ImportCommand::Boundaries {
+            file,
+            level,
+            code_field,
+            name_field,
+            crs,
+            dry_run,
+            db,
+        }) => {
+            let options = crate::boundaries::Options {
+                level,
+                code_field,
+                name_field,
+                crs,
+                dry_run,
+            };
+            crate::boundaries::import(&file, &options, db).await
+        }
         Command::Stats(args) => {
             let store = args.db.open().await?;
             let stats = store.stats().await?;

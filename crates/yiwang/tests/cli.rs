@@ -368,3 +368,110 @@ fn grid_check_reports_a_clean_twin_and_writes_geojson() {
         "no grids",
     );
 }
+
+#[tokio::test]
+async fn importing_real_street_boundaries_keeps_history_and_rederives_lower_levels() {
+    let db = temp_db("boundaries");
+    let out = yiwang(&[
+        "demo",
+        "--scale",
+        "0.003",
+        "--no-serve",
+        "--db",
+        &db,
+        "--demo-password",
+        "demo-password",
+    ]);
+    assert!(out.status.success());
+    let osm = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/xuhui/xuhui_streets_osm.geojson"
+    );
+    assert!(std::path::Path::new(osm).exists(), "this test needs {osm}");
+    let out = yiwang(&[
+        "import",
+        "boundaries",
+        osm,
+        "--level",
+        "street",
+        "--db",
+        &db,
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("13 features: 13 changed or new, 0 unchanged, 0 rejected"),
+        "{stdout}"
+    );
+    // Lower levels were re-derived inside the real polygons: the grid tiles again.
+    let check = yiwang(&[
+        "grid",
+        "check",
+        "--db",
+        &db,
+        "--level",
+        "micro_grid",
+        "--json",
+    ]);
+    let report: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(report["problems"], serde_json::json!([]), "{report}");
+    // Importing the same file again changes nothing.
+    let again = yiwang(&[
+        "import",
+        "boundaries",
+        osm,
+        "--level",
+        "street",
+        "--db",
+        &db,
+    ]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 changed or new, 13 unchanged"));
+    let store = yiwang_store::Store::connect(&format!("sqlite://{db}"))
+        .await
+        .unwrap();
+    let history = store.grid_history("310104003").await.unwrap();
+    assert_eq!(
+        history.len(),
+        1,
+        "the synthetic polygon is kept as version 1"
+    );
+    assert_eq!(stats("--db", &db)["streets"], 13);
+
+    // A file with a broken feature: the good one is imported, the bad one reported, exit 1.
+    let bad = format!("{db}.bad.geojson");
+    std::fs::write(&bad, r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"code":"310104014"},"geometry":{"type":"Polygon","coordinates":[[[121.43,31.18],[121.44,31.19],[121.44,31.18],[121.43,31.19],[121.43,31.18]]]}}]}"#).unwrap();
+    let out = yiwang(&[
+        "import",
+        "boundaries",
+        &bad,
+        "--level",
+        "street",
+        "--db",
+        &db,
+        "--dry-run",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("feature 1 (310104014): invalid polygon"),
+        "{stderr}"
+    );
+    assert_one_line_error(
+        &yiwang(&[
+            "import",
+            "boundaries",
+            "/nonexistent.geojson",
+            "--level",
+            "street",
+            "--db",
+            &db,
+        ]),
+        1,
+        "/nonexistent.geojson",
+    );
+}

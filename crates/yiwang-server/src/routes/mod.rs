@@ -40,6 +40,7 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/grids", get(places::grids))
         .route("/api/v1/grids/check", get(places::check))
         .route("/api/v1/grids/{code}", get(places::grid))
+        .route("/api/v1/grids/{code}/history", get(places::history))
         .route("/api/v1/departments", get(places::departments))
         .route("/api/v1/locate", get(locate::locate))
         .route("/tiles/{layer}/{z}/{x}/{file}", get(tiles::tile))

@@ -172,3 +172,33 @@ pub(crate) async fn check(
             .map_err(|e| ApiError::new(Code::Internal, e.to_string()))?;
     Ok(Json(report))
 }
+
+/// Superseded versions of a grid cell (oldest first), kept by every boundary import that changed
+/// it. The current version is `GET /api/v1/grids/{code}`.
+#[utoipa::path(get, path = "/api/v1/grids/{code}/history", tag = "places", security(("bearer" = [])),
+    params(("code" = String, Path, description = "grid code")),
+    responses((status = 200, description = "versions: code, version, level, name, parent_code, street_code, geometry, area_m2, valid_until, replaced_by"),
+        (status = 404, body = crate::error::Problem)))]
+pub(crate) async fn history(
+    State(state): State<AppState>,
+    _: Need<perm::ReadGrids>,
+    AppPath(code): AppPath<String>,
+) -> ApiResult<Json<Vec<serde_json::Value>>> {
+    if state.store.grid(&code).await?.is_none() {
+        return Err(ApiError::not_found("grid", &code));
+    }
+    let versions = state.store.grid_history(&code).await?;
+    Ok(Json(
+        versions
+            .into_iter()
+            .map(|v| {
+                let geometry: serde_json::Value = serde_json::from_str(&v.geometry).unwrap_or(serde_json::Value::Null);
+                serde_json::json!({
+                    "code": v.code, "version": v.version, "level": v.level, "name": v.name,
+                    "parent_code": v.parent_code, "street_code": v.street_code, "geometry": geometry,
+                    "area_m2": v.area_m2, "valid_until": v.valid_until, "replaced_by": v.replaced_by,
+                })
+            })
+            .collect(),
+    ))
+}
