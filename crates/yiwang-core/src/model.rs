@@ -263,6 +263,34 @@ pub struct PremisesAlias {
     pub kind: String,
 }
 
+stored_enum!(
+    /// What a grid staff member is responsible for.
+    StaffRole, "staff role" {
+        /// 网格长: leads a 居民区.
+        GridLeader = "grid_leader" / "网格长",
+        /// 网格员: patrols a 微网格.
+        GridWorker = "grid_worker" / "网格员",
+        /// 楼组长: a volunteer for a 楼组.
+        BuildingGroupLeader = "building_group_leader" / "楼组长",
+    }
+);
+
+/// A person responsible for a grid cell. The phone is personal data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GridStaff {
+    /// Identifier.
+    pub id: i64,
+    /// The cell.
+    pub grid_code: String,
+    /// Responsibility.
+    pub role: StaffRole,
+    /// Full name.
+    pub name: String,
+    /// Work phone.
+    pub phone: Option<String>,
+}
+
 /// A road of the district.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -284,3 +284,69 @@ mod tests {
         assert_eq!(area_m2_lonlat(&MultiPolygon::new(vec![])), 0.0);
     }
 }
+
+/// Converts every position of a GeoJSON geometry (or Feature / FeatureCollection) in place from
+/// `from` to `to`, leaving everything else untouched. A position is an array whose first two
+/// elements are numbers (longitude, latitude); any further elements (altitude) are kept.
+pub fn convert_geojson(value: &mut Json, from: crate::Crs, to: crate::Crs) {
+    if from == to {
+        return;
+    }
+    match value {
+        Json::Array(items) => {
+            if let (Some(lon), Some(lat)) = (
+                items.first().and_then(Json::as_f64),
+                items.get(1).and_then(Json::as_f64),
+            ) {
+                let (x, y) = crate::convert(lon, lat, from, to);
+                let round = |v: f64| (v * 1e7).round() / 1e7;
+                items[0] = Json::from(round(x));
+                items[1] = Json::from(round(y));
+            } else {
+                for item in items {
+                    convert_geojson(item, from, to);
+                }
+            }
+        }
+        Json::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                if matches!(
+                    key.as_str(),
+                    "coordinates" | "geometry" | "geometries" | "features"
+                ) {
+                    convert_geojson(item, from, to);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod convert_tests {
+    use super::*;
+    use crate::Crs;
+
+    #[test]
+    fn converts_every_position_and_nothing_else() {
+        let mut fc = serde_json::json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+            "properties": {"centroid": [121.4, 31.2], "code": "1"},
+            "geometry": {"type": "Polygon", "coordinates": [[[121.4, 31.2], [121.5, 31.2], [121.4, 31.3], [121.4, 31.2]]]}}]});
+        convert_geojson(&mut fc, Crs::Wgs84, Crs::Gcj02);
+        let ring = &fc["features"][0]["geometry"]["coordinates"][0];
+        let (x, y) = crate::wgs84_to_gcj02(121.5, 31.2);
+        assert!(
+            (ring[1][0].as_f64().unwrap() - x).abs() < 1e-7
+                && (ring[1][1].as_f64().unwrap() - y).abs() < 1e-7
+        );
+        assert_eq!(
+            fc["features"][0]["properties"]["centroid"],
+            serde_json::json!([121.4, 31.2]),
+            "properties untouched"
+        );
+        let mut same = serde_json::json!({"type": "Point", "coordinates": [1.0, 2.0]});
+        convert_geojson(&mut same, Crs::Gcj02, Crs::Gcj02);
+        assert_eq!(same["coordinates"], serde_json::json!([1.0, 2.0]));
+    }
+}

@@ -54,8 +54,8 @@ pub use crs::{
 pub use defects::{TilingDefects, tiling_defects};
 pub use error::GeoError;
 pub use geojson_io::{
-    AreaFeature, area_m2_lonlat, multipolygon_to_geojson, parse_feature_collection,
-    point_to_geojson,
+    AreaFeature, area_m2_lonlat, convert_geojson, multipolygon_to_geojson,
+    parse_feature_collection, point_to_geojson,
 };
 pub use grid_index::PolygonIndex;
 pub use outline::outline_from_centroids;

@@ -27,6 +27,7 @@ async fn load_twin(store: &Store) {
     bulk.divisions(&twin.divisions).await.unwrap();
     bulk.grids(&twin.grids).await.unwrap();
     bulk.roads(&twin.roads).await.unwrap();
+    bulk.staff(&twin.staff).await.unwrap();
     bulk.departments(&twin.departments).await.unwrap();
     bulk.premises(&twin.premises).await.unwrap();
     bulk.aliases(&twin.aliases).await.unwrap();
@@ -611,6 +612,18 @@ async fn locate_gives_one_cell_per_level_and_nearby_buildings() {
             .unwrap()
             .starts_with(&building.street_code)
     );
+    let staff = located.body["staff"].as_array().unwrap();
+    let roles: Vec<&str> = staff.iter().map(|s| s["role"].as_str().unwrap()).collect();
+    assert_eq!(
+        roles,
+        ["building_group_leader", "grid_worker", "grid_leader"]
+    );
+    assert!(
+        staff
+            .iter()
+            .all(|s| s["phone"].as_str().unwrap().contains("****")),
+        "phones are masked"
+    );
     let near = located.body["nearest_premises"].as_array().unwrap();
     assert_eq!(near[0]["premises_id"], building.id);
     assert_eq!(near[0]["distance_m"], 0.0);
@@ -743,4 +756,72 @@ async fn vector_tiles_with_etags_and_permissions() {
             "invalid_request",
         );
     }
+}
+
+#[tokio::test]
+async fn coordinates_come_in_the_requested_crs() {
+    let api = Api::new(Backend::Sqlite).await;
+    let token = api.login("admin").await;
+    let building = api
+        .db
+        .store
+        .buildings_with_points()
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
+    let wgs = api
+        .send(
+            "GET",
+            &format!("/api/v1/premises/{}", building.id),
+            Some(&token),
+            None,
+        )
+        .await;
+    let gcj = api
+        .send(
+            "GET",
+            &format!("/api/v1/premises/{}?crs=gcj02", building.id),
+            Some(&token),
+            None,
+        )
+        .await;
+    let (x, y) = yiwang_geo::wgs84_to_gcj02(building.lon.unwrap(), building.lat.unwrap());
+    assert!((wgs.body["lon"].as_f64().unwrap() - building.lon.unwrap()).abs() < 1e-9);
+    assert!(
+        (gcj.body["lon"].as_f64().unwrap() - x).abs() < 1e-7
+            && (gcj.body["lat"].as_f64().unwrap() - y).abs() < 1e-7
+    );
+    let street = api
+        .send(
+            "GET",
+            "/api/v1/grids/310104003?crs=bd09",
+            Some(&token),
+            None,
+        )
+        .await;
+    let plain = api
+        .send("GET", "/api/v1/grids/310104003", Some(&token), None)
+        .await;
+    let first = |v: &Value| v["geometry"]["coordinates"][0][0][0].clone();
+    assert_ne!(first(&street.body), first(&plain.body));
+    let (bx, _) = yiwang_geo::convert(
+        first(&plain.body)[0].as_f64().unwrap(),
+        first(&plain.body)[1].as_f64().unwrap(),
+        yiwang_geo::Crs::Wgs84,
+        yiwang_geo::Crs::Bd09,
+    );
+    assert!((first(&street.body)[0].as_f64().unwrap() - bx).abs() < 1e-6);
+    assert_problem(
+        &api.send(
+            "GET",
+            "/api/v1/grids?level=street&crs=mercator",
+            Some(&token),
+            None,
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    );
 }

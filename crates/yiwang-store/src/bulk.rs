@@ -3,7 +3,8 @@
 use sqlx::{Postgres, QueryBuilder, Sqlite, Transaction};
 use tokio::sync::MutexGuard;
 use yiwang_core::model::{
-    Case, Department, Division, Grid, Housing, Person, Premises, PremisesAlias, Road, Unit,
+    Case, Department, Division, Grid, GridStaff, Housing, Person, Premises, PremisesAlias, Road,
+    Unit,
 };
 
 use crate::NewAccount;
@@ -116,6 +117,23 @@ impl Bulk<'_> {
                     .push_bind(r.area_m2)
                     .push_bind(r.centroid_lon)
                     .push_bind(r.centroid_lat);
+            }
+        )
+    }
+
+    /// Inserts grid staff.
+    pub async fn staff(&mut self, rows: &[GridStaff]) -> Result<(), StoreError> {
+        insert_rows!(
+            self,
+            "grid_staff",
+            ["id", "grid_code", "role", "name", "phone"],
+            rows,
+            |b, r| {
+                b.push_bind(r.id)
+                    .push_bind(&r.grid_code)
+                    .push_bind(r.role.as_str())
+                    .push_bind(&r.name)
+                    .push_bind(&r.phone);
             }
         )
     }
@@ -395,7 +413,14 @@ impl Bulk<'_> {
                 }
             }
             Tx::Postgres(mut tx) => {
-                for table in ["premises", "persons", "units", "cases", "accounts"] {
+                for table in [
+                    "premises",
+                    "persons",
+                    "units",
+                    "cases",
+                    "accounts",
+                    "grid_staff",
+                ] {
                     let sql = format!(
                         "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
                          COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 use sqlx::Row;
-use yiwang_core::model::{Department, Division, Grid, GridLevel, Premises, PremisesAlias, Stats};
+use yiwang_core::model::{
+    Department, Division, Grid, GridLevel, GridStaff, Premises, PremisesAlias, Stats,
+};
 
 use crate::pool::with_pool;
 use crate::records::{decode_all, record};
@@ -215,6 +217,17 @@ impl Store {
         let sql = "SELECT id, lon, lat, state, due_at, category_name FROM cases \
                    WHERE lon IS NOT NULL AND lat IS NOT NULL ORDER BY id";
         with_pool!(&self.pool, p => decode_all(&sqlx::query(sql).fetch_all(p).await?))
+    }
+
+    /// Staff of the given grid cells, by role then name.
+    pub async fn staff_of(&self, grid_codes: &[&str]) -> Result<Vec<GridStaff>, StoreError> {
+        let mut all = Vec::new();
+        let sql = "SELECT id, grid_code, role, name, phone FROM grid_staff WHERE grid_code = $1 ORDER BY id";
+        for code in grid_codes {
+            let rows: Vec<GridStaff> = with_pool!(&self.pool, p => decode_all(&sqlx::query(sql).bind(*code).fetch_all(p).await?)?);
+            all.extend(rows);
+        }
+        Ok(all)
     }
 
     /// Every department, by code.

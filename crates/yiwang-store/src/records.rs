@@ -3,7 +3,7 @@
 use std::str::FromStr;
 
 use yiwang_core::model::{
-    Case, Department, Division, Grid, Housing, Person, Premises, PremisesAlias, Unit,
+    Case, Department, Division, Grid, GridStaff, Housing, Person, Premises, PremisesAlias, Unit,
 };
 
 use crate::StoreError;
@@ -147,6 +147,14 @@ record!(Case {
     satisfaction,
     reply,
     parent_id
+});
+
+record!(GridStaff {
+    id,
+    grid_code,
+    role: parse,
+    name,
+    phone
 });
 
 /// Decodes every row into `T`.

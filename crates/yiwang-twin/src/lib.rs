@@ -12,14 +12,15 @@ mod grids;
 mod people;
 pub mod plan;
 mod premises;
+mod staff;
 pub mod text;
 mod units;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use yiwang_core::model::{
-    Case, Department, Division, DivisionLevel, Grid, GridLevel, Housing, Person, Premises,
-    PremisesAlias, Road, Unit,
+    Case, Department, Division, DivisionLevel, Grid, GridLevel, GridStaff, Housing, Person,
+    Premises, PremisesAlias, Road, Unit,
 };
 use yiwang_geo::AreaFeature;
 
@@ -45,6 +46,8 @@ pub struct Twin {
     pub grids: Vec<Grid>,
     /// Roads.
     pub roads: Vec<Road>,
+    /// Grid staff.
+    pub staff: Vec<GridStaff>,
     /// Premises, parents first.
     pub premises: Vec<Premises>,
     /// Premises aliases.
@@ -141,6 +144,8 @@ pub fn generate(config: &TwinConfig, progress: &mut dyn FnMut(&str)) -> Result<T
             .iter()
             .all(|g| g.level != GridLevel::BuildingGroup || g.parent_code.is_some())
     );
+
+    twin.staff = staff::assign(&twin.grids, &mut rng);
 
     progress("persons");
     people::populate(&plans, &layout, &mut rng, &mut twin);

@@ -11,6 +11,7 @@ fn total_rows(t: &Twin) -> usize {
     t.divisions.len()
         + t.grids.len()
         + t.roads.len()
+        + t.staff.len()
         + t.premises.len()
         + t.aliases.len()
         + t.persons.len()
@@ -51,6 +52,7 @@ pub async fn load(
     load_table!(bulk, bar, divisions, twin.divisions, "divisions");
     load_table!(bulk, bar, grids, twin.grids, "grids");
     load_table!(bulk, bar, roads, twin.roads, "roads");
+    load_table!(bulk, bar, staff, twin.staff, "grid staff");
     load_table!(bulk, bar, departments, twin.departments, "departments");
     load_table!(bulk, bar, premises, twin.premises, "premises");
     load_table!(bulk, bar, aliases, twin.aliases, "aliases");

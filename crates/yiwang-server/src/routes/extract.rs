@@ -43,3 +43,13 @@ impl<T: serde::Serialize> axum::response::IntoResponse for AppJson<T> {
         axum::Json(self.0).into_response()
     }
 }
+
+/// The `crs` query parameter: `wgs84` (default), `gcj02` or `bd09`.
+pub(crate) fn crs_param(crs: Option<&str>) -> Result<yiwang_geo::Crs, ApiError> {
+    match crs {
+        Some(name) => name
+            .parse()
+            .map_err(|e: yiwang_geo::GeoError| ApiError::new(Code::InvalidQuery, e.to_string())),
+        None => Ok(yiwang_geo::Crs::Wgs84),
+    }
+}

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yiwang_geo::{Crs, convert};
 
-use super::extract::AppQuery;
+use super::extract::{AppQuery, crs_param};
 use crate::AppState;
 use crate::auth::{Need, perm};
 use crate::error::{ApiError, ApiResult, Code};
@@ -33,6 +33,19 @@ pub(crate) struct CellDto {
     name: String,
 }
 
+/// A person responsible for a cell.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub(crate) struct StaffDto {
+    grid_code: String,
+    /// `grid_leader`, `grid_worker` or `building_group_leader`.
+    role: String,
+    /// 网格长 / 网格员 / 楼组长.
+    role_zh: String,
+    name: String,
+    /// Masked, e.g. 138****5678.
+    phone: Option<String>,
+}
+
 /// A nearby building.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub(crate) struct NearbyDto {
@@ -54,8 +67,9 @@ pub(crate) struct Located {
     building_group: Option<CellDto>,
     /// Nearest buildings first; coordinates in the requested `crs`.
     nearest_premises: Vec<NearbyDto>,
-    /// Staff responsible for the smallest cell (empty until grid staff are registered).
-    staff: Vec<serde_json::Value>,
+    /// Who is responsible: the 楼组长, the 网格员 of the 微网格 and the 网格长 of the 居民区, smallest
+    /// cell first; phones masked (3+4 digits shown).
+    staff: Vec<StaffDto>,
 }
 
 fn cell(c: Option<yiwang_index::Cell>) -> Option<CellDto> {
@@ -75,12 +89,7 @@ pub(crate) async fn locate(
     _: Need<perm::ReadGrids>,
     AppQuery(q): AppQuery<LocateQuery>,
 ) -> ApiResult<Json<Located>> {
-    let crs: Crs = match &q.crs {
-        Some(name) => name
-            .parse()
-            .map_err(|e: yiwang_geo::GeoError| ApiError::new(Code::InvalidQuery, e.to_string()))?,
-        None => Crs::Wgs84,
-    };
+    let crs = crs_param(q.crs.as_deref())?;
     if !(-180.0..=180.0).contains(&q.lon) || !(-90.0..=90.0).contains(&q.lat) {
         return Err(ApiError::new(
             Code::InvalidQuery,
@@ -121,6 +130,24 @@ pub(crate) async fn locate(
             }
         })
         .collect();
+    let codes: Vec<&str> = [&chain.building_group, &chain.micro_grid, &chain.community]
+        .into_iter()
+        .flatten()
+        .map(|c| c.code.as_str())
+        .collect();
+    let staff = state
+        .store
+        .staff_of(&codes)
+        .await?
+        .into_iter()
+        .map(|s| StaffDto {
+            grid_code: s.grid_code,
+            role: s.role.as_str().to_owned(),
+            role_zh: s.role.name_zh().to_owned(),
+            name: s.name,
+            phone: s.phone.as_deref().map(yiwang_core::mask::mask_phone),
+        })
+        .collect();
     Ok(Json(Located {
         street: cell(chain.street),
         area: cell(chain.area),
@@ -128,6 +155,6 @@ pub(crate) async fn locate(
         micro_grid: cell(chain.micro_grid),
         building_group: cell(chain.building_group),
         nearest_premises,
-        staff: Vec::new(),
+        staff,
     }))
 }

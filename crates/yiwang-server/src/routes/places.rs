@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yiwang_core::model::{Department, Division, Grid, GridLevel};
 
-use super::extract::{AppPath, AppQuery};
+use super::extract::{AppPath, AppQuery, crs_param};
 use crate::AppState;
 use crate::auth::{Need, perm};
 use crate::error::{ApiError, ApiResult, Code};
+use yiwang_geo::{Crs, convert, convert_geojson};
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub(crate) struct DivisionQuery {
@@ -52,6 +53,14 @@ pub(crate) struct GridQuery {
     /// Only the children of this grid code. Required below `community`, where a whole level is
     /// too large for one response.
     parent: Option<String>,
+    /// Coordinate system of the geometry returned: `wgs84` (default), `gcj02` or `bd09`.
+    crs: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct CrsQuery {
+    /// Coordinate system of the geometry returned: `wgs84` (default), `gcj02` or `bd09`.
+    crs: Option<String>,
 }
 
 /// A GeoJSON FeatureCollection of grids.
@@ -64,9 +73,12 @@ pub(crate) struct FeatureCollection {
     features: Vec<serde_json::Value>,
 }
 
-fn feature(grid: Grid) -> serde_json::Value {
-    let geometry: serde_json::Value =
+fn feature(grid: Grid, crs: Crs) -> serde_json::Value {
+    let mut geometry: serde_json::Value =
         serde_json::from_str(&grid.geometry).unwrap_or(serde_json::Value::Null);
+    convert_geojson(&mut geometry, Crs::Wgs84, crs);
+    let (centroid_lon, centroid_lat) =
+        convert(grid.centroid_lon, grid.centroid_lat, Crs::Wgs84, crs);
     serde_json::json!({
         "type": "Feature",
         "id": grid.code,
@@ -79,7 +91,7 @@ fn feature(grid: Grid) -> serde_json::Value {
             "parent_code": grid.parent_code,
             "street_code": grid.street_code,
             "area_m2": grid.area_m2,
-            "centroid": [grid.centroid_lon, grid.centroid_lat],
+            "centroid": [centroid_lon, centroid_lat],
         }
     })
 }
@@ -107,27 +119,30 @@ pub(crate) async fn grids(
             ),
         ));
     }
+    let crs = crs_param(q.crs.as_deref())?;
     let grids = state.store.grids(level, q.parent.as_deref()).await?;
     Ok(Json(FeatureCollection {
         kind: "FeatureCollection".to_owned(),
-        features: grids.into_iter().map(feature).collect(),
+        features: grids.into_iter().map(|g| feature(g, crs)).collect(),
     }))
 }
 
 /// One grid as a GeoJSON Feature.
 #[utoipa::path(get, path = "/api/v1/grids/{code}", tag = "places", security(("bearer" = [])),
-    params(("code" = String, Path, description = "grid code")),
+    params(("code" = String, Path, description = "grid code"), CrsQuery),
     responses((status = 200, description = "GeoJSON Feature"), (status = 404, body = crate::error::Problem)))]
 pub(crate) async fn grid(
     State(state): State<AppState>,
     _: Need<perm::ReadGrids>,
     AppPath(code): AppPath<String>,
+    AppQuery(q): AppQuery<CrsQuery>,
 ) -> ApiResult<Json<serde_json::Value>> {
+    let crs = crs_param(q.crs.as_deref())?;
     state
         .store
         .grid(&code)
         .await?
-        .map(|g| Json(feature(g)))
+        .map(|g| Json(feature(g, crs)))
         .ok_or_else(|| ApiError::not_found("grid", &code))
 }
 

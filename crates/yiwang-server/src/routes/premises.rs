@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yiwang_core::model::{Premises, PremisesAlias};
 
-use super::extract::{AppPath, AppQuery};
+use super::extract::{AppPath, AppQuery, crs_param};
 use crate::AppState;
 use crate::auth::{Need, perm};
 use crate::error::{ApiError, ApiResult, Code};
+use yiwang_geo::{Crs, convert};
 
 /// Premises with aliases and the number of direct children.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -20,22 +21,43 @@ pub(crate) struct PremisesDto {
     children: i64,
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct CrsQuery {
+    /// Coordinate system of `lon`/`lat` returned: `wgs84` (default), `gcj02` or `bd09`.
+    crs: Option<String>,
+}
+
+/// The premises with its point expressed in `crs`.
+fn in_crs(mut p: Premises, crs: Crs) -> Premises {
+    if crs == Crs::Wgs84 {
+        return p;
+    }
+    if let (Some(lon), Some(lat)) = (p.lon, p.lat) {
+        let (x, y) = convert(lon, lat, Crs::Wgs84, crs);
+        p.lon = Some((x * 1e7).round() / 1e7);
+        p.lat = Some((y * 1e7).round() / 1e7);
+    }
+    p
+}
+
 /// One premises.
 #[utoipa::path(get, path = "/api/v1/premises/{id}", tag = "premises", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "premises id")),
+    params(("id" = i64, Path, description = "premises id"), CrsQuery),
     responses((status = 200, body = PremisesDto), (status = 404, body = crate::error::Problem)))]
 pub(crate) async fn one(
     State(state): State<AppState>,
     _: Need<perm::ReadPremises>,
     AppPath(id): AppPath<i64>,
+    AppQuery(q): AppQuery<CrsQuery>,
 ) -> ApiResult<Json<PremisesDto>> {
+    let crs = crs_param(q.crs.as_deref())?;
     let detail = state
         .store
         .premises(id)
         .await?
         .ok_or_else(|| ApiError::not_found("premises", id))?;
     Ok(Json(PremisesDto {
-        premises: detail.premises,
+        premises: in_crs(detail.premises, crs),
         aliases: detail.aliases,
         children: detail.children,
     }))
@@ -43,17 +65,20 @@ pub(crate) async fn one(
 
 /// Direct children of a premises (buildings of a compound, floors or rooms of a building).
 #[utoipa::path(get, path = "/api/v1/premises/{id}/children", tag = "premises", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "premises id")),
+    params(("id" = i64, Path, description = "premises id"), CrsQuery),
     responses((status = 200, body = Vec<Premises>), (status = 404, body = crate::error::Problem)))]
 pub(crate) async fn children(
     State(state): State<AppState>,
     _: Need<perm::ReadPremises>,
     AppPath(id): AppPath<i64>,
+    AppQuery(q): AppQuery<CrsQuery>,
 ) -> ApiResult<Json<Vec<Premises>>> {
+    let crs = crs_param(q.crs.as_deref())?;
     if state.store.premises(id).await?.is_none() {
         return Err(ApiError::not_found("premises", id));
     }
-    Ok(Json(state.store.premises_children(id).await?))
+    let children = state.store.premises_children(id).await?;
+    Ok(Json(children.into_iter().map(|p| in_crs(p, crs)).collect()))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -62,6 +87,8 @@ pub(crate) struct SearchQuery {
     prefix: String,
     /// At most this many results (1–500, default 50).
     limit: Option<i64>,
+    /// Coordinate system of `lon`/`lat` returned: `wgs84` (default), `gcj02` or `bd09`.
+    crs: Option<String>,
 }
 
 /// Premises whose standard address starts with `prefix`, in address order.
@@ -79,7 +106,7 @@ pub(crate) async fn search(
         ));
     }
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    Ok(Json(
-        state.store.premises_by_prefix(&q.prefix, limit).await?,
-    ))
+    let crs = crs_param(q.crs.as_deref())?;
+    let found = state.store.premises_by_prefix(&q.prefix, limit).await?;
+    Ok(Json(found.into_iter().map(|p| in_crs(p, crs)).collect()))
 }
