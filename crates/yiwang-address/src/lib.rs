@@ -7,8 +7,12 @@
 
 mod door;
 mod normalize;
+mod parse;
 mod standard;
 
 pub use door::{DoorNumber, DoorSuffix};
 pub use normalize::{Normalized, normalize, normalize_str};
+pub use parse::{
+    Component, Entry, Gazetteer, Kind, Label, Parsed, ccks_components, ccks_label, parse,
+};
 pub use standard::{AddressParts, standard_address};

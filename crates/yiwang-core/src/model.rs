@@ -299,6 +299,8 @@ pub struct Road {
     pub name: String,
     /// Street/town the road mainly runs through.
     pub street_code: String,
+    /// Centreline as a GeoJSON LineString (WGS-84), if known.
+    pub geometry: Option<String>,
 }
 
 /// A person of the actual-population registry (实有人口). Sensitive.

@@ -73,7 +73,8 @@ fn fixture() -> &'static Fixture {
                 category: c.category_name.clone(),
             })
             .collect();
-        let tiles = TileRenderer::build(&twin.grids, buildings.clone(), cases).unwrap();
+        let tiles =
+            TileRenderer::build(&twin.grids, &twin.roads, buildings.clone(), cases).unwrap();
         Fixture {
             locator: GridLocator::build(twin.grids, buildings).unwrap(),
             tiles,

@@ -10,13 +10,13 @@ use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
-use geo::{BoundingRect, MultiPolygon};
+use geo::{BoundingRect, LineString, MultiLineString, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
-use yiwang_core::model::{Grid, GridLevel};
+use yiwang_core::model::{Grid, GridLevel, Road};
 use yiwang_geo::tile::{
     DEFAULT_BUFFER, DEFAULT_EXTENT, TileFeature, TileGeometry, TileId, TileLayer, TileValue,
-    encode_tile, lonlat_to_world, point_feature, polygon_feature,
+    encode_tile, line_feature, lonlat_to_world, point_feature, polygon_feature,
 };
 
 use crate::locator::{BuildingPoint, IndexError, parse_geometry};
@@ -37,6 +37,8 @@ pub enum TileLayerKind {
     MicroGrids,
     /// 楼组.
     BuildingGroups,
+    /// Roads (centrelines).
+    Roads,
     /// Buildings (points).
     Buildings,
     /// Cases (points, clustered at low zoom).
@@ -45,12 +47,13 @@ pub enum TileLayerKind {
 
 impl TileLayerKind {
     /// Every layer.
-    pub const ALL: [TileLayerKind; 7] = [
+    pub const ALL: [TileLayerKind; 8] = [
         TileLayerKind::Streets,
         TileLayerKind::Areas,
         TileLayerKind::Communities,
         TileLayerKind::MicroGrids,
         TileLayerKind::BuildingGroups,
+        TileLayerKind::Roads,
         TileLayerKind::Buildings,
         TileLayerKind::Cases,
     ];
@@ -63,6 +66,7 @@ impl TileLayerKind {
             TileLayerKind::Communities => "communities",
             TileLayerKind::MicroGrids => "micro_grids",
             TileLayerKind::BuildingGroups => "building_groups",
+            TileLayerKind::Roads => "roads",
             TileLayerKind::Buildings => "buildings",
             TileLayerKind::Cases => "cases",
         }
@@ -72,7 +76,7 @@ impl TileLayerKind {
     pub fn min_zoom(self) -> u8 {
         match self {
             TileLayerKind::Streets | TileLayerKind::Areas | TileLayerKind::Cases => 0,
-            TileLayerKind::Communities => 11,
+            TileLayerKind::Communities | TileLayerKind::Roads => 11,
             TileLayerKind::MicroGrids => 13,
             TileLayerKind::BuildingGroups | TileLayerKind::Buildings => 14,
         }
@@ -85,7 +89,7 @@ impl TileLayerKind {
             TileLayerKind::Communities => Some(GridLevel::Community),
             TileLayerKind::MicroGrids => Some(GridLevel::MicroGrid),
             TileLayerKind::BuildingGroups => Some(GridLevel::BuildingGroup),
-            TileLayerKind::Buildings | TileLayerKind::Cases => None,
+            TileLayerKind::Roads | TileLayerKind::Buildings | TileLayerKind::Cases => None,
         }
     }
 }
@@ -137,6 +141,7 @@ struct PolygonLayer {
 /// Renders vector tiles from memory.
 pub struct TileRenderer {
     polygons: BTreeMap<GridLevel, PolygonLayer>,
+    roads: (BoxTree, Vec<(String, MultiLineString<f64>)>),
     buildings: (PointTree, Vec<BuildingPoint>),
     cases: (PointTree, Vec<CasePoint>),
     /// Per cluster zoom, the cases summed per cell (keyed by world cell column and row), computed
@@ -186,9 +191,38 @@ impl TileRenderer {
     /// Indexes every grid, building and case.
     pub fn build(
         grids: &[Grid],
+        roads: &[Road],
         buildings: Vec<BuildingPoint>,
         cases: Vec<CasePoint>,
     ) -> Result<Self, IndexError> {
+        let road_lines: Vec<(String, MultiLineString<f64>)> = roads
+            .iter()
+            .filter_map(|r| {
+                let value: serde_json::Value = serde_json::from_str(r.geometry.as_deref()?).ok()?;
+                let coords: Vec<(f64, f64)> = value["coordinates"]
+                    .as_array()?
+                    .iter()
+                    .filter_map(|c| Some((c.get(0)?.as_f64()?, c.get(1)?.as_f64()?)))
+                    .collect();
+                (coords.len() >= 2).then(|| {
+                    (
+                        r.name.clone(),
+                        MultiLineString::new(vec![LineString::from(coords)]),
+                    )
+                })
+            })
+            .collect();
+        let road_boxes = road_lines
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, line))| {
+                let r = line.bounding_rect()?;
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i,
+                ))
+            })
+            .collect();
         let mut per_level: BTreeMap<GridLevel, Vec<(Grid, MultiPolygon<f64>)>> = BTreeMap::new();
         for g in grids {
             per_level
@@ -239,6 +273,7 @@ impl TileRenderer {
             .collect();
         Ok(TileRenderer {
             polygons,
+            roads: (RTree::bulk_load(road_boxes), road_lines),
             buildings: (
                 point_tree(buildings.iter().map(|b| (b.lon, b.lat))),
                 buildings,
@@ -292,6 +327,7 @@ impl TileRenderer {
                 None if layer == TileLayerKind::Buildings => {
                     self.building_features(tile, &envelope)
                 }
+                None if layer == TileLayerKind::Roads => self.road_features(tile, &envelope),
                 None => self.case_features(tile, &envelope),
             }
         };
@@ -339,6 +375,29 @@ impl TileRenderer {
                 polygon_feature(
                     tile,
                     shape,
+                    DEFAULT_EXTENT,
+                    DEFAULT_BUFFER,
+                    Some(i as u64),
+                    properties,
+                )
+            })
+            .collect()
+    }
+
+    fn road_features(&self, tile: TileId, envelope: &AABB<[f64; 2]>) -> Vec<TileFeature> {
+        let (tree, rows) = &self.roads;
+        let mut hits: Vec<usize> = tree
+            .locate_in_envelope_intersecting(envelope)
+            .map(|h| h.data)
+            .collect();
+        hits.sort_unstable();
+        hits.into_iter()
+            .filter_map(|i| {
+                let (name, line) = &rows[i];
+                let properties = vec![("name".to_owned(), TileValue::String(name.clone()))];
+                line_feature(
+                    tile,
+                    line,
                     DEFAULT_EXTENT,
                     DEFAULT_BUFFER,
                     Some(i as u64),
@@ -478,7 +537,7 @@ mod tests {
                 category: c.category_name.clone(),
             })
             .collect();
-        TileRenderer::build(&twin.grids, buildings, cases).unwrap()
+        TileRenderer::build(&twin.grids, &twin.roads, buildings, cases).unwrap()
     }
 
     /// Counts features in an encoded tile by walking the protobuf: Tile.layers(3) → Layer.features(2).
@@ -533,6 +592,18 @@ mod tests {
         assert_eq!(
             feature_count(&r.render(TileLayerKind::Streets, far).unwrap()),
             0
+        );
+    }
+
+    #[test]
+    fn roads_tile_draws_road_centrelines() {
+        let r = renderer();
+        let tile = TileId::containing(121.44, 31.18, 12).unwrap();
+        let bytes = r.render(TileLayerKind::Roads, tile).unwrap();
+        assert!(feature_count(&bytes) >= 5, "{}", feature_count(&bytes));
+        assert!(
+            bytes.windows("路".len()).any(|w| w == "路".as_bytes()),
+            "road names inside"
         );
     }
 
@@ -628,7 +699,7 @@ mod tests {
             );
         }
         assert!(
-            "roads"
+            "rivers"
                 .parse::<TileLayerKind>()
                 .unwrap_err()
                 .contains("building_groups")

@@ -88,8 +88,9 @@ impl AppState {
                 category: c.category_name,
             })
             .collect();
+        let roads = store.roads().await?;
         let (locator, tiles) = tokio::task::spawn_blocking(move || {
-            let tiles = TileRenderer::build(&grids, buildings.clone(), cases)?;
+            let tiles = TileRenderer::build(&grids, &roads, buildings.clone(), cases)?;
             Ok::<_, yiwang_index::IndexError>((GridLocator::build(grids, buildings)?, tiles))
         })
         .await

@@ -745,7 +745,7 @@ async fn vector_tiles_with_etags_and_permissions() {
         .await;
     assert_problem(&cases, StatusCode::FORBIDDEN, "permission_denied");
     for bad in [
-        "/tiles/roads/12/3429/1674.mvt",
+        "/tiles/rivers/12/3429/1674.mvt",
         "/tiles/streets/12/3429/1674.png",
         "/tiles/streets/12/99999/1674.mvt",
         "/tiles/streets/x/1/1.mvt",

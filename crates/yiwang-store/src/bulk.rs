@@ -140,9 +140,17 @@ impl Bulk<'_> {
 
     /// Inserts roads.
     pub async fn roads(&mut self, rows: &[Road]) -> Result<(), StoreError> {
-        insert_rows!(self, "roads", ["name", "street_code"], rows, |b, r| {
-            b.push_bind(&r.name).push_bind(&r.street_code);
-        })
+        insert_rows!(
+            self,
+            "roads",
+            ["name", "street_code", "geometry"],
+            rows,
+            |b, r| {
+                b.push_bind(&r.name)
+                    .push_bind(&r.street_code)
+                    .push_bind(&r.geometry);
+            }
+        )
     }
 
     /// Inserts premises (parents before children).

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqlx::Row;
 use yiwang_core::model::{
-    Department, Division, Grid, GridLevel, GridStaff, Premises, PremisesAlias, Stats,
+    Department, Division, Grid, GridLevel, GridStaff, Premises, PremisesAlias, Road, Stats,
 };
 
 use crate::pool::with_pool;
@@ -228,6 +228,12 @@ impl Store {
             all.extend(rows);
         }
         Ok(all)
+    }
+
+    /// Every road, by name.
+    pub async fn roads(&self) -> Result<Vec<Road>, StoreError> {
+        let sql = "SELECT name, street_code, geometry FROM roads ORDER BY name";
+        with_pool!(&self.pool, p => decode_all(&sqlx::query(sql).fetch_all(p).await?))
     }
 
     /// Every department, by code.

@@ -3,7 +3,8 @@
 use std::str::FromStr;
 
 use yiwang_core::model::{
-    Case, Department, Division, Grid, GridStaff, Housing, Person, Premises, PremisesAlias, Unit,
+    Case, Department, Division, Grid, GridStaff, Housing, Person, Premises, PremisesAlias, Road,
+    Unit,
 };
 
 use crate::StoreError;
@@ -155,6 +156,12 @@ record!(GridStaff {
     role: parse,
     name,
     phone
+});
+
+record!(Road {
+    name,
+    street_code,
+    geometry
 });
 
 /// Decodes every row into `T`.

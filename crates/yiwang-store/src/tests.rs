@@ -87,6 +87,7 @@ async fn seed(store: &Store) {
     .await
     .unwrap();
     bulk.roads(&[Road {
+        geometry: None,
         name: "宛平南路".into(),
         street_code: "310104003".into(),
     }])

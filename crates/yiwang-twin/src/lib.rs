@@ -12,6 +12,7 @@ mod grids;
 mod people;
 pub mod plan;
 mod premises;
+mod roads;
 mod staff;
 pub mod text;
 mod units;
@@ -145,6 +146,7 @@ pub fn generate(config: &TwinConfig, progress: &mut dyn FnMut(&str)) -> Result<T
             .all(|g| g.level != GridLevel::BuildingGroup || g.parent_code.is_some())
     );
 
+    roads::centrelines(&mut twin.roads, &twin.premises, &projection);
     twin.staff = staff::assign(&twin.grids, &mut rng);
 
     progress("persons");

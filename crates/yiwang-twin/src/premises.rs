@@ -33,6 +33,7 @@ impl Roads {
                 roads.iter().map(|r| Road {
                     name: (*r).to_owned(),
                     street_code: (*street).to_owned(),
+                    geometry: None,
                 })
             })
             .collect();

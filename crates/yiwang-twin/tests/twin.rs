@@ -370,3 +370,27 @@ fn real_street_boundaries_are_used_when_given() {
     .unwrap_err();
     assert!(err.to_string().contains("no feature for"), "{err}");
 }
+
+#[test]
+fn roads_have_centrelines_through_their_addresses() {
+    let t = twin(0.01, 10);
+    let with_geometry: Vec<_> = t.roads.iter().filter(|r| r.geometry.is_some()).collect();
+    assert!(
+        with_geometry.len() * 10 >= t.roads.len() * 9,
+        "{} of {}",
+        with_geometry.len(),
+        t.roads.len()
+    );
+    for r in with_geometry {
+        let line: serde_json::Value = serde_json::from_str(r.geometry.as_deref().unwrap()).unwrap();
+        assert_eq!(line["type"], "LineString");
+        for c in line["coordinates"].as_array().unwrap() {
+            let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+            assert!(
+                (121.3..121.6).contains(&lon) && (31.05..31.3).contains(&lat),
+                "{} at {lon},{lat}",
+                r.name
+            );
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! Entity-level evaluation of the parser on labelled corpora (no data is embedded).
+//!
+//! ```text
+//! cargo run --release -p yiwang-address --example eval -- /work/shared/data/address
+//! ```
+//!
+//! Reads `ccks2021_train.conll` (one char and a BIOES tag per line), `lilu2019_train.txt` and
+//! `lilu2019_dev.txt` (one token and a BIO tag per line; a token may be a run of digits) from the
+//! folder, parses each address, maps the components to the CCKS labels and prints exact-span
+//! precision, recall and F1 per label and micro-averaged; district accuracy (the parsed district
+//! agrees with the gold district span on its first two chars) with the district written, and
+//! with the province, city and district spans deleted from the input (Shanghai districts only,
+//! since only they can be inferred); and throughput.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use yiwang_address::{Gazetteer, ccks_components, parse};
+
+/// One gold address: its text and entities `(label, start, end)` in chars.
+struct Item {
+    text: String,
+    gold: Vec<(String, usize, usize)>,
+}
+
+fn main() -> ExitCode {
+    let Some(dir) = std::env::args().nth(1) else {
+        eprintln!(
+            "usage: eval <folder with ccks2021_train.conll, lilu2019_train.txt, lilu2019_dev.txt>"
+        );
+        return ExitCode::from(2);
+    };
+    let dir = Path::new(&dir);
+    if !dir.is_dir() {
+        eprintln!(
+            "eval: {} is not a folder (expected the address corpora)",
+            dir.display()
+        );
+        return ExitCode::from(2);
+    }
+    let gaz = Gazetteer::default();
+    let mut all = Vec::new();
+    for (file, lilu) in [
+        ("ccks2021_train.conll", false),
+        ("lilu2019_train.txt", true),
+        ("lilu2019_dev.txt", true),
+    ] {
+        let path = dir.join(file);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("eval: cannot read {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        };
+        let items = read_items(&text);
+        println!("\n== {file}: {} addresses ==", items.len());
+        evaluate(&items, &gaz, lilu);
+        all.extend(items.into_iter().map(|i| i.text));
+    }
+    throughput(&all, &gaz);
+    ExitCode::SUCCESS
+}
+
+/// Reads `token tag` lines separated by blank lines.
+fn read_items(text: &str) -> Vec<Item> {
+    let mut items = Vec::new();
+    let mut tokens: Vec<(String, String)> = Vec::new();
+    for line in text.lines().chain(std::iter::once("")) {
+        if line.trim().is_empty() {
+            if !tokens.is_empty() {
+                items.push(item(&tokens));
+                tokens.clear();
+            }
+            continue;
+        }
+        let (tok, tag) = match line.rsplit_once(' ') {
+            Some((t, g)) if !t.is_empty() => (t, g),
+            _ => (line, "O"),
+        };
+        tokens.push((tok.to_owned(), tag.to_owned()));
+    }
+    items
+}
+
+/// Builds the text and gold entities from tagged tokens.
+fn item(tokens: &[(String, String)]) -> Item {
+    let mut text = String::new();
+    let mut gold = Vec::new();
+    let mut open: Option<(String, usize)> = None;
+    let mut pos = 0;
+    for (tok, tag) in tokens {
+        let len = tok.chars().count();
+        let (prefix, label) = match tag.split_once('-') {
+            Some((p, l)) => (p, l.to_lowercase()),
+            None => ("O", String::new()),
+        };
+        let continues =
+            matches!(prefix, "I" | "E") && open.as_ref().is_some_and(|(l, _)| *l == label);
+        if !continues {
+            if let Some((l, s)) = open.take() {
+                gold.push((l, s, pos));
+            }
+            if prefix != "O" {
+                open = Some((label.clone(), pos));
+            }
+        }
+        text.push_str(tok);
+        pos += len;
+        if matches!(prefix, "E" | "S")
+            && let Some((l, s)) = open.take()
+        {
+            gold.push((l, s, pos));
+        }
+    }
+    if let Some((l, s)) = open.take() {
+        gold.push((l, s, pos));
+    }
+    Item { text, gold }
+}
+
+/// The predicted entities of `text`, in the CCKS scheme or adapted to Li & Lu's labels (a road
+/// right after a road is `subroad`, its number `subroadno`; `distance` is `assist`).
+fn predict(
+    text: &str,
+    gaz: &Gazetteer,
+    lilu: bool,
+) -> (Vec<(String, usize, usize)>, Option<String>) {
+    let parsed = parse(text, gaz);
+    let mut out = Vec::new();
+    let mut prev: Option<&str> = None;
+    for (label, c) in ccks_components(&parsed) {
+        let mut l = label;
+        if lilu {
+            l = match (l, prev) {
+                ("road", Some("road" | "subroad")) => "subroad",
+                ("roadno", Some("subroad")) => "subroadno",
+                ("distance", _) => "assist",
+                ("others", _) => "otherinfo",
+                ("village_group" | "intersection", _) => "road",
+                (l, _) => l,
+            };
+        }
+        prev = Some(l);
+        out.push((l.to_owned(), c.start, c.end));
+    }
+    (out, parsed.district)
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+}
+
+impl Counts {
+    fn prf(self) -> (f64, f64, f64) {
+        let p = ratio(self.tp, self.tp + self.fp);
+        let r = ratio(self.tp, self.tp + self.fn_);
+        let f = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
+        (p, r, f)
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// First two chars, for comparing district names written in different forms.
+fn head2(s: &str) -> String {
+    s.chars().take(2).collect()
+}
+
+const SHANGHAI: [&str; 16] = [
+    "黄浦", "徐汇", "长宁", "静安", "普陀", "虹口", "杨浦", "闵行", "宝山", "嘉定", "浦东", "金山",
+    "松江", "青浦", "奉贤", "崇明",
+];
+
+fn evaluate(items: &[Item], gaz: &Gazetteer, lilu: bool) {
+    let mut by_label: BTreeMap<String, Counts> = BTreeMap::new();
+    let (mut dist_n, mut dist_ok) = (0usize, 0usize);
+    let (mut sh_n, mut sh_ok, mut om_n, mut om_ok) = (0usize, 0usize, 0usize, 0usize);
+    for item in items {
+        let (pred, district) = predict(&item.text, gaz, lilu);
+        for g in &item.gold {
+            let c = by_label.entry(g.0.clone()).or_default();
+            if pred.contains(g) {
+                c.tp += 1;
+            } else {
+                c.fn_ += 1;
+            }
+        }
+        for p in &pred {
+            if !item.gold.contains(p) {
+                by_label.entry(p.0.clone()).or_default().fp += 1;
+            }
+        }
+        let chars: Vec<char> = item.text.chars().collect();
+        let span = |s: usize, e: usize| {
+            chars
+                .get(s..e)
+                .unwrap_or_default()
+                .iter()
+                .collect::<String>()
+        };
+        let Some(gd) = item.gold.iter().find(|g| g.0 == "district") else {
+            continue;
+        };
+        let gold_d = head2(&span(gd.1, gd.2));
+        dist_n += 1;
+        let ok = district.as_deref().map(head2) == Some(gold_d.clone());
+        dist_ok += usize::from(ok);
+        if SHANGHAI.contains(&gold_d.as_str()) {
+            sh_n += 1;
+            sh_ok += usize::from(ok);
+            // Delete the province, city and district spans and parse again.
+            let drop: Vec<(usize, usize)> = item
+                .gold
+                .iter()
+                .filter(|g| matches!(g.0.as_str(), "prov" | "city" | "district"))
+                .map(|g| (g.1, g.2))
+                .collect();
+            let rest: String = chars
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| !drop.iter().any(|&(s, e)| *k >= s && *k < e))
+                .map(|(_, c)| *c)
+                .collect();
+            let inferred = parse(&rest, gaz).district;
+            om_n += 1;
+            om_ok += usize::from(inferred.as_deref().map(head2) == Some(gold_d));
+        }
+    }
+    println!(
+        "{:<14} {:>6} {:>7} {:>7} {:>7}",
+        "label", "gold", "P", "R", "F1"
+    );
+    let mut total = Counts::default();
+    let mut rows: Vec<(&String, &Counts)> = by_label.iter().collect();
+    rows.sort_by_key(|(_, c)| std::cmp::Reverse(c.tp + c.fn_));
+    for (label, c) in rows {
+        let (p, r, f) = c.prf();
+        println!("{label:<14} {:>6} {p:>7.3} {r:>7.3} {f:>7.3}", c.tp + c.fn_);
+        total.tp += c.tp;
+        total.fp += c.fp;
+        total.fn_ += c.fn_;
+    }
+    let (p, r, f) = total.prf();
+    println!(
+        "{:<14} {:>6} {p:>7.3} {r:>7.3} {f:>7.3}",
+        "micro",
+        total.tp + total.fn_
+    );
+    println!(
+        "district accuracy, written: {:.1}% of {dist_n}; Shanghai written: {:.1}% of {sh_n}; Shanghai omitted (prov/city/district deleted): {:.1}% of {om_n}",
+        100.0 * ratio(dist_ok, dist_n),
+        100.0 * ratio(sh_ok, sh_n),
+        100.0 * ratio(om_ok, om_n),
+    );
+}
+
+/// Parses every address repeatedly for at least a second, on one thread.
+fn throughput(texts: &[String], gaz: &Gazetteer) {
+    let start = Instant::now();
+    let mut n = 0usize;
+    let mut components = 0usize;
+    while start.elapsed().as_secs_f64() < 1.0 {
+        for t in texts {
+            components += parse(t, gaz).components.len();
+            n += 1;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "\nthroughput: {:.0} addresses/s ({n} parses, {components} components, one thread)",
+        n as f64 / secs
+    );
+}

@@ -1,0 +1,92 @@
+//! The CCKS-2021 label set (中文地址要素解析) for yiwang's components.
+//!
+//! The CCKS scheme is coarser below the road and keys some labels on context: a door number
+//! right after a road is the road's number (`roadno`), after a lane or a compound it is a house
+//! number (`houseno`); a lane number is also `roadno` (in `柳营路669弄14号1102室`, `669弄` is
+//! `roadno`, `14号` `houseno`, `1102室` `roomno`). Spans include their unit chars (`669弄`,
+//! `14号`, `3单元`, `5层`); in `X路与Y路交叉口` only `交叉口` is the `intersection`, and the
+//! connector `与` has no label.
+
+use super::{Component, Label, Parsed};
+use crate::parse::facts::MUNICIPALITIES;
+
+/// The CCKS-2021 label for a component with `label` and `text`, given the labels of the
+/// components before it (in order).
+///
+/// Labels: `prov`, `city`, `district`, `devzone`, `town`, `community`, `village_group`, `road`,
+/// `roadno`, `poi`, `subpoi`, `houseno`, `cellno`, `floorno`, `roomno`, `intersection`,
+/// `assist`, `distance`, `redundant`, `others`. A municipality (`上海市`, `北京`) is a `city`, as
+/// in the guideline's `city=上海市 district=静安区`.
+pub fn ccks_label(label: Label, text: &str, before: &[Label]) -> &'static str {
+    match label {
+        Label::Province => {
+            let municipality = MUNICIPALITIES
+                .iter()
+                .any(|m| *m == text || m.strip_suffix('市') == Some(text));
+            if municipality { "city" } else { "prov" }
+        }
+        Label::City => "city",
+        Label::District => "district",
+        Label::DevZone => "devzone",
+        Label::Street => "town",
+        Label::Community => "community",
+        Label::Group => "village_group",
+        Label::Road => "road",
+        Label::Lane | Label::SubLane => "roadno",
+        Label::Door => door(before),
+        Label::Poi => "poi",
+        Label::SubPoi => "subpoi",
+        Label::Building => "houseno",
+        Label::Unit => "cellno",
+        Label::Floor => "floorno",
+        Label::Room => "roomno",
+        Label::Intersection => "intersection",
+        Label::Direction => {
+            if is_distance(text) {
+                "distance"
+            } else {
+                "assist"
+            }
+        }
+        Label::Redundant => "redundant",
+        Label::Other => "others",
+    }
+}
+
+/// `roadno` after a road (or a village and its group), `houseno` after a lane, a compound or
+/// another number.
+fn door(before: &[Label]) -> &'static str {
+    for label in before.iter().rev() {
+        match label {
+            Label::Lane
+            | Label::SubLane
+            | Label::Door
+            | Label::Poi
+            | Label::SubPoi
+            | Label::Building => return "houseno",
+            Label::Road | Label::Community | Label::Group => return "roadno",
+            l if l.is_admin() => return "roadno",
+            _ => {}
+        }
+    }
+    "roadno"
+}
+
+/// A number followed by a unit of length: `100米`, `2公里`, `50m`.
+fn is_distance(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_digit())
+        && ["米", "公里", "千米", "km", "m"]
+            .iter()
+            .any(|u| text.ends_with(u))
+}
+
+/// Every component of `parsed` with its CCKS-2021 label.
+pub fn ccks_components(parsed: &Parsed) -> Vec<(&'static str, &Component)> {
+    let mut before = Vec::with_capacity(parsed.components.len());
+    let mut out = Vec::with_capacity(parsed.components.len());
+    for c in &parsed.components {
+        out.push((ccks_label(c.label, &c.text, &before), c));
+        before.push(c.label);
+    }
+    out
+}

@@ -1,0 +1,245 @@
+//! Words that end or mark address elements: suffixes of divisions, roads and points of interest,
+//! direction words, separators.
+
+use super::Label;
+
+/// A name suffix, the label of the name it ends, and how many name chars it needs before it.
+pub(super) struct Suffix {
+    /// The suffix as written.
+    pub word: &'static str,
+    /// The label of a name ending with it.
+    pub label: Label,
+    /// The fewest name chars before the suffix.
+    pub min_core: usize,
+}
+
+const fn s(word: &'static str, label: Label, min_core: usize) -> Suffix {
+    Suffix {
+        word,
+        label,
+        min_core,
+    }
+}
+
+/// Name suffixes. At one position the longest that fits wins, so the order is free.
+pub(super) const SUFFIXES: &[Suffix] = &[
+    // Divisions.
+    s("省", Label::Province, 2),
+    s("自治区", Label::Province, 2),
+    s("自治州", Label::City, 2),
+    s("地区", Label::City, 2),
+    s("盟", Label::City, 2),
+    s("市", Label::District, 2),
+    s("区", Label::District, 2),
+    s("县", Label::District, 1),
+    s("旗", Label::District, 2),
+    s("开发区", Label::DevZone, 2),
+    s("高新区", Label::DevZone, 2),
+    s("保税区", Label::DevZone, 2),
+    s("工业区", Label::DevZone, 2),
+    s("工业园区", Label::DevZone, 2),
+    s("工业园", Label::DevZone, 2),
+    s("产业园", Label::DevZone, 2),
+    s("科技园", Label::DevZone, 2),
+    s("街道", Label::Street, 2),
+    s("街道办事处", Label::Street, 2),
+    s("镇", Label::Street, 2),
+    s("乡", Label::Street, 2),
+    s("居委会", Label::Community, 2),
+    s("居民委员会", Label::Community, 2),
+    s("村委会", Label::Community, 2),
+    s("村民委员会", Label::Community, 2),
+    s("社区", Label::Community, 2),
+    s("村", Label::Community, 2),
+    s("嘎查", Label::Community, 2),
+    // Roads.
+    s("路", Label::Road, 1),
+    s("街", Label::Road, 1),
+    s("大街", Label::Road, 1),
+    s("大道", Label::Road, 1),
+    s("公路", Label::Road, 1),
+    s("巷", Label::Road, 1),
+    s("胡同", Label::Road, 1),
+    // Points of interest and compounds.
+    s("小区", Label::Poi, 1),
+    s("花园", Label::Poi, 1),
+    s("家园", Label::Poi, 1),
+    s("新村", Label::Poi, 1),
+    s("公寓", Label::Poi, 1),
+    s("大厦", Label::Poi, 1),
+    s("大楼", Label::Poi, 1),
+    s("广场", Label::Poi, 1),
+    s("中心", Label::Poi, 1),
+    s("园区", Label::Poi, 1),
+    s("山庄", Label::Poi, 1),
+    s("商城", Label::Poi, 1),
+    s("商场", Label::Poi, 1),
+    s("市场", Label::Poi, 1),
+    s("超市", Label::Poi, 1),
+    s("公司", Label::Poi, 1),
+    s("集团", Label::Poi, 1),
+    s("银行", Label::Poi, 1),
+    s("医院", Label::Poi, 1),
+    s("学校", Label::Poi, 1),
+    s("小学", Label::Poi, 1),
+    s("中学", Label::Poi, 1),
+    s("大学", Label::Poi, 1),
+    s("学院", Label::Poi, 1),
+    s("幼儿园", Label::Poi, 1),
+    s("酒店", Label::Poi, 1),
+    s("宾馆", Label::Poi, 1),
+    s("饭店", Label::Poi, 1),
+    s("公园", Label::Poi, 1),
+    s("车站", Label::Poi, 1),
+    s("地铁站", Label::Poi, 1),
+    s("火车站", Label::Poi, 0),
+    s("宿舍", Label::Poi, 1),
+    s("厂房", Label::Poi, 1),
+    s("仓库", Label::Poi, 0),
+    s("场", Label::Poi, 2),
+    s("苑", Label::Poi, 1),
+    s("园", Label::Poi, 1),
+    s("城", Label::Poi, 1),
+    s("府", Label::Poi, 1),
+    s("庭", Label::Poi, 1),
+    s("湾", Label::Poi, 1),
+    s("阁", Label::Poi, 1),
+    s("居", Label::Poi, 1),
+    s("坊", Label::Poi, 1),
+    s("店", Label::Poi, 1),
+    s("厂", Label::Poi, 1),
+    s("院", Label::Poi, 1),
+    s("所", Label::Poi, 1),
+    s("站", Label::Poi, 1),
+    s("馆", Label::Poi, 1),
+    s("局", Label::Poi, 1),
+    s("厦", Label::Poi, 1),
+    s("楼", Label::Poi, 1),
+    s("墅", Label::Poi, 1),
+    s("邸", Label::Poi, 1),
+    s("寺", Label::Poi, 1),
+    s("部", Label::Poi, 1),
+    s("行", Label::Poi, 1),
+    s("社", Label::Poi, 1),
+    s("处", Label::Poi, 1),
+    s("校", Label::Poi, 1),
+];
+
+/// Chars that may stand between a name and a road suffix and belong to the road name:
+/// directions and ordinals (`南京西路`, `中山东一路`, `共和新路`).
+pub(super) fn is_road_modifier(c: char) -> bool {
+    "东西南北中一二三四五六七八九十新老".contains(c)
+}
+
+/// Road suffixes that, right after a place name, make it part of a road name.
+pub(super) const ROAD_ENDS: [&str; 6] = ["大道", "公路", "大街", "路", "街", "巷"];
+
+/// Words that mark the crossing of the road before them.
+pub(super) const INTERSECTIONS: [&str; 6] =
+    ["十字路口", "交叉口", "交汇处", "交界处", "路口", "口"];
+
+/// Connectors between two crossing roads; they get no label.
+pub(super) const CONNECTORS: [char; 5] = ['与', '和', '跟', '及', '交'];
+
+/// Direction words that start a phrase (`近天钥桥路`, `往南100米`).
+pub(super) const LEADING_DIRECTIONS: &[&str] = &[
+    "靠近", "临近", "距离", "近", "距", "往东", "往西", "往南", "往北", "向东", "向西", "向南",
+    "向北", "朝东", "朝西", "朝南", "朝北",
+];
+
+/// Direction words that end a phrase (`地铁站旁边`, `学校对面`).
+pub(super) const TRAILING_DIRECTIONS: &[&str] = &[
+    "斜对面",
+    "对面",
+    "旁边",
+    "附近",
+    "隔壁",
+    "门口",
+    "楼下",
+    "对过",
+    "东侧",
+    "西侧",
+    "南侧",
+    "北侧",
+    "东面",
+    "西面",
+    "南面",
+    "北面",
+    "东边",
+    "西边",
+    "南边",
+    "北边",
+    "东北角",
+    "东南角",
+    "西北角",
+    "西南角",
+    "后面",
+    "旁",
+];
+
+/// Units of length for distance phrases.
+pub(super) const DISTANCE_UNITS: [&str; 4] = ["公里", "千米", "米", "km"];
+
+/// Whether `c` separates elements without being part of any: spaces and punctuation.
+pub(super) fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            ',' | '，'
+                | ';'
+                | '；'
+                | ':'
+                | '：'
+                | '.'
+                | '。'
+                | '/'
+                | '\\'
+                | '|'
+                | '"'
+                | '\''
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '《'
+                | '》'
+                | '<'
+                | '>'
+                | '['
+                | ']'
+                | '【'
+                | '】'
+                | '{'
+                | '}'
+                | '!'
+                | '?'
+                | '~'
+                | '`'
+                | '^'
+                | '+'
+                | '='
+                | '*'
+                | '&'
+                | '@'
+                | '$'
+                | '%'
+                | '_'
+                | '-'
+                | '—'
+                | '－'
+                | '·'
+                | '•'
+                | '…'
+                | '#'
+        )
+}
+
+/// Opening and closing brackets.
+pub(super) fn is_open(c: char) -> bool {
+    matches!(c, '(' | '（')
+}
+
+/// Closing brackets.
+pub(super) fn is_close(c: char) -> bool {
+    matches!(c, ')' | '）')
+}

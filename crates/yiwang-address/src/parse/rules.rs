@@ -1,0 +1,680 @@
+//! The segmenter: one left-to-right pass over the normalised text.
+//!
+//! At each position, in order: separators are skipped (a run of two or more dashes or
+//! underscores is [`Label::Redundant`]); a number with a unit is read (`500弄`, `9甲号`,
+//! `18号之一`, `3号楼`, `2单元`, `12层`, `1203室`, `5组`, `100米`; a bare number takes its label
+//! from what comes before: `宛平南路500` is a door, `14号1102` a room, `12-3-1001` building,
+//! unit and room); a gazetteer name is matched, longest first, and kept only when it fits
+//! (a province must come before any city, `南京` in `南京西路` and `湖南` in `湖南路` are not
+//! divisions because a road suffix follows, and a repeated division is redundant). Otherwise the
+//! text up to the next separator, number or gazetteer name is a *chunk*: direction words are cut
+//! from its ends (`近…`, `往南…`, `…旁边`, `…对面`), a connector between roads (`与`) is
+//! dropped, an intersection word after a road is marked, and the rest is split at name suffixes
+//! (`街道`, `村`, `路`, `小区`, …, see `lexicon`). A division suffix counts only where that
+//! level has not been passed yet; a point-of-interest suffix extends the point of interest up to
+//! the last such suffix before a road or division. Text left without a suffix is a road when a
+//! door number follows, else a point of interest (or sub-POI after one).
+
+use super::Label;
+use super::gazetteer::{Entry, Gazetteer, Kind};
+use super::lexicon::{
+    CONNECTORS, DISTANCE_UNITS, INTERSECTIONS, LEADING_DIRECTIONS, ROAD_ENDS, SUFFIXES, Suffix,
+    TRAILING_DIRECTIONS, is_close, is_open, is_road_modifier, is_separator,
+};
+
+/// A labelled span of the normalised text (char offsets).
+#[derive(Debug, Clone)]
+pub(super) struct Seg<'g> {
+    pub label: Label,
+    pub start: usize,
+    pub end: usize,
+    pub entry: Option<&'g Entry>,
+}
+
+/// The depth of a label in the address hierarchy; 0 for labels that do not move it.
+fn rank(label: Label) -> u8 {
+    match label {
+        Label::Province => 1,
+        Label::City => 2,
+        Label::District => 3,
+        Label::DevZone => 4,
+        Label::Street => 5,
+        Label::Community => 6,
+        Label::Group => 7,
+        Label::Road | Label::Intersection => 8,
+        Label::Lane => 9,
+        Label::SubLane => 10,
+        Label::Door => 11,
+        Label::Poi => 12,
+        Label::SubPoi => 13,
+        Label::Building => 14,
+        Label::Unit => 15,
+        Label::Floor => 16,
+        Label::Room => 17,
+        Label::Direction | Label::Redundant | Label::Other => 0,
+    }
+}
+
+/// The rank of a gazetteer kind as a label.
+fn kind_label(kind: Kind) -> Label {
+    match kind {
+        Kind::Province => Label::Province,
+        Kind::City => Label::City,
+        Kind::District => Label::District,
+        Kind::DevZone => Label::DevZone,
+        Kind::Street => Label::Street,
+        Kind::Road => Label::Road,
+        Kind::Poi => Label::Poi,
+    }
+}
+
+/// Segments the normalised `text`.
+pub(super) fn segment<'g>(text: &str, gaz: &'g Gazetteer) -> Vec<Seg<'g>> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    bytes.push(text.len());
+    let mut p = Parser {
+        text,
+        chars,
+        bytes,
+        gaz,
+        segs: Vec::new(),
+        level: 0,
+    };
+    p.run();
+    p.finish()
+}
+
+struct Parser<'a, 'g> {
+    text: &'a str,
+    chars: Vec<char>,
+    bytes: Vec<usize>,
+    gaz: &'g Gazetteer,
+    segs: Vec<Seg<'g>>,
+    level: u8,
+}
+
+/// A number with its unit, possibly split into several elements (`12-3-1001`).
+type NumTok = Vec<(Label, usize, usize)>;
+
+impl<'g> Parser<'_, 'g> {
+    fn n(&self) -> usize {
+        self.chars.len()
+    }
+
+    fn at(&self, i: usize) -> Option<char> {
+        self.chars.get(i).copied()
+    }
+
+    fn starts_with(&self, i: usize, pat: &str) -> bool {
+        pat.chars()
+            .enumerate()
+            .all(|(k, p)| self.at(i + k) == Some(p))
+    }
+
+    fn ends_with(&self, e: usize, pat: &str) -> bool {
+        let k = pat.chars().count();
+        e >= k && self.starts_with(e - k, pat)
+    }
+
+    /// The label of the last component that places the address (not a direction or filler).
+    fn last(&self) -> Option<Label> {
+        self.segs
+            .iter()
+            .rev()
+            .map(|s| s.label)
+            .find(|l| rank(*l) > 0)
+    }
+
+    fn push(&mut self, label: Label, start: usize, end: usize, entry: Option<&'g Entry>) {
+        if start >= end {
+            return;
+        }
+        let mut label = label;
+        if label == Label::Poi
+            && matches!(self.segs.last(), Some(s) if matches!(s.label, Label::Poi | Label::SubPoi))
+        {
+            label = Label::SubPoi;
+        }
+        if label.is_admin() && self.repeats(start, end, entry) {
+            label = Label::Redundant;
+        }
+        self.level = self.level.max(rank(label));
+        self.segs.push(Seg {
+            label,
+            start,
+            end,
+            entry,
+        });
+    }
+
+    /// Whether a division at `start..end` repeats one already read (`浙江省杭州市浙江省`).
+    fn repeats(&self, start: usize, end: usize, entry: Option<&Entry>) -> bool {
+        let name = self.slice(start, end);
+        let canonical = entry.map(|e| e.canonical.as_str());
+        self.segs.iter().any(|s| {
+            s.label.is_admin()
+                && (self.slice(s.start, s.end) == name
+                    || (canonical.is_some() && s.entry.map(|e| e.canonical.as_str()) == canonical))
+        })
+    }
+
+    fn slice(&self, start: usize, end: usize) -> &str {
+        match (self.bytes.get(start), self.bytes.get(end)) {
+            (Some(&a), Some(&b)) => self.text.get(a..b).unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    fn run(&mut self) {
+        let mut i = 0;
+        while i < self.n() {
+            let Some(c) = self.at(i) else { break };
+            if is_open(c) {
+                i = self.bracket(i);
+                continue;
+            }
+            if is_separator(c) || is_close(c) {
+                let mut j = i;
+                while self.at(j).is_some_and(|c| is_separator(c) || is_close(c)) {
+                    j += 1;
+                }
+                let fill = (i..j)
+                    .filter(|&k| matches!(self.at(k), Some('-' | '_' | '—' | '－' | '=' | '*')))
+                    .count();
+                if fill >= 2 {
+                    self.push(Label::Redundant, i, j, None);
+                }
+                i = j;
+                continue;
+            }
+            if let Some(tok) = self.number_at(i) {
+                let mut end = i;
+                for (label, s, e) in tok {
+                    self.push(label, s, e, None);
+                    end = e;
+                }
+                i = end.max(i + 1);
+                continue;
+            }
+            if let Some((label, len, entry)) = self.gazetteer_at(i) {
+                self.push(label, i, i + len, Some(entry));
+                i += len;
+                continue;
+            }
+            let end = self.chunk_end(i);
+            self.chunk(i, end);
+            i = end;
+        }
+    }
+
+    /// A bracket: its content extends the point of interest right before it when it names a
+    /// branch (`东阳诚心木线(富阳店)`); otherwise the bracket is a separator.
+    fn bracket(&mut self, i: usize) -> usize {
+        let close = (i + 1..self.n().min(i + 16)).find(|&k| self.at(k).is_some_and(is_close));
+        if let (Some(close), Some(last)) = (close, self.segs.last())
+            && matches!(last.label, Label::Poi | Label::SubPoi)
+            && last.end == i
+            && close > i + 1
+            && (i + 1..close).all(|k| {
+                self.at(k)
+                    .is_some_and(|c| !c.is_ascii_digit() && !is_separator(c) && !is_open(c))
+            })
+            && !(i + 1..close).any(|k| ROAD_ENDS.iter().any(|r| self.starts_with(k, r)))
+            && !LEADING_DIRECTIONS
+                .iter()
+                .any(|d| self.starts_with(i + 1, d))
+        {
+            if let Some(last) = self.segs.last_mut() {
+                last.end = close + 1;
+            }
+            return close + 1;
+        }
+        i + 1
+    }
+
+    /// Where the chunk starting at `i` ends: the next separator, bracket, number or gazetteer
+    /// name.
+    fn chunk_end(&self, i: usize) -> usize {
+        let mut j = i + 1;
+        while let Some(c) = self.at(j) {
+            if is_separator(c) || is_open(c) || is_close(c) {
+                break;
+            }
+            if c.is_ascii_alphanumeric() && self.number_at(j).is_some() {
+                break;
+            }
+            if self.gazetteer_at(j).is_some() {
+                break;
+            }
+            j += 1;
+        }
+        j
+    }
+
+    /// A known name at `i` that fits here: its label, length and meaning.
+    fn gazetteer_at(&self, i: usize) -> Option<(Label, usize, &'g Entry)> {
+        let gaz: &'g Gazetteer = self.gaz;
+        let longest = gaz.scan_bounds(self.at(i)?).min(self.n() - i);
+        for len in (1..=longest).rev() {
+            let end = i + len;
+            let entries = gaz.get(self.slice(i, end));
+            if entries.is_empty() {
+                continue;
+            }
+            let mut best: Option<&'g Entry> = None;
+            for e in entries {
+                let label = kind_label(e.kind);
+                let fits = match e.kind {
+                    Kind::Road => true,
+                    Kind::Poi => !self.road_follows(end, 1),
+                    _ => {
+                        (rank(label) > self.level || self.repeats(i, end, Some(e)))
+                            && !(e.short
+                                && (self.road_follows(end, 2)
+                                    || self.short_blocked(end)
+                                    || !self.short_fits(end)))
+                    }
+                };
+                if fits && best.is_none_or(|b| e.kind < b.kind) {
+                    best = Some(e);
+                }
+            }
+            if let Some(e) = best {
+                return Some((kind_label(e.kind), len, e));
+            }
+        }
+        None
+    }
+
+    /// Whether a road suffix, possibly after direction or ordinal chars, follows at `i`: then the
+    /// name before is part of a road name (`南京西路`, `湖南路`).
+    fn road_follows(&self, i: usize, modifiers: usize) -> bool {
+        for k in i..=i + modifiers {
+            if ROAD_ENDS.iter().any(|r| self.starts_with(k, r)) && !self.starts_with(k, "街道") {
+                return true;
+            }
+            if !self.at(k).is_some_and(is_road_modifier) {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// Whether what follows a short form (`浙江`, `徐汇`) shows it is part of a longer name: a
+    /// division suffix or a point-of-interest suffix right after it.
+    fn short_blocked(&self, end: usize) -> bool {
+        let Some(c) = self.at(end) else {
+            return false;
+        };
+        if "区县市镇乡村州省旗盟".contains(c) {
+            return true;
+        }
+        SUFFIXES.iter().any(|s| self.starts_with(end, s.word))
+    }
+
+    /// Whether what follows a short form fits after a division: the end, a separator, a
+    /// number, a known division, or a name ending in a division or road suffix before any
+    /// point-of-interest suffix (`杭州文三路`, but not `上海交通大学`).
+    fn short_fits(&self, end: usize) -> bool {
+        for k in end..self.n().min(end + 8) {
+            let Some(c) = self.at(k) else { return true };
+            if is_separator(c) || is_open(c) || c.is_ascii_alphanumeric() {
+                return true;
+            }
+            if k == end && self.gazetteer_admin_at(k) {
+                return true;
+            }
+            let mut best: Option<&Suffix> = None;
+            for sfx in SUFFIXES {
+                if k > end
+                    && self.starts_with(k, sfx.word)
+                    && best.is_none_or(|b| b.word.len() < sfx.word.len())
+                {
+                    best = Some(sfx);
+                }
+            }
+            if let Some(sfx) = best {
+                return sfx.label != Label::Poi;
+            }
+        }
+        true
+    }
+
+    /// Whether a full division name from the gazetteer starts at `i`.
+    fn gazetteer_admin_at(&self, i: usize) -> bool {
+        let Some(c) = self.at(i) else { return false };
+        let longest = self.gaz.scan_bounds(c).min(self.n() - i);
+        (2..=longest).any(|len| {
+            self.gaz
+                .get(self.slice(i, i + len))
+                .iter()
+                .any(|e| !e.short && e.kind <= Kind::Street)
+        })
+    }
+
+    /// A number and its unit at `i`, with the labels they get here.
+    fn number_at(&self, i: usize) -> Option<NumTok> {
+        let c = self.at(i)?;
+        if !c.is_ascii_alphanumeric() {
+            return None;
+        }
+        let mut j = i;
+        while let Some(c) = self.at(j) {
+            let dash =
+                c == '-' && j > i && self.at(j + 1).is_some_and(|d| d.is_ascii_alphanumeric());
+            if !(c.is_ascii_alphanumeric() || dash) {
+                break;
+            }
+            j += 1;
+        }
+        let code_has_digit = (i..j).any(|k| self.at(k).is_some_and(|c| c.is_ascii_digit()));
+        let mut k = j;
+        if self.at(k).is_some_and(|c| "甲乙丙".contains(c)) && self.at(k + 1) == Some('号') {
+            k += 1;
+        }
+        let last = self.last();
+        let one = |label: Label, end: usize| Some(vec![(label, i, end)]);
+        if self.starts_with(k, "支弄") {
+            return one(Label::SubLane, k + 2);
+        }
+        if self.starts_with(k, "弄") {
+            return one(Label::Lane, k + 1);
+        }
+        if self.starts_with(k, "号楼") {
+            return one(Label::Building, k + 2);
+        }
+        if self.starts_with(k, "号") {
+            if ROAD_ENDS.iter().any(|r| self.starts_with(k + 1, r)) || self.starts_with(k + 1, "线")
+            {
+                return None;
+            }
+            let mut end = k + 1;
+            if self.at(end) == Some('之')
+                && self
+                    .at(end + 1)
+                    .is_some_and(|c| "一二三四五六七八九".contains(c))
+            {
+                end += 2;
+            }
+            return one(Label::Door, end);
+        }
+        for (unit, label) in [
+            ("单元", Label::Unit),
+            ("幢", Label::Building),
+            ("栋", Label::Building),
+            ("座", Label::Building),
+            ("#", Label::Building),
+            ("层", Label::Floor),
+            ("室", Label::Room),
+            ("户", Label::Room),
+            ("组", Label::Group),
+            ("队", Label::Group),
+            ("期", Label::SubPoi),
+            ("区", Label::SubPoi),
+        ] {
+            if self.starts_with(j, unit) {
+                return one(label, j + unit.chars().count());
+            }
+        }
+        if self.starts_with(j, "楼") {
+            let floor = matches!(last, Some(Label::Door | Label::Building | Label::Unit));
+            return one(if floor { Label::Floor } else { Label::Building }, j + 1);
+        }
+        if code_has_digit {
+            for unit in DISTANCE_UNITS {
+                if self.starts_with(j, unit) {
+                    return one(Label::Direction, j + unit.chars().count());
+                }
+            }
+        }
+        // A bare code: only numbers, and only before a separator or the end.
+        let next = self.at(j);
+        let bare_ok = next.is_none_or(|c| is_separator(c) || is_open(c) || is_close(c));
+        if !code_has_digit || !bare_ok {
+            return None;
+        }
+        let parts = split_dashes(&self.chars, i, j);
+        let labels: &[Label] = match (parts.len(), last) {
+            (3, _) => &[Label::Building, Label::Unit, Label::Room],
+            (2, Some(Label::Road)) => return one(Label::Door, j),
+            (2, Some(Label::Building)) => &[Label::Unit, Label::Room],
+            (2, _) => &[Label::Building, Label::Room],
+            (1, Some(Label::Road | Label::Lane | Label::SubLane | Label::Community)) => {
+                &[Label::Door]
+            }
+            (
+                1,
+                Some(
+                    Label::Door
+                    | Label::Building
+                    | Label::Unit
+                    | Label::Floor
+                    | Label::Intersection,
+                ),
+            ) => &[Label::Room],
+            (1, Some(Label::Poi | Label::SubPoi)) => &[Label::Building],
+            _ => return one(Label::Other, j),
+        };
+        Some(
+            parts
+                .iter()
+                .zip(labels)
+                .map(|(&(s, e), &l)| (l, s, e))
+                .collect(),
+        )
+    }
+
+    /// Reads the chunk `i..end`: directions, connectors, intersections, then names.
+    fn chunk(&mut self, i: usize, end: usize) {
+        let mut s = i;
+        if self
+            .segs
+            .last()
+            .is_some_and(|l| l.label == Label::Road && l.end == i)
+        {
+            s = self.after_road(s, end);
+        }
+        for w in LEADING_DIRECTIONS {
+            let e = s + w.chars().count();
+            let followed = e < end
+                || self
+                    .at(e)
+                    .is_some_and(|c| !is_separator(c) && !is_open(c) && !is_close(c));
+            if self.starts_with(s, w) && e <= end && followed {
+                self.push(Label::Direction, s, e, None);
+                s = e;
+                break;
+            }
+        }
+        let mut e = end;
+        let mut tail = None;
+        for w in TRAILING_DIRECTIONS {
+            let k = w.chars().count();
+            let has_anchor = e >= s + k && (e > s + k || !self.segs.is_empty());
+            if has_anchor && self.ends_with(e, w) {
+                tail = Some((e - k, e));
+                e -= k;
+                break;
+            }
+        }
+        if s < e {
+            self.names(s, e, end);
+        }
+        if let Some((a, b)) = tail {
+            self.push(Label::Direction, a, b, None);
+        }
+    }
+
+    /// What may follow a road within `..end`: a connector to a second road (dropped), an
+    /// intersection word, a bare direction (`北`). Returns where the rest starts.
+    fn after_road(&mut self, i: usize, end: usize) -> usize {
+        let mut s = i;
+        if self.at(s).is_some_and(|c| CONNECTORS.contains(&c))
+            && !self.at(s + 1).is_some_and(|c| "叉汇界".contains(c))
+            && (s + 2..=self.n().min(s + 12))
+                .any(|k| ROAD_ENDS.iter().any(|r| self.ends_with(k, r)))
+        {
+            return s + 1;
+        }
+        for w in INTERSECTIONS {
+            let e = s + w.chars().count();
+            if self.starts_with(s, w) && e <= end {
+                self.push(Label::Intersection, s, e, None);
+                s = e;
+                break;
+            }
+        }
+        if s > i && s < end && self.at(s).is_some_and(|c| "东西南北".contains(c)) {
+            let mut e = s + 1;
+            if self.at(e).is_some_and(|c| "侧面边".contains(c)) {
+                e += 1;
+            }
+            if e == end || self.at(e).is_some_and(|c| c.is_ascii_digit()) {
+                self.push(Label::Direction, s, e, None);
+                s = e;
+            }
+        }
+        s
+    }
+
+    /// Splits `s..e` (a chunk without numbers or known names) at name suffixes; `chunk_end` is
+    /// where the whole chunk ends.
+    fn names(&mut self, s: usize, e: usize, chunk_end: usize) {
+        let mut start = s;
+        let mut poi_end: Option<usize> = None;
+        let mut j = s;
+        while j < e {
+            match self.suffix_at(start, j, e) {
+                Some((Label::Poi, len)) => {
+                    poi_end = Some(j + len);
+                    j += len;
+                }
+                Some((label, len)) => {
+                    if let Some(pe) = poi_end.take() {
+                        self.push(Label::Poi, start, pe, None);
+                        start = pe;
+                        continue;
+                    }
+                    self.push(label, start, j + len, None);
+                    start = j + len;
+                    if label == Label::Road {
+                        start = self.after_road(start, e);
+                    }
+                    j = start;
+                }
+                None => j += 1,
+            }
+        }
+        if let Some(pe) = poi_end {
+            self.push(Label::Poi, start, pe, None);
+            start = pe;
+        }
+        if start < e {
+            self.leftover(start, e, chunk_end);
+        }
+    }
+
+    /// The name suffix at `j` that ends a name starting at `start`, within `..e`.
+    fn suffix_at(&self, start: usize, j: usize, e: usize) -> Option<(Label, usize)> {
+        let mut best: Option<(Label, usize)> = None;
+        let first = self.at(j)?;
+        for sfx in SUFFIXES {
+            if !sfx.word.starts_with(first) {
+                continue;
+            }
+            let len = sfx.word.chars().count();
+            if j + len > e || j - start < sfx.min_core || !self.starts_with(j, sfx.word) {
+                continue;
+            }
+            if best.is_some_and(|(_, l)| l >= len) {
+                continue;
+            }
+            let end = j + len;
+            let ok = match sfx.label {
+                Label::Road => {
+                    !self.starts_with(end, "街道")
+                        && !self.starts_with(end, "镇")
+                        && !self.starts_with(end, "口")
+                        && (j - start >= 2
+                            || (start..j).any(|k| self.at(k).is_some_and(|c| !is_road_modifier(c))))
+                }
+                Label::Poi => {
+                    !self.road_follows(end, 1)
+                        && !SUFFIXES.iter().any(|s| {
+                            s.label.is_admin()
+                                && s.label != Label::DevZone
+                                && self.starts_with(end, s.word)
+                        })
+                }
+                Label::Community if sfx.word == "村" && j > start => {
+                    // `梅陇三村`, `田林十二村`: numbered compounds (新村), not villages.
+                    let numbered = self
+                        .at(j - 1)
+                        .is_some_and(|c| "一二三四五六七八九十".contains(c));
+                    !numbered
+                        && (rank(Label::Community) > self.level || self.repeats(start, end, None))
+                        && !self.road_follows(end, 1)
+                }
+                label => {
+                    (rank(label) > self.level || self.repeats(start, end, None))
+                        && !self.road_follows(end, 1)
+                }
+            };
+            if ok {
+                best = Some((sfx.label, len));
+            }
+        }
+        best
+    }
+
+    /// Text with no suffix: a road before a door number, else a point of interest.
+    fn leftover(&mut self, s: usize, e: usize, chunk_end: usize) {
+        let next_number = self.number_at(chunk_end);
+        let door_follows = e == chunk_end
+            && next_number
+                .as_ref()
+                .and_then(|t| t.first())
+                .is_some_and(|(l, _, _)| matches!(l, Label::Door | Label::Lane));
+        let label = if e - s == 1 && !self.at(s).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            Label::Other
+        } else if door_follows && self.level < rank(Label::Road) && e - s >= 2 {
+            Label::Road
+        } else {
+            Label::Poi
+        };
+        self.push(label, s, e, None);
+    }
+
+    /// Merges neighbouring redundant spans.
+    fn finish(self) -> Vec<Seg<'g>> {
+        let mut out: Vec<Seg<'g>> = Vec::with_capacity(self.segs.len());
+        for seg in self.segs {
+            if let Some(prev) = out.last_mut()
+                && prev.label == Label::Redundant
+                && seg.label == Label::Redundant
+                && (prev.end..seg.start)
+                    .all(|k| self.chars.get(k).is_some_and(|&c| is_separator(c)))
+            {
+                prev.end = seg.end;
+                continue;
+            }
+            out.push(seg);
+        }
+        out
+    }
+}
+
+/// The dash-separated parts of the code `i..j`.
+fn split_dashes(chars: &[char], i: usize, j: usize) -> Vec<(usize, usize)> {
+    let mut parts = Vec::new();
+    let mut start = i;
+    for k in i..j {
+        if chars.get(k) == Some(&'-') {
+            parts.push((start, k));
+            start = k + 1;
+        }
+    }
+    parts.push((start, j));
+    parts
+}

@@ -1,0 +1,500 @@
+use super::*;
+
+/// Parses `input` with the default gazetteer and compares the rendering, then the district.
+fn check(input: &str, expect: &str) {
+    let g = Gazetteer::default();
+    let p = parse(input, &g);
+    assert_eq!(p.render(), expect, "input: {input}");
+    for c in &p.components {
+        assert!(
+            c.start < c.end && c.end <= input.chars().count(),
+            "{c:?} in {input}"
+        );
+    }
+}
+
+/// Checks the district and its code.
+fn check_district(input: &str, district: Option<&str>, code: Option<&str>) {
+    let g = Gazetteer::default();
+    let p = parse(input, &g);
+    assert_eq!(
+        (p.district.as_deref(), p.district_code.as_deref()),
+        (district, code),
+        "input: {input} → {}",
+        p.render()
+    );
+}
+
+/// Checks the CCKS rendering.
+fn check_ccks(input: &str, expect: &str) {
+    let g = Gazetteer::default();
+    let p = parse(input, &g);
+    let got: Vec<String> = ccks_components(&p)
+        .iter()
+        .map(|(l, c)| format!("{l}={}", c.text))
+        .collect();
+    assert_eq!(got.join(" "), expect, "input: {input}");
+}
+
+#[test]
+fn full_shanghai_addresses() {
+    check(
+        "上海市徐汇区宛平南路500弄9号660室",
+        "province:上海市 district:徐汇区 road:宛平南路 lane:500弄 door:9号 room:660室",
+    );
+    check(
+        "上海市徐汇区漕溪北路88号12层1203室",
+        "province:上海市 district:徐汇区 road:漕溪北路 door:88号 floor:12层 room:1203室",
+    );
+    check(
+        "上海市静安区共和新路街道柳营路669弄14号1102室",
+        "province:上海市 district:静安区 street:共和新路街道 road:柳营路 lane:669弄 door:14号 room:1102室",
+    );
+    check(
+        "上海 徐汇区 徐家汇街道 虹桥路1号",
+        "province:上海市 district:徐汇区 street:徐家汇街道 road:虹桥路 door:1号",
+    );
+    check(
+        "沪徐汇区宛平南路五百弄三幢",
+        "province:上海市 district:徐汇区 road:宛平南路 lane:500弄 building:3号楼",
+    );
+    check(
+        "上海市闵行区七宝镇漕宝路3366号",
+        "province:上海市 district:闵行区 street:七宝镇 road:漕宝路 door:3366号",
+    );
+    check(
+        "上海市浦东新区张江镇碧波路690号",
+        "province:上海市 district:浦东新区 street:张江镇 road:碧波路 door:690号",
+    );
+    check(
+        "上海市卢湾区淮海中路300号",
+        "province:上海市 district:黄浦区 road:淮海中路 door:300号",
+    );
+    check(
+        "上海市徐汇区田林街道田林十二村2号楼201室",
+        "province:上海市 district:徐汇区 street:田林街道 poi:田林十二村 building:2号楼 room:201室",
+    );
+    check(
+        "上海市杨浦区五角场街道国定路400号",
+        "province:上海市 district:杨浦区 street:五角场街道 road:国定路 door:400号",
+    );
+}
+
+#[test]
+fn without_province_city_or_district() {
+    check(
+        "漕溪北路88号12层1203室",
+        "road:漕溪北路 door:88号 floor:12层 room:1203室",
+    );
+    check("宛平南路500弄9号", "road:宛平南路 lane:500弄 door:9号");
+    check(
+        "徐汇区宛平南路500弄",
+        "district:徐汇区 road:宛平南路 lane:500弄",
+    );
+    check(
+        "徐汇宛平南路500弄",
+        "district:徐汇 road:宛平南路 lane:500弄",
+    );
+    check(
+        "徐家汇街道虹桥路1号",
+        "street:徐家汇街道 road:虹桥路 door:1号",
+    );
+    check(
+        "凌云路街道梅陇路130号",
+        "street:凌云路街道 road:梅陇路 door:130号",
+    );
+    check(
+        "长桥街道龙吴路2000弄10号",
+        "street:长桥街道 road:龙吴路 lane:2000弄 door:10号",
+    );
+    check("中山南二路1000号", "road:中山南二路 door:1000号");
+    check("肇嘉浜路1111号", "road:肇嘉浜路 door:1111号");
+    check("虹漕南路2号", "road:虹漕南路 door:2号");
+}
+
+#[test]
+fn offices_with_floors() {
+    check(
+        "漕溪北路88号圣爱大厦12楼1203室",
+        "road:漕溪北路 door:88号 poi:圣爱大厦 floor:12层 room:1203室",
+    );
+    check(
+        "徐汇区虹桥路1号港汇广场5楼",
+        "district:徐汇区 road:虹桥路 door:1号 poi:港汇广场 floor:5层",
+    );
+    check(
+        "上海市徐汇区桂林路406号8号楼3层306-316室",
+        "province:上海市 district:徐汇区 road:桂林路 door:406号 building:8号楼 floor:3层 room:306-316室",
+    );
+    check(
+        "北京市东城区东中街29号东环广场B座5层",
+        "province:北京市 district:东城区 road:东中街 door:29号 poi:东环广场 building:B座 floor:5层",
+    );
+    check(
+        "宜山路700号A座12F",
+        "road:宜山路 door:700号 building:A座 floor:12层",
+    );
+    check("天钥桥路100号B1层", "road:天钥桥路 door:100号 floor:B1层");
+    check(
+        "钦州北路1198号82幢7层",
+        "road:钦州北路 door:1198号 building:82号楼 floor:7层",
+    );
+}
+
+#[test]
+fn lanes_and_sub_lanes() {
+    check(
+        "长乐路100弄3支弄5号",
+        "road:长乐路 lane:100弄 sub_lane:3支弄 door:5号",
+    );
+    check(
+        "建国西路二百弄五支弄十二号",
+        "road:建国西路 lane:200弄 sub_lane:5支弄 door:12号",
+    );
+    check("永嘉路18号之一", "road:永嘉路 door:18号之一");
+    check("华山路9甲号", "road:华山路 door:9甲号");
+    check("衡山路1-3号", "road:衡山路 door:1-3号");
+    check(
+        "普雄路29弄逸流公寓13号楼",
+        "road:普雄路 lane:29弄 poi:逸流公寓 building:13号楼",
+    );
+    check(
+        "宛平南路669弄14号1102",
+        "road:宛平南路 lane:669弄 door:14号 room:1102",
+    );
+    check(
+        "龙华西路500弄3号601室",
+        "road:龙华西路 lane:500弄 door:3号 room:601室",
+    );
+}
+
+#[test]
+fn compounds_and_pois() {
+    check(
+        "梅陇三村8号楼302室",
+        "poi:梅陇三村 building:8号楼 room:302室",
+    );
+    check("康健新村", "poi:康健新村");
+    check("徐汇苑3号楼", "poi:徐汇苑 building:3号楼");
+    check(
+        "竹海水韵12-3-1001",
+        "poi:竹海水韵 building:12 unit:3 room:1001",
+    );
+    check(
+        "蒋村花园新达苑18幢2单元101",
+        "poi:蒋村花园新达苑 building:18号楼 unit:2单元 room:101",
+    );
+    check(
+        "金府机电城A区3栋16号",
+        "poi:金府机电城 sub_poi:A区 building:3号楼 door:16号",
+    );
+    check(
+        "阿里巴巴西溪园区6号楼",
+        "poi:阿里巴巴西溪园区 building:6号楼",
+    );
+    check(
+        "广宁伯街2号金泽大厦东区15层",
+        "road:广宁伯街 door:2号 poi:金泽大厦 sub_poi:东区 floor:15层",
+    );
+    check("上海交通大学徐汇校区", "poi:上海交通大学 sub_poi:徐汇校区");
+    check(
+        "杭州市富阳区戴家墩路91号东阳诚心木线(富阳店)",
+        "city:杭州市 district:富阳区 road:戴家墩路 door:91号 poi:东阳诚心木线(富阳店)",
+    );
+    check("华泾镇华发路", "street:华泾镇 road:华发路");
+}
+
+#[test]
+fn intersections_and_directions() {
+    check(
+        "虹桥路与宜山路交叉口",
+        "road:虹桥路 road:宜山路 intersection:交叉口",
+    );
+    check(
+        "漕溪北路和零陵路路口",
+        "road:漕溪北路 road:零陵路 intersection:路口",
+    );
+    check(
+        "漕溪北路88号(近天钥桥路)",
+        "road:漕溪北路 door:88号 direction:近 road:天钥桥路",
+    );
+    check("徐家汇地铁站旁边", "poi:徐家汇地铁站 direction:旁边");
+    check("上海体育场对面", "poi:上海体育场 direction:对面");
+    check(
+        "南丹路往南100米",
+        "road:南丹路 direction:往南 direction:100米",
+    );
+    check(
+        "徐汇区中心医院东侧",
+        "district:徐汇区 poi:中心医院 direction:东侧",
+    );
+    check("桂林公园附近", "poi:桂林公园 direction:附近");
+}
+
+#[test]
+fn roads_named_after_places() {
+    check("南京西路1266号", "road:南京西路 door:1266号");
+    check("延安中路1000号", "road:延安中路 door:1000号");
+    check(
+        "湖南路街道武康路40号",
+        "street:湖南路街道 road:武康路 door:40号",
+    );
+    check("湖南路8号", "road:湖南路 door:8号");
+    check("江苏路街道", "street:江苏路街道");
+    check("四川北路1888号", "road:四川北路 door:1888号");
+    check("陕西南路39号", "road:陕西南路 door:39号");
+    check("乌鲁木齐中路200号", "road:乌鲁木齐中路 door:200号");
+    check("中山东一路12号", "road:中山东一路 door:12号");
+    check("桂林路128号", "road:桂林路 door:128号");
+    check("广元路", "road:广元路");
+}
+
+#[test]
+fn other_provinces() {
+    check(
+        "北京市海淀区中关村大街27号",
+        "province:北京市 district:海淀区 road:中关村大街 door:27号",
+    );
+    check(
+        "浙江省杭州市西湖区文三路90号",
+        "province:浙江省 city:杭州市 district:西湖区 road:文三路 door:90号",
+    );
+    check(
+        "浙江省杭州市余杭区五常街道文一西路969号阿里巴巴西溪园区",
+        "province:浙江省 city:杭州市 district:余杭区 street:五常街道 road:文一西路 door:969号 poi:阿里巴巴西溪园区",
+    );
+    check(
+        "渭南市大荔县户家乡边章营村",
+        "city:渭南市 district:大荔县 street:户家乡 community:边章营村",
+    );
+    check(
+        "内蒙古赤峰市锦山镇",
+        "province:内蒙古 city:赤峰市 street:锦山镇",
+    );
+    check(
+        "西藏自治区日喀则地区定日县柑碑村712号",
+        "province:西藏自治区 city:日喀则地区 district:定日县 community:柑碑村 door:712号",
+    );
+    check(
+        "南宁市青秀区仙葫经济开发区开泰路148号",
+        "city:南宁市 district:青秀区 devzone:仙葫经济开发区 road:开泰路 door:148号",
+    );
+    check(
+        "五常街道顾家桥社区河西北9号",
+        "street:五常街道 community:顾家桥社区 road:河西北 door:9号",
+    );
+    check(
+        "江苏省南京市鼓楼区中山路100号",
+        "province:江苏省 city:南京市 district:鼓楼区 road:中山路 door:100号",
+    );
+    check(
+        "广东省深圳市南山区科技园",
+        "province:广东省 city:深圳市 district:南山区 poi:科技园",
+    );
+    check("张庆乡北胡乔村", "street:张庆乡 community:北胡乔村");
+    check("沿山村5组6号", "community:沿山村 group:5组 door:6号");
+    check(
+        "浙江 杭州 滨江区 六和路",
+        "province:浙江 city:杭州 district:滨江区 road:六和路",
+    );
+}
+
+#[test]
+fn redundant_repeats() {
+    check(
+        "浙江省杭州市滨江区浙江省杭州市滨江区六和路",
+        "province:浙江省 city:杭州市 district:滨江区 redundant:浙江省杭州市滨江区 road:六和路",
+    );
+    check(
+        "浙江省杭州市滨江区六和路----东信大道",
+        "province:浙江省 city:杭州市 district:滨江区 road:六和路 redundant:---- road:东信大道",
+    );
+}
+
+#[test]
+fn districts_written_and_inferred() {
+    check_district("漕溪北路88号", Some("徐汇区"), Some("310104"));
+    check_district("徐家汇街道1号", Some("徐汇区"), Some("310104"));
+    check_district("上海市徐汇区宛平南路500弄", Some("徐汇区"), Some("310104"));
+    check_district("徐汇宛平南路500弄", Some("徐汇区"), Some("310104"));
+    check_district("上海市闸北区天目中路1号", Some("静安区"), Some("310106"));
+    check_district("七宝镇漕宝路3366号", Some("闵行区"), Some("310112"));
+    check_district("浙江省杭州市西湖区文三路90号", Some("西湖区"), None);
+    check_district("北京市海淀区中关村大街27号", Some("海淀区"), Some("110108"));
+    check_district("浙江省舟山市普陀区东港街道", Some("普陀区"), None);
+    // 桂林路 is also a road of 桂林市; a written province elsewhere stops the inference.
+    check_district("广西桂林市桂林路1号", None, None);
+    check_district("某某路1号", None, None);
+}
+
+#[test]
+fn runtime_gazetteer_entries() {
+    let mut g = Gazetteer::default();
+    g.add_road("碧波路", "310115");
+    g.add_poi("逸流公寓", "310104");
+    let p = parse("碧波路690号", &g);
+    assert_eq!(p.district_code.as_deref(), Some("310115"));
+    assert_eq!(p.district.as_deref(), Some("浦东新区"));
+    let p = parse("逸流公寓13号楼", &g);
+    assert_eq!(p.district_code.as_deref(), Some("310104"));
+    // A road known in two districts does not determine the district.
+    g.add_road("碧波路", "310104");
+    let p = parse("碧波路690号", &g);
+    assert_eq!(p.district_code, None);
+}
+
+#[test]
+fn spans_point_into_the_input() {
+    let g = Gazetteer::default();
+    let p = parse("徐汇区 宛平南路五百弄三幢", &g);
+    let spans: Vec<(String, usize, usize)> = p
+        .components
+        .iter()
+        .map(|c| (c.text.clone(), c.start, c.end))
+        .collect();
+    assert_eq!(
+        spans,
+        vec![
+            ("徐汇区".to_owned(), 0, 3),
+            ("宛平南路".to_owned(), 4, 8),
+            ("500弄".to_owned(), 8, 11),
+            ("3号楼".to_owned(), 11, 13),
+        ]
+    );
+}
+
+#[test]
+fn ccks_scheme() {
+    check_ccks(
+        "上海市静安区共和新路街道柳营路669弄14号1102室",
+        "city=上海市 district=静安区 town=共和新路街道 road=柳营路 roadno=669弄 houseno=14号 roomno=1102室",
+    );
+    check_ccks(
+        "江宁区中环大道10号",
+        "district=江宁区 road=中环大道 roadno=10号",
+    );
+    check_ccks(
+        "竹海水韵12-3-1001",
+        "poi=竹海水韵 houseno=12 cellno=3 roomno=1001",
+    );
+    check_ccks(
+        "新中路与新前路交叉口北500米",
+        "road=新中路 road=新前路 intersection=交叉口 assist=北 distance=500米",
+    );
+    check_ccks(
+        "沿山村5组6号",
+        "community=沿山村 village_group=5组 roadno=6号",
+    );
+    check_ccks("浙江省温州市", "prov=浙江省 city=温州市");
+}
+
+#[test]
+fn labels_have_names() {
+    let names: Vec<&str> = Label::ALL.iter().map(|l| l.as_str()).collect();
+    assert_eq!(names.len(), 21);
+    assert!(names.contains(&"sub_lane"));
+    assert_eq!(Label::Door.as_str(), "door");
+}
+
+/// A deterministic generator of strings mixing address words, digits, punctuation and noise.
+fn generated(n: usize) -> Vec<String> {
+    const PIECES: &[&str] = &[
+        "上海市",
+        "徐汇区",
+        "沪",
+        "浙江",
+        "南京西路",
+        "湖南路街道",
+        "宛平南路",
+        "500",
+        "弄",
+        "支弄",
+        "号",
+        "号楼",
+        "幢",
+        "单元",
+        "层",
+        "楼",
+        "室",
+        "之一",
+        "甲",
+        "-",
+        "(",
+        ")",
+        "（",
+        "近",
+        "旁边",
+        "与",
+        "交叉口",
+        "小区",
+        "花园",
+        "大厦",
+        "村",
+        "组",
+        "米",
+        "往南",
+        "B1",
+        "A",
+        "  ",
+        ",",
+        "__",
+        "三",
+        "十二",
+        "〇",
+        "é",
+        "😀",
+        "\u{200B}",
+        "区",
+        "市",
+        "省",
+        "街道",
+        "镇",
+        "路",
+        "口",
+        "#",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..n)
+        .map(|_| {
+            let len = (next() % 12) as usize;
+            (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn never_panics_and_spans_stay_in_bounds() {
+    let g = Gazetteer::default();
+    for input in generated(5000) {
+        let p = parse(&input, &g);
+        let n = input.chars().count();
+        for c in &p.components {
+            assert!(c.start < c.end && c.end <= n, "{c:?} in {input:?}");
+        }
+        let mut last = 0;
+        for c in &p.components {
+            assert!(c.start >= last || c.start < c.end, "{input:?}");
+            last = c.start;
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_string_parses(s in "\\PC{0,40}") {
+        let g = Gazetteer::default();
+        let p = parse(&s, &g);
+        let n = s.chars().count();
+        for c in &p.components {
+            proptest::prop_assert!(c.start < c.end && c.end <= n);
+        }
+    }
+}
