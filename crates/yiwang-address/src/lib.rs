@@ -7,11 +7,13 @@
 
 mod door;
 mod normalize;
+mod output;
 mod parse;
 mod standard;
 
 pub use door::{DoorNumber, DoorSuffix};
 pub use normalize::{Normalized, normalize, normalize_str};
+pub use output::{Scheme, WireComponent, WireParse, to_wire};
 pub use parse::{
     Component, Entry, Gazetteer, Kind, Label, Parsed, ccks_components, ccks_label, parse,
 };

@@ -21,6 +21,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
+use yiwang_address::Gazetteer;
 use yiwang_index::{BuildingPoint, CasePoint, GridLocator, TileRenderer};
 use yiwang_store::Store;
 
@@ -35,6 +36,29 @@ pub struct AppState {
     pub locator: Arc<GridLocator>,
     /// Vector tiles of grids, buildings and cases, built from the store at start-up.
     pub tiles: Arc<TileRenderer>,
+    /// Place names for the address parser: national facts plus the registry's roads and POIs.
+    pub gazetteer: Arc<Gazetteer>,
+}
+
+/// The address gazetteer: the facts `yiwang-address` carries plus the registry's roads and POI
+/// names (all in this district).
+pub async fn gazetteer(store: &Store) -> Result<Gazetteer, yiwang_store::StoreError> {
+    let mut gazetteer = Gazetteer::default();
+    let district = store
+        .divisions(None)
+        .await?
+        .into_iter()
+        .next()
+        .map(|d| d.code);
+    if let Some(district) = district {
+        for road in store.roads().await? {
+            gazetteer.add_road(&road.name, &district);
+        }
+        for alias in store.aliases_of_kind("poi").await? {
+            gazetteer.add_poi(&alias.alias, &district);
+        }
+    }
+    Ok(gazetteer)
 }
 
 /// Why the server could not start.
@@ -89,6 +113,7 @@ impl AppState {
             })
             .collect();
         let roads = store.roads().await?;
+        let gazetteer = Arc::new(gazetteer(&store).await?);
         let (locator, tiles) = tokio::task::spawn_blocking(move || {
             let tiles = TileRenderer::build(&grids, &roads, buildings.clone(), cases)?;
             Ok::<_, yiwang_index::IndexError>((GridLocator::build(grids, buildings)?, tiles))
@@ -106,6 +131,7 @@ impl AppState {
             store,
             locator: Arc::new(locator),
             tiles: Arc::new(tiles),
+            gazetteer,
         })
     }
 }

@@ -7,7 +7,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::AppState;
 use crate::error::Code;
-use crate::routes::{accounts, auth, locate, places, premises, system, tiles};
+use crate::routes::{accounts, address, auth, locate, places, premises, system, tiles};
 
 /// The API description served at `/api/v1/openapi.json`.
 #[derive(OpenApi)]
@@ -18,7 +18,7 @@ use crate::routes::{accounts, auth, locate, places, premises, system, tiles};
         auth::login, auth::logout, auth::me,
         accounts::list, accounts::create,
         places::divisions, places::division, places::grids, places::grid, places::history, places::check, places::departments,
-        locate::locate, tiles::tile,
+        locate::locate, tiles::tile, address::parse_addresses,
         premises::one, premises::children, premises::search,
     ),
     components(schemas(crate::error::Problem)),
@@ -29,6 +29,7 @@ use crate::routes::{accounts, auth, locate, places, premises, system, tiles};
         (name = "accounts", description = "Account administration"),
         (name = "places", description = "Divisions, grids, departments"),
         (name = "premises", description = "Premises registry (住所云)"),
+        (name = "address", description = "Chinese address parsing"),
     )
 )]
 pub struct ApiDoc;

@@ -825,3 +825,71 @@ async fn coordinates_come_in_the_requested_crs() {
         "invalid_query",
     );
 }
+
+#[tokio::test]
+async fn addresses_are_parsed_singly_and_in_batches() {
+    let api = Api::new(Backend::Sqlite).await;
+    let token = api.login("citizen").await;
+    let one = api
+        .send(
+            "POST",
+            "/api/v1/address/parse",
+            Some(&token),
+            Some(json!({"address": "漕溪北路88号12层1203室"})),
+        )
+        .await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    assert_eq!(
+        one.body["district_code"], "310104",
+        "inferred from the road"
+    );
+    let labels: Vec<&str> = one.body["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["road", "door", "floor", "room"]);
+    assert_eq!(one.body["components"][0]["text"], "漕溪北路");
+    assert_eq!(
+        (
+            one.body["components"][0]["start"].as_u64(),
+            one.body["components"][0]["end"].as_u64()
+        ),
+        (Some(0), Some(4))
+    );
+
+    let batch = api
+        .send("POST", "/api/v1/address/parse", Some(&token), Some(json!({"addresses": ["宛平南路500弄9号660室", "北京市海淀区中关村大街27号"], "scheme": "ccks"})))
+        .await;
+    let results = batch.body["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(
+        results[0]["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["label"] == "roadno" && c["text"] == "500弄")
+    );
+    assert_eq!(results[1]["district"], "海淀区");
+
+    let too_many = vec!["徐汇区"; 10_001];
+    let big = api
+        .send(
+            "POST",
+            "/api/v1/address/parse",
+            Some(&token),
+            Some(json!({"addresses": too_many})),
+        )
+        .await;
+    assert_problem(&big, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    let neither = api
+        .send(
+            "POST",
+            "/api/v1/address/parse",
+            Some(&token),
+            Some(json!({})),
+        )
+        .await;
+    assert_problem(&neither, StatusCode::BAD_REQUEST, "invalid_request");
+}

@@ -230,6 +230,12 @@ impl Store {
         Ok(all)
     }
 
+    /// Every alias of one kind (`poi`, `variant`, `old_name`), by premises.
+    pub async fn aliases_of_kind(&self, kind: &str) -> Result<Vec<PremisesAlias>, StoreError> {
+        let sql = "SELECT premises_id, alias, kind FROM premises_aliases WHERE kind = $1 ORDER BY premises_id, alias";
+        with_pool!(&self.pool, p => decode_all(&sqlx::query(sql).bind(kind).fetch_all(p).await?))
+    }
+
     /// Every road, by name.
     pub async fn roads(&self) -> Result<Vec<Road>, StoreError> {
         let sql = "SELECT name, street_code, geometry FROM roads ORDER BY name";

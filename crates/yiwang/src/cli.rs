@@ -34,6 +34,31 @@ enum Command {
     /// Import data into the registries.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Chinese address tools.
+    #[command(subcommand)]
+    Address(AddressCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AddressCommand {
+    /// Split addresses (one per line) into labelled components with character spans, and infer
+    /// the district when it is not written. Writes JSON lines (or CSV, one row per component).
+    Parse {
+        /// File with one address per line; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+        /// Label set: yiwang (default) or ccks (the CCKS-2021 labels).
+        #[arg(long, default_value = "yiwang")]
+        scheme: yiwang_address::Scheme,
+        /// Output format: jsonl or csv.
+        #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "csv"])]
+        format: String,
+        /// Also know the roads and POI names of this database's registry (SQLite file).
+        #[arg(long, value_name = "PATH", conflicts_with = "database_url")]
+        db: Option<PathBuf>,
+        /// Also know the roads and POI names of this database's registry (URL).
+        #[arg(long, value_name = "URL")]
+        database_url: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -258,6 +283,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 dry_run,
             };
             crate::boundaries::import(&file, &options, db).await
+        }
+        Command::Address(AddressCommand::Parse {
+            file,
+            scheme,
+            format,
+            db,
+            database_url,
+        }) => {
+            crate::address::parse(
+                file.as_deref(),
+                scheme,
+                &format,
+                db.as_deref(),
+                database_url.as_deref(),
+            )
+            .await
         }
         Command::Stats(args) => {
             let store = args.db.open().await?;

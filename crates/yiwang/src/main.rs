@@ -1,5 +1,6 @@
 //! `yiwang`: the command line of the district digital-governance platform.
 
+mod address;
 mod boundaries;
 mod cli;
 mod demo;

@@ -475,3 +475,60 @@ async fn importing_real_street_boundaries_keeps_history_and_rederives_lower_leve
         "/nonexistent.geojson",
     );
 }
+
+#[test]
+fn address_parse_reads_lines_and_writes_json_lines_or_csv() {
+    use std::io::Write as _;
+    let run = |args: &[&str], input: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_yiwang"))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = run(
+        &["address", "parse"],
+        "上海市徐汇区宛平南路500弄9号660室\n\n漕溪北路88号12层1203室\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "blank lines are skipped");
+    assert_eq!(
+        lines[0]["components"][2],
+        serde_json::json!({"label": "road", "text": "宛平南路", "start": 6, "end": 10})
+    );
+    assert_eq!(lines[1]["district_code"], "310104");
+    let ccks = run(
+        &["address", "parse", "--scheme", "ccks", "--format", "csv"],
+        "宛平南路500弄9号660室\n",
+    );
+    let csv = String::from_utf8(ccks.stdout).unwrap();
+    assert!(
+        csv.starts_with("line,input,label,text,start,end,district,district_code\n"),
+        "{csv}"
+    );
+    assert!(csv.contains(",roadno,500弄,4,8,"), "{csv}");
+    assert_one_line_error(&yiwang(&["address", "parse", "--scheme", "bio"]), 2, "bio");
+    assert_one_line_error(
+        &yiwang(&["address", "parse", "--db", "/nonexistent/y.db"]),
+        1,
+        "/nonexistent/y.db",
+    );
+}

@@ -1,6 +1,7 @@
 //! Route table: which paths are public, which need a session, and the handlers behind them.
 
 pub(crate) mod accounts;
+pub(crate) mod address;
 pub(crate) mod auth;
 pub(crate) mod extract;
 pub(crate) mod locate;
@@ -43,6 +44,7 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/grids/{code}/history", get(places::history))
         .route("/api/v1/departments", get(places::departments))
         .route("/api/v1/locate", get(locate::locate))
+        .route("/api/v1/address/parse", post(address::parse_addresses))
         .route("/tiles/{layer}/{z}/{x}/{file}", get(tiles::tile))
         .route("/api/v1/premises", get(premises::search))
         .route("/api/v1/premises/{id}", get(premises::one))
