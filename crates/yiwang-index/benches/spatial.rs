@@ -46,13 +46,7 @@ fn fixture() -> &'static Fixture {
             .premises
             .iter()
             .filter(|p| p.kind == PremisesKind::Building)
-            .map(|p| BuildingPoint {
-                id: p.id,
-                standard_address: p.standard_address.clone(),
-                name: p.name.clone(),
-                lon: p.lon.unwrap(),
-                lat: p.lat.unwrap(),
-            })
+            .filter_map(BuildingPoint::from_premises)
             .collect();
         let (lon0, lon1) = (121.39, 121.48);
         let (lat0, lat1) = (31.11, 31.23);

@@ -224,13 +224,7 @@ mod tests {
             .premises
             .iter()
             .filter(|p| p.kind == PremisesKind::Building)
-            .map(|p| BuildingPoint {
-                id: p.id,
-                standard_address: p.standard_address.clone(),
-                name: None,
-                lon: p.lon.unwrap(),
-                lat: p.lat.unwrap(),
-            })
+            .filter_map(BuildingPoint::from_premises)
             .collect();
         (twin.grids, buildings)
     }

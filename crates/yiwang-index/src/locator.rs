@@ -79,6 +79,19 @@ pub struct BuildingPoint {
     pub lat: f64,
 }
 
+impl BuildingPoint {
+    /// The building's point, if the premises record has one.
+    pub fn from_premises(p: &yiwang_core::model::Premises) -> Option<BuildingPoint> {
+        Some(BuildingPoint {
+            id: p.id,
+            standard_address: p.standard_address.clone(),
+            name: p.name.clone(),
+            lon: p.lon?,
+            lat: p.lat?,
+        })
+    }
+}
+
 /// A building near a point.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NearBuilding {
@@ -309,13 +322,7 @@ mod tests {
             .premises
             .iter()
             .filter(|p| p.kind == PremisesKind::Building)
-            .map(|p| BuildingPoint {
-                id: p.id,
-                standard_address: p.standard_address.clone(),
-                name: p.name.clone(),
-                lon: p.lon.unwrap(),
-                lat: p.lat.unwrap(),
-            })
+            .filter_map(BuildingPoint::from_premises)
             .collect();
         (
             GridLocator::build(twin.grids.clone(), buildings).unwrap(),

@@ -81,15 +81,7 @@ pub async fn index_inputs(
         .buildings_with_points()
         .await?
         .into_iter()
-        .filter_map(|p| {
-            Some(BuildingPoint {
-                id: p.id,
-                standard_address: p.standard_address,
-                name: p.name,
-                lon: p.lon?,
-                lat: p.lat?,
-            })
-        })
+        .filter_map(|p| BuildingPoint::from_premises(&p))
         .collect();
     Ok((grids, buildings))
 }

@@ -56,14 +56,8 @@ pub async fn import(file: &Path, options: &Options, db: DbArgs) -> anyhow::Resul
         .into_iter()
         .filter_map(|p| {
             Some(BuildingMembership {
-                grid_code: p.grid_code,
-                building: BuildingPoint {
-                    id: p.id,
-                    standard_address: p.standard_address,
-                    name: p.name,
-                    lon: p.lon?,
-                    lat: p.lat?,
-                },
+                grid_code: p.grid_code.clone(),
+                building: BuildingPoint::from_premises(&p)?,
             })
         })
         .collect();
