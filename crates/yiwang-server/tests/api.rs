@@ -51,7 +51,10 @@ struct Reply {
 
 impl Api {
     async fn new(backend: Backend) -> Api {
-        let db = TestDb::new(backend).await;
+        Api::from_db(TestDb::new(backend).await).await
+    }
+
+    async fn from_db(db: TestDb) -> Api {
         load_twin(&db.store).await;
         let hash = yiwang_server::auth::hash_password(PASSWORD).unwrap();
         for role in [Role::Admin, Role::Citizen, Role::IntakeOperator] {
@@ -140,14 +143,13 @@ fn assert_problem(reply: &Reply, status: StatusCode, code: &str) {
 }
 
 both_backends!(health_login_and_stats, |db: TestDb| async move {
-    drop(db);
-    let backend = if module_path!().ends_with("postgres") {
-        Backend::Postgres
-    } else {
-        Backend::Sqlite
+    let backend = match db.store.backend() {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
     };
-    let api = Api::new(backend).await;
+    let api = Api::from_db(db).await;
     let health = api.send("GET", "/healthz", None, None).await;
+    assert_eq!(health.body["backend"], backend);
     assert_eq!(health.status, StatusCode::OK);
     assert_eq!(health.body["status"], "ok");
 
