@@ -14,6 +14,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod disclosure;
 pub mod mask;
 pub mod model;
 pub mod reference;

@@ -588,7 +588,7 @@ async fn openapi_document_and_swagger_ui_are_served() {
 #[tokio::test]
 async fn locate_gives_one_cell_per_level_and_nearby_buildings() {
     let api = Api::new(Backend::Sqlite).await;
-    let token = api.login("citizen").await;
+    let token = api.login("intake_operator").await;
     let building = api
         .db
         .store
@@ -625,6 +625,12 @@ async fn locate_gives_one_cell_per_level_and_nearby_buildings() {
             .iter()
             .all(|s| s["phone"].as_str().unwrap().contains("****")),
         "phones are masked"
+    );
+    assert!(
+        staff
+            .iter()
+            .all(|s| !s["name"].as_str().unwrap().contains('*')),
+        "staff see names"
     );
     let near = located.body["nearest_premises"].as_array().unwrap();
     assert_eq!(near[0]["premises_id"], building.id);
@@ -894,4 +900,43 @@ async fn addresses_are_parsed_singly_and_in_batches() {
         )
         .await;
     assert_problem(&neither, StatusCode::BAD_REQUEST, "invalid_request");
+}
+
+#[tokio::test]
+async fn citizens_locating_a_point_see_no_premises_and_masked_staff() {
+    let api = Api::new(Backend::Sqlite).await;
+    let citizen = api.login("citizen").await;
+    let building = api
+        .db
+        .store
+        .buildings_with_points()
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
+    let uri = format!(
+        "/api/v1/locate?lon={}&lat={}",
+        building.lon.unwrap(),
+        building.lat.unwrap()
+    );
+    let located = api.send("GET", &uri, Some(&citizen), None).await;
+    assert_eq!(located.status, StatusCode::OK);
+    assert_eq!(located.body["nearest_premises"], json!([]));
+    assert!(
+        located.body["staff"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["name"].as_str().unwrap().contains('*'))
+    );
+    let check = api
+        .send(
+            "GET",
+            "/api/v1/grids/check?level=community",
+            Some(&citizen),
+            None,
+        )
+        .await;
+    assert_problem(&check, StatusCode::FORBIDDEN, "permission_denied");
 }

@@ -176,3 +176,50 @@ impl Store {
         Ok(done > 0)
     }
 }
+
+macro_rules! on_tx {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            crate::bulk::Tx::Sqlite($c) => $body,
+            crate::bulk::Tx::Postgres($c) => $body,
+        }
+    };
+}
+
+impl Store {
+    /// Records a new session token (by hash) and its audit entry in one transaction: a token
+    /// never exists without the entry that says who got it.
+    pub async fn open_session(
+        &self,
+        token_hash: &str,
+        account_id: i64,
+        expires_at: DateTime<Utc>,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let sql = "INSERT INTO tokens (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+        let now = Utc::now().trunc_subsecs(6);
+        let mut bulk = self.bulk().await?;
+        on_tx!(&mut bulk.tx, c => {
+            sqlx::query(sql).bind(token_hash).bind(account_id).bind(now).bind(expires_at).execute(&mut **c).await?;
+        });
+        bulk.audit(audit).await?;
+        bulk.commit().await
+    }
+
+    /// Revokes a token and audits it in one transaction; returns whether a live token was revoked.
+    pub async fn close_session(
+        &self,
+        token_hash: &str,
+        audit: &AuditEvent,
+    ) -> Result<bool, StoreError> {
+        let sql = "UPDATE tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL";
+        let now = Utc::now().trunc_subsecs(6);
+        let mut bulk = self.bulk().await?;
+        let done = on_tx!(&mut bulk.tx, c => {
+            sqlx::query(sql).bind(now).bind(token_hash).execute(&mut **c).await?.rows_affected()
+        });
+        bulk.audit(audit).await?;
+        bulk.commit().await?;
+        Ok(done > 0)
+    }
+}

@@ -29,6 +29,9 @@ pub struct Bulk<'a> {
     pool: Pool,
     /// Rows inserted so far, to decide whether the commit is worth a WAL checkpoint.
     rows: usize,
+    /// Whether rows were inserted with explicit ids (then PostgreSQL's identity sequences must
+    /// move past them at commit).
+    explicit_ids: bool,
     _guard: MutexGuard<'a, ()>,
 }
 
@@ -38,6 +41,7 @@ macro_rules! insert_rows {
         const COLUMNS: &[&str] = &[$($col),+];
         let head = format!("INSERT INTO {} ({}) ", $table, COLUMNS.join(", "));
         $self.rows += $rows.len();
+        $self.explicit_ids |= COLUMNS.first() == Some(&"id");
         for chunk in $rows.chunks(MAX_PARAMS / COLUMNS.len()) {
             match &mut $self.tx {
                 Tx::Sqlite(tx) => {
@@ -61,13 +65,16 @@ impl Store {
     pub async fn bulk(&self) -> Result<Bulk<'_>, StoreError> {
         let guard = self.write_lock.lock().await;
         let tx = match &self.pool {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            // IMMEDIATE takes the write lock now (waiting up to the busy timeout) rather than at
+            // the first write, so a writer in another process cannot make this one fail halfway.
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
         };
         Ok(Bulk {
             tx,
             pool: self.pool.clone(),
             rows: 0,
+            explicit_ids: false,
             _guard: guard,
         })
     }
@@ -420,7 +427,7 @@ impl Bulk<'_> {
                         .await?;
                 }
             }
-            Tx::Postgres(mut tx) => {
+            Tx::Postgres(mut tx) if self.explicit_ids => {
                 for table in [
                     "premises",
                     "persons",
@@ -437,6 +444,7 @@ impl Bulk<'_> {
                 }
                 tx.commit().await?;
             }
+            Tx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
     }

@@ -85,19 +85,16 @@ pub(crate) async fn login(
     };
     let token = new_token();
     let expires_at = (Utc::now() + TOKEN_TTL).trunc_subsecs(6);
+    let audit = AuditEvent {
+        actor: account.username.clone(),
+        action: "auth.login".to_owned(),
+        entity: "account".to_owned(),
+        entity_id: Some(account.username.clone()),
+        detail: serde_json::json!({}),
+    };
     state
         .store
-        .insert_token(&token_hash(&token), account.id, expires_at)
-        .await?;
-    state
-        .store
-        .audit(&AuditEvent {
-            actor: account.username.clone(),
-            action: "auth.login".to_owned(),
-            entity: "account".to_owned(),
-            entity_id: Some(account.username.clone()),
-            detail: serde_json::json!({}),
-        })
+        .open_session(&token_hash(&token), account.id, expires_at, &audit)
         .await?;
     Ok(Json(LoginResponse {
         token,
@@ -114,16 +111,16 @@ pub(crate) async fn login(
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = crate::error::Problem)))]
 pub(crate) async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
-    state.store.revoke_token(&caller.token_hash).await?;
+    let audit = AuditEvent {
+        actor: caller.username().to_owned(),
+        action: "auth.logout".to_owned(),
+        entity: "account".to_owned(),
+        entity_id: Some(caller.username().to_owned()),
+        detail: serde_json::json!({}),
+    };
     state
         .store
-        .audit(&AuditEvent {
-            actor: caller.username().to_owned(),
-            action: "auth.logout".to_owned(),
-            entity: "account".to_owned(),
-            entity_id: Some(caller.username().to_owned()),
-            detail: serde_json::json!({}),
-        })
+        .close_session(&caller.token_hash, &audit)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

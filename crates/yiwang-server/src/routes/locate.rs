@@ -65,10 +65,12 @@ pub(crate) struct Located {
     community: Option<CellDto>,
     micro_grid: Option<CellDto>,
     building_group: Option<CellDto>,
-    /// Nearest buildings first; coordinates in the requested `crs`.
+    /// Nearest buildings first; coordinates in the requested `crs`. Empty for roles that may not
+    /// see premises.
     nearest_premises: Vec<NearbyDto>,
     /// Who is responsible: the 楼组长, the 网格员 of the 微网格 and the 网格长 of the 居民区, smallest
-    /// cell first; phones masked (3+4 digits shown).
+    /// cell first; phones masked (3+4 digits shown), names masked for roles outside the district
+    /// staff.
     staff: Vec<StaffDto>,
 }
 
@@ -86,7 +88,7 @@ fn cell(c: Option<yiwang_index::Cell>) -> Option<CellDto> {
         (status = 404, body = crate::error::Problem, description = "outside the district")))]
 pub(crate) async fn locate(
     State(state): State<AppState>,
-    _: Need<perm::ReadGrids>,
+    Need(caller, _): Need<perm::ReadGrids>,
     AppQuery(q): AppQuery<LocateQuery>,
 ) -> ApiResult<Json<Located>> {
     let crs = crs_param(q.crs.as_deref())?;
@@ -114,22 +116,26 @@ pub(crate) async fn locate(
             ),
         ));
     }
-    let nearest_premises = state
-        .locator
-        .nearest_buildings(lon, lat, radius, limit)
-        .into_iter()
-        .map(|b| {
-            let (lon, lat) = convert(b.lon, b.lat, Crs::Wgs84, crs);
-            NearbyDto {
-                premises_id: b.id,
-                standard_address: b.standard_address,
-                name: b.name,
-                lon,
-                lat,
-                distance_m: b.distance_m,
-            }
-        })
-        .collect();
+    let nearest_premises = if !yiwang_core::disclosure::may_see_premises(caller.roles()) {
+        Vec::new()
+    } else {
+        state
+            .locator
+            .nearest_buildings(lon, lat, radius, limit)
+            .into_iter()
+            .map(|b| {
+                let (lon, lat) = convert(b.lon, b.lat, Crs::Wgs84, crs);
+                NearbyDto {
+                    premises_id: b.id,
+                    standard_address: b.standard_address,
+                    name: b.name,
+                    lon,
+                    lat,
+                    distance_m: b.distance_m,
+                }
+            })
+            .collect()
+    };
     let codes: Vec<&str> = [&chain.building_group, &chain.micro_grid, &chain.community]
         .into_iter()
         .flatten()
@@ -140,12 +146,16 @@ pub(crate) async fn locate(
         .staff_of(&codes)
         .await?
         .into_iter()
-        .map(|s| StaffDto {
-            grid_code: s.grid_code,
-            role: s.role.as_str().to_owned(),
-            role_zh: s.role.name_zh().to_owned(),
-            name: s.name,
-            phone: s.phone.as_deref().map(yiwang_core::mask::mask_phone),
+        .map(|s| {
+            let (name, phone) =
+                yiwang_core::disclosure::staff_contact(caller.roles(), &s.name, s.phone.as_deref());
+            StaffDto {
+                grid_code: s.grid_code,
+                role: s.role.as_str().to_owned(),
+                role_zh: s.role.name_zh().to_owned(),
+                name,
+                phone,
+            }
         })
         .collect();
     Ok(Json(Located {

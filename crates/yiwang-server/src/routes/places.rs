@@ -169,7 +169,8 @@ pub(crate) struct CheckQuery {
         (status = 400, body = crate::error::Problem)))]
 pub(crate) async fn check(
     State(state): State<AppState>,
-    _: Need<perm::ReadGrids>,
+    // The report names buildings by address, so it needs the premises permission.
+    _: Need<perm::ReadPremises>,
     AppQuery(q): AppQuery<CheckQuery>,
 ) -> ApiResult<Json<yiwang_index::CoverageReport>> {
     let level = match &q.level {
