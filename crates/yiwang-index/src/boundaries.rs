@@ -79,6 +79,8 @@ pub struct BoundaryPlan {
     pub moves: Vec<BuildingMove>,
     /// Buildings that now lie in no 楼组 (left where they were; fix the boundaries).
     pub stranded: Vec<i64>,
+    /// Re-derivations that failed; a plan with any must not be written.
+    pub failed: Vec<String>,
 }
 
 fn geometry_text(projection: &LocalProjection, planar: &MultiPolygon<f64>) -> String {

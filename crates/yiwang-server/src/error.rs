@@ -129,10 +129,13 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::Conflict(what) => ApiError::new(Code::Conflict, what),
-            unavailable if unavailable.is_unavailable() => ApiError::new(
-                Code::DatabaseUnavailable,
-                format!("the database did not answer ({unavailable}); try again shortly"),
-            ),
+            unavailable if unavailable.is_unavailable() => {
+                tracing::warn!(error = %unavailable, "database unavailable");
+                ApiError::new(
+                    Code::DatabaseUnavailable,
+                    "the database did not answer; try again shortly",
+                )
+            }
             other => ApiError::new(Code::Internal, other.to_string()),
         }
     }

@@ -128,6 +128,9 @@ impl AppState {
     }
 }
 
+/// Largest request body accepted (a batch of 10,000 addresses fits comfortably).
+const BODY_LIMIT: usize = 16 * 1024 * 1024;
+
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The complete router: public routes, the protected API behind a session check, docs, and a
@@ -144,7 +147,8 @@ pub fn app(state: AppState) -> Router {
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(16 * 1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 let id = request

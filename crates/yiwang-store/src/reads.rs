@@ -219,7 +219,7 @@ impl Store {
         with_pool!(&self.pool, p => decode_all(&sqlx::query(sql).fetch_all(p).await?))
     }
 
-    /// Staff of the given grid cells, by role then name.
+    /// Staff of the given grid cells, in the order of the cells given, then by id.
     pub async fn staff_of(&self, grid_codes: &[&str]) -> Result<Vec<GridStaff>, StoreError> {
         let mut all = Vec::new();
         let sql = "SELECT id, grid_code, role, name, phone FROM grid_staff WHERE grid_code = $1 ORDER BY id";

@@ -197,7 +197,7 @@ impl ListenArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Size of the twin: 1 ≈ the real district (≈1.1 million residents, ~2 min); the default
+    /// Size of the twin: 1 ≈ the real district (≈1.1 million residents, about 40 s); the default
     /// starts in seconds.
     #[arg(long, value_name = "S", default_value_t = 0.02)]
     pub scale: f64,

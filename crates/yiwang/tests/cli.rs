@@ -388,6 +388,33 @@ async fn importing_real_street_boundaries_keeps_history_and_rederives_lower_leve
         "/../../../shared/data/xuhui/xuhui_streets_osm.geojson"
     );
     assert!(std::path::Path::new(osm).exists(), "this test needs {osm}");
+    // First a file with one good and one broken feature: the good one is imported, the broken one
+    // reported with its number and reason, and the exit status says so.
+    let mut mixed: Value = serde_json::from_str(&std::fs::read_to_string(osm).unwrap()).unwrap();
+    let first = mixed["features"][0].clone();
+    let bow_tie = serde_json::json!({"type": "Feature", "properties": {"code": "310104014"},
+        "geometry": {"type": "Polygon", "coordinates": [[[121.43, 31.18], [121.44, 31.19], [121.44, 31.18], [121.43, 31.19], [121.43, 31.18]]]}});
+    mixed["features"] = serde_json::json!([first, bow_tie]);
+    let mixed_path = format!("{db}.mixed.geojson");
+    std::fs::write(&mixed_path, mixed.to_string()).unwrap();
+    let out = yiwang(&[
+        "import",
+        "boundaries",
+        &mixed_path,
+        "--level",
+        "street",
+        "--db",
+        &db,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("2 features: 1 changed or new, 0 unchanged, 1 rejected")
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("feature 2 (310104014): invalid polygon")
+    );
+
     let out = yiwang(&[
         "import",
         "boundaries",
@@ -404,7 +431,7 @@ async fn importing_real_street_boundaries_keeps_history_and_rederives_lower_leve
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("13 features: 13 changed or new, 0 unchanged, 0 rejected"),
+        stdout.contains("13 features: 12 changed or new, 1 unchanged, 0 rejected"),
         "{stdout}"
     );
     // Lower levels were re-derived inside the real polygons: the grid tiles again.

@@ -22,6 +22,12 @@ pub(crate) struct AppPath<T>(pub T);
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            return ApiError::new(
+                Code::PayloadTooLarge,
+                "the request body is larger than 16 MiB; send smaller batches",
+            );
+        }
         ApiError::new(Code::InvalidJson, rejection.body_text())
     }
 }

@@ -87,7 +87,14 @@ pub(crate) async fn audit(
     AppQuery(q): AppQuery<AuditQuery>,
 ) -> ApiResult<Json<AuditPage>> {
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    let chain_verified = state.store.verify_audit().await.is_ok();
+    let chain_verified = match state.store.verify_audit().await {
+        Ok(_) => true,
+        Err(yiwang_store::StoreError::AuditChainBroken(seq)) => {
+            tracing::error!(seq, "audit chain broken");
+            false
+        }
+        Err(other) => return Err(other.into()),
+    };
     let entries = state
         .store
         .audit_entries(limit)
