@@ -63,7 +63,7 @@ fn fixture() -> &'static Fixture {
                 lon: c.lon.unwrap(),
                 lat: c.lat.unwrap(),
                 state: c.state.clone(),
-                overdue: c.state == "handling",
+                due_at: c.due_at,
                 category: c.category_name.clone(),
             })
             .collect();

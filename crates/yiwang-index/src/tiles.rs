@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use geo::{BoundingRect, LineString, MultiLineString, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
-use yiwang_core::model::{Grid, GridLevel, Road};
+use yiwang_core::model::{FINISHED_CASE_STATES, Grid, GridLevel, Road, case_is_overdue};
 use yiwang_geo::tile::{
     DEFAULT_BUFFER, DEFAULT_EXTENT, TileFeature, TileGeometry, TileId, TileLayer, TileValue,
     encode_tile, line_feature, lonlat_to_world, point_feature, polygon_feature,
@@ -118,14 +118,21 @@ pub struct CasePoint {
     pub lat: f64,
     /// Workflow state.
     pub state: String,
-    /// Open past its deadline.
-    pub overdue: bool,
+    /// Statutory deadline; whether the case is overdue is decided when a tile is drawn.
+    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Category name.
     pub category: Option<String>,
 }
 
-/// Cases summed per cluster cell: (Σ world x, Σ world y, count, overdue count).
-type ClusterSums = (f64, f64, i64, i64);
+/// Cases summed per cluster cell: Σ world x, Σ world y, count, and the deadlines of the
+/// unfinished cases (sorted), so the overdue count can be taken at drawing time.
+#[derive(Debug, Clone, Default)]
+struct ClusterSums {
+    sx: f64,
+    sy: f64,
+    count: i64,
+    open_deadlines: Vec<chrono::DateTime<chrono::Utc>>,
+}
 
 /// Cluster cells per tile side (cells are `extent / CELLS_PER_TILE` = 512 units wide).
 const CELLS_PER_TILE: u32 = 8;
@@ -166,6 +173,11 @@ struct TileCache {
     tiles: HashMap<(TileLayerKind, TileId), Arc<RenderedTile>>,
     bytes: usize,
 }
+
+/// An encoded tile with a layer but no features is a few dozen bytes.
+const EMPTY_TILE_BYTES: usize = 48;
+/// Memory one cache entry costs beyond its bytes (key, ETag, map slot).
+const ENTRY_OVERHEAD_BYTES: usize = 160;
 
 /// Upper bound of the tile cache (all z12–z16 tiles of a scale-1 district take about 20 MiB).
 pub const CACHE_BYTES: usize = 256 << 20;
@@ -262,11 +274,19 @@ impl TileRenderer {
                         continue;
                     }
                     let key = ((wx * cells) as u32, (wy * cells) as u32);
-                    let cell = sums.entry(key).or_insert((0.0, 0.0, 0, 0));
-                    cell.0 += wx;
-                    cell.1 += wy;
-                    cell.2 += 1;
-                    cell.3 += i64::from(c.overdue);
+                    let cell = sums.entry(key).or_default();
+                    cell.sx += wx;
+                    cell.sy += wy;
+                    cell.count += 1;
+                    if let Some(due) = c
+                        .due_at
+                        .filter(|_| !FINISHED_CASE_STATES.contains(&c.state.as_str()))
+                    {
+                        cell.open_deadlines.push(due);
+                    }
+                }
+                for cell in sums.values_mut() {
+                    cell.open_deadlines.sort_unstable();
                 }
                 sums
             })
@@ -305,11 +325,16 @@ impl TileRenderer {
             etag: format!("\"{:016x}-{}\"", hasher.finish(), bytes.len()),
             bytes,
         });
-        if let Ok(mut cache) = self.cache.lock() {
-            if cache.bytes + rendered.bytes.len() > CACHE_BYTES {
+        // Case tiles change with the clock (overdue flags) and are cheap to draw; empty tiles are
+        // cheap too, and caching them would let requests for far-away tiles fill memory.
+        let worth_caching =
+            layer != TileLayerKind::Cases && rendered.bytes.len() > EMPTY_TILE_BYTES;
+        if let (true, Ok(mut cache)) = (worth_caching, self.cache.lock()) {
+            let cost = rendered.bytes.len() + ENTRY_OVERHEAD_BYTES;
+            if cache.bytes + cost > CACHE_BYTES {
                 *cache = TileCache::default();
             }
-            cache.bytes += rendered.bytes.len();
+            cache.bytes += cost;
             cache.tiles.insert((layer, tile), rendered.clone());
         }
         Ok(rendered)
@@ -317,6 +342,16 @@ impl TileRenderer {
 
     /// Renders the encoded tile of `layer` (possibly with no features), bypassing the cache.
     pub fn render(&self, layer: TileLayerKind, tile: TileId) -> Result<Vec<u8>, IndexError> {
+        self.render_at(layer, tile, chrono::Utc::now())
+    }
+
+    /// Renders as [`Self::render`], judging overdue cases at `now`.
+    pub fn render_at(
+        &self,
+        layer: TileLayerKind,
+        tile: TileId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<u8>, IndexError> {
         let features = if tile.z() < layer.min_zoom() {
             Vec::new()
         } else {
@@ -328,7 +363,7 @@ impl TileRenderer {
                     self.building_features(tile, &envelope)
                 }
                 None if layer == TileLayerKind::Roads => self.road_features(tile, &envelope),
-                None => self.case_features(tile, &envelope),
+                None => self.case_features(tile, &envelope, now),
             }
         };
         encode_tile(&[TileLayer {
@@ -436,7 +471,12 @@ impl TileRenderer {
             .collect()
     }
 
-    fn case_features(&self, tile: TileId, envelope: &AABB<[f64; 2]>) -> Vec<TileFeature> {
+    fn case_features(
+        &self,
+        tile: TileId,
+        envelope: &AABB<[f64; 2]>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Vec<TileFeature> {
         let (tree, rows) = &self.cases;
         if tile.z() >= CASE_CLUSTER_BELOW_ZOOM {
             let mut hits: Vec<usize> = tree.locate_in_envelope(envelope).map(|h| h.data).collect();
@@ -448,7 +488,10 @@ impl TileRenderer {
                     let mut properties = vec![
                         ("id".to_owned(), TileValue::Int(c.id)),
                         ("state".to_owned(), TileValue::String(c.state.clone())),
-                        ("overdue".to_owned(), TileValue::Bool(c.overdue)),
+                        (
+                            "overdue".to_owned(),
+                            TileValue::Bool(case_is_overdue(&c.state, c.due_at, now)),
+                        ),
                     ];
                     if let Some(category) = &c.category {
                         properties
@@ -474,16 +517,23 @@ impl TileRenderer {
         let mut features = Vec::new();
         for cy in tile.y() * CELLS_PER_TILE..(tile.y() + 1) * CELLS_PER_TILE {
             for cx in tile.x() * CELLS_PER_TILE..(tile.x() + 1) * CELLS_PER_TILE {
-                let Some(&(sx, sy, count, overdue)) = sums.get(&(cx, cy)) else {
+                let Some(ClusterSums {
+                    sx,
+                    sy,
+                    count,
+                    open_deadlines,
+                }) = sums.get(&(cx, cy))
+                else {
                     continue;
                 };
-                let n = count as f64;
+                let n = *count as f64;
                 let px = ((sx / n) * scale - f64::from(tile.x())) * extent;
                 let py = ((sy / n) * scale - f64::from(tile.y())) * extent;
+                let overdue = open_deadlines.partition_point(|due| *due < now) as i64;
                 features.push(TileFeature {
                     id: None,
                     properties: vec![
-                        ("count".to_owned(), TileValue::Int(count)),
+                        ("count".to_owned(), TileValue::Int(*count)),
                         ("overdue".to_owned(), TileValue::Int(overdue)),
                         ("cluster".to_owned(), TileValue::Bool(true)),
                     ],
@@ -527,7 +577,7 @@ mod tests {
                 lon: c.lon.unwrap(),
                 lat: c.lat.unwrap(),
                 state: c.state.clone(),
-                overdue: c.state == "handling",
+                due_at: c.due_at,
                 category: c.category_name.clone(),
             })
             .collect();
@@ -645,7 +695,7 @@ mod tests {
             let b = tile.bounds_buffered(DEFAULT_EXTENT, DEFAULT_BUFFER);
             let envelope = AABB::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]);
             let counted: i64 = r
-                .case_features(tile, &envelope)
+                .case_features(tile, &envelope, chrono::Utc::now())
                 .iter()
                 .map(|f| match f.properties[0].1 {
                     TileValue::Int(n) => n,
@@ -660,6 +710,39 @@ mod tests {
                 .count();
             assert_eq!(counted, inside as i64, "z{z}");
         }
+    }
+
+    #[test]
+    fn overdue_counts_follow_the_clock() {
+        let r = renderer();
+        let tile = TileId::containing(121.44, 31.18, 10).unwrap();
+        let b = tile.bounds_buffered(DEFAULT_EXTENT, DEFAULT_BUFFER);
+        let envelope = AABB::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]);
+        let overdue_at = |now| -> i64 {
+            r.case_features(tile, &envelope, now)
+                .iter()
+                .map(|f| match f.properties[1].1 {
+                    TileValue::Int(n) => n,
+                    _ => panic!("overdue second"),
+                })
+                .sum()
+        };
+        let open_with_deadline: Vec<_> = r
+            .cases
+            .1
+            .iter()
+            .filter(|c| !FINISHED_CASE_STATES.contains(&c.state.as_str()) && c.due_at.is_some())
+            .filter(|c| TileId::containing(c.lon, c.lat, 10).unwrap() == tile)
+            .collect();
+        let long_ago = chrono::DateTime::parse_from_rfc3339("2000-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let far_future = chrono::DateTime::parse_from_rfc3339("2100-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(overdue_at(long_ago), 0);
+        assert_eq!(overdue_at(far_future), open_with_deadline.len() as i64);
+        assert!(!open_with_deadline.is_empty());
     }
 
     #[test]

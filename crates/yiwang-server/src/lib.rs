@@ -90,13 +90,12 @@ impl AppState {
     /// Loads what the in-memory indexes need from `store` and builds them.
     pub async fn load(store: Store) -> Result<AppState, StartError> {
         let (grids, buildings) = index_inputs(&store).await?;
-        let now = chrono::Utc::now();
         let cases: Vec<CasePoint> = store
             .case_map_points()
             .await?
             .into_iter()
             .map(|c| CasePoint {
-                overdue: yiwang_core::model::case_is_overdue(&c.state, c.due_at, now),
+                due_at: c.due_at,
                 id: c.id,
                 lon: c.lon,
                 lat: c.lat,
