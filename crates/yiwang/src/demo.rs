@@ -121,8 +121,11 @@ async fn ensure_demo_accounts(store: &Store, password: Option<&str>) -> anyhow::
         return Ok(());
     }
     let password = match password {
-        Some(p) if p.chars().count() >= 8 => p.to_owned(),
-        Some(_) => anyhow::bail!("--demo-password must have at least 8 characters"),
+        Some(p) => {
+            yiwang_core::validate::account::validate_password(p)
+                .map_err(|e| anyhow::anyhow!("--demo-password: {e}"))?;
+            p.to_owned()
+        }
         None => {
             let mut rng = rand::thread_rng();
             const CHARS: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";

@@ -4,6 +4,7 @@
 //! structured information or an error whose `Display` is a sentence a clerk
 //! can act on.
 
+pub mod account;
 pub mod division;
 pub mod id_number;
 pub mod phone;

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yiwang_core::role::Role;
+use yiwang_core::validate::account::{validate_password, validate_username};
 use yiwang_store::NewAccount;
 
 use super::extract::AppJson;
@@ -37,13 +38,6 @@ pub(crate) struct CreateAccount {
     roles: Vec<String>,
     /// Department or street code the account belongs to.
     org_code: Option<String>,
-}
-
-fn valid_username(name: &str) -> bool {
-    (3..=64).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'))
 }
 
 /// Every account.
@@ -78,18 +72,9 @@ pub(crate) async fn create(
     Need(caller, _): Need<perm::ManageAccounts>,
     AppJson(req): AppJson<CreateAccount>,
 ) -> ApiResult<(StatusCode, Json<AccountDto>)> {
-    if !valid_username(&req.username) {
-        return Err(ApiError::new(
-            Code::InvalidRequest,
-            "username must be 3–64 characters of a–z, 0–9, `_`, `-` or `.`",
-        ));
-    }
-    if req.password.chars().count() < 8 {
-        return Err(ApiError::new(
-            Code::InvalidRequest,
-            "password must have at least 8 characters",
-        ));
-    }
+    validate_username(&req.username)
+        .and_then(|()| validate_password(&req.password))
+        .map_err(|e| ApiError::new(Code::InvalidRequest, e.to_string()))?;
     if req.roles.is_empty() {
         return Err(ApiError::new(
             Code::InvalidRequest,

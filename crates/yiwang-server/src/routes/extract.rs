@@ -59,3 +59,10 @@ pub(crate) fn crs_param(crs: Option<&str>) -> Result<yiwang_geo::Crs, ApiError> 
         None => Ok(yiwang_geo::Crs::Wgs84),
     }
 }
+
+/// A query with only the `crs` parameter.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub(crate) struct CrsQuery {
+    /// Coordinate system of the coordinates returned: `wgs84` (default), `gcj02` or `bd09`.
+    pub(crate) crs: Option<String>,
+}

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yiwang_core::model::{Department, Division, Grid, GridLevel};
 
-use super::extract::{AppPath, AppQuery, crs_param};
+use super::extract::{AppPath, AppQuery, CrsQuery, crs_param};
 use crate::AppState;
 use crate::auth::{Need, perm};
 use crate::error::{ApiError, ApiResult, Code};
@@ -53,12 +53,6 @@ pub(crate) struct GridQuery {
     /// Only the children of this grid code. Required below `community`, where a whole level is
     /// too large for one response.
     parent: Option<String>,
-    /// Coordinate system of the geometry returned: `wgs84` (default), `gcj02` or `bd09`.
-    crs: Option<String>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub(crate) struct CrsQuery {
     /// Coordinate system of the geometry returned: `wgs84` (default), `gcj02` or `bd09`.
     crs: Option<String>,
 }

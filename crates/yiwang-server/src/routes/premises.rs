@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use yiwang_core::model::{Premises, PremisesAlias};
 
-use super::extract::{AppPath, AppQuery, crs_param};
+use super::extract::{AppPath, AppQuery, CrsQuery, crs_param};
 use crate::AppState;
 use crate::auth::{Need, perm};
 use crate::error::{ApiError, ApiResult, Code};
@@ -19,12 +19,6 @@ pub(crate) struct PremisesDto {
     premises: Premises,
     aliases: Vec<PremisesAlias>,
     children: i64,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub(crate) struct CrsQuery {
-    /// Coordinate system of `lon`/`lat` returned: `wgs84` (default), `gcj02` or `bd09`.
-    crs: Option<String>,
 }
 
 /// The premises with its point expressed in `crs`.
