@@ -170,9 +170,14 @@ pub struct RenderedTile {
 /// the tiles changes only when the renderer is rebuilt, so entries never go stale.
 #[derive(Default)]
 struct TileCache {
-    tiles: HashMap<(TileLayerKind, TileId), Arc<RenderedTile>>,
+    /// Each tile with the time it was drawn.
+    tiles: HashMap<(TileLayerKind, TileId), (Arc<RenderedTile>, std::time::Instant)>,
     bytes: usize,
 }
+
+/// How long a drawn case tile is served before it is drawn again (its overdue flags follow the
+/// clock); the same as the `max-age` the server sends for case tiles.
+pub const CASE_TILE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// An encoded tile with a layer but no features is a few dozen bytes.
 const EMPTY_TILE_BYTES: usize = 48;
@@ -310,12 +315,15 @@ impl TileRenderer {
         layer: TileLayerKind,
         tile: TileId,
     ) -> Result<Arc<RenderedTile>, IndexError> {
-        if let Some(hit) = self
-            .cache
-            .lock()
-            .ok()
-            .and_then(|c| c.tiles.get(&(layer, tile)).cloned())
-        {
+        let fresh = |drawn: &std::time::Instant| {
+            layer != TileLayerKind::Cases || drawn.elapsed() < CASE_TILE_TTL
+        };
+        if let Some(hit) = self.cache.lock().ok().and_then(|c| {
+            c.tiles
+                .get(&(layer, tile))
+                .filter(|(_, drawn)| fresh(drawn))
+                .map(|(t, _)| t.clone())
+        }) {
             return Ok(hit);
         }
         let bytes = self.render(layer, tile)?;
@@ -325,17 +333,23 @@ impl TileRenderer {
             etag: format!("\"{:016x}-{}\"", hasher.finish(), bytes.len()),
             bytes,
         });
-        // Case tiles change with the clock (overdue flags) and are cheap to draw; empty tiles are
-        // cheap too, and caching them would let requests for far-away tiles fill memory.
-        let worth_caching =
-            layer != TileLayerKind::Cases && rendered.bytes.len() > EMPTY_TILE_BYTES;
+        // Empty tiles are cheap to draw, and caching them would let requests for far-away tiles
+        // fill memory. Case tiles are cached too, but only for CASE_TILE_TTL.
+        let worth_caching = rendered.bytes.len() > EMPTY_TILE_BYTES;
         if let (true, Ok(mut cache)) = (worth_caching, self.cache.lock()) {
             let cost = rendered.bytes.len() + ENTRY_OVERHEAD_BYTES;
             if cache.bytes + cost > CACHE_BYTES {
                 *cache = TileCache::default();
             }
             cache.bytes += cost;
-            cache.tiles.insert((layer, tile), rendered.clone());
+            if let Some((old, _)) = cache
+                .tiles
+                .insert((layer, tile), (rendered.clone(), std::time::Instant::now()))
+            {
+                cache.bytes = cache
+                    .bytes
+                    .saturating_sub(old.bytes.len() + ENTRY_OVERHEAD_BYTES);
+            }
         }
         Ok(rendered)
     }
@@ -752,6 +766,12 @@ mod tests {
         let first = r.tile(TileLayerKind::Communities, tile).unwrap();
         let second = r.tile(TileLayerKind::Communities, tile).unwrap();
         assert!(Arc::ptr_eq(&first, &second), "served from the cache");
+        let cases = TileId::containing(121.44, 31.18, 12).unwrap();
+        let a = r.tile(TileLayerKind::Cases, cases).unwrap();
+        assert!(
+            Arc::ptr_eq(&a, &r.tile(TileLayerKind::Cases, cases).unwrap()),
+            "case tiles within their TTL"
+        );
         assert_eq!(
             first.bytes,
             r.render(TileLayerKind::Communities, tile).unwrap()
