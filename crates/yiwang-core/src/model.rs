@@ -97,6 +97,30 @@ stored_enum!(
 );
 
 impl GridLevel {
+    /// Whether `code` is a well-formed code for a cell of this level under `parent_code`
+    /// (ARCHITECTURE.md, "Grid codes"): streets are 9-digit division codes; a 片区 is its street's
+    /// code + `9` + 2 digits; a 居民区 is a 12-digit committee code extending its street's code;
+    /// a 微网格 and a 楼组 extend their parent's code by 3 digits.
+    pub fn code_fits(self, code: &str, parent_code: Option<&str>) -> bool {
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        match (self, parent_code) {
+            (GridLevel::Street, _) => digits(code, 9),
+            (GridLevel::Area, Some(street)) => {
+                digits(code, 12)
+                    && code.starts_with(street)
+                    && code.as_bytes().get(9) == Some(&b'9')
+            }
+            (GridLevel::Community, Some(area)) => {
+                digits(code, 12) && code.get(..9) == area.get(..9)
+            }
+            (GridLevel::MicroGrid, Some(parent)) => digits(code, 15) && code.starts_with(parent),
+            (GridLevel::BuildingGroup, Some(parent)) => {
+                digits(code, 18) && code.starts_with(parent)
+            }
+            (_, None) => false,
+        }
+    }
+
     /// The level directly above, `None` for streets.
     pub fn parent(self) -> Option<GridLevel> {
         match self {
@@ -513,6 +537,41 @@ mod tests {
             err.to_string(),
             "unknown grid level `ward`; expected one of: street, area, community, micro_grid, building_group"
         );
+    }
+
+    #[test]
+    fn grid_codes_extend_their_parents() {
+        use GridLevel::*;
+        let cases = [
+            (Street, "310104003", None, true),
+            (Street, "31010400", None, false),
+            (Area, "310104003901", Some("310104003"), true),
+            (Area, "310104003001", Some("310104003"), false),
+            (Community, "310104003001", Some("310104003901"), true),
+            (Community, "310104004001", Some("310104003901"), false),
+            (MicroGrid, "310104003001002", Some("310104003001"), true),
+            (MicroGrid, "31010400300100x", Some("310104003001"), false),
+            (
+                BuildingGroup,
+                "310104003001002001",
+                Some("310104003001002"),
+                true,
+            ),
+            (
+                BuildingGroup,
+                "310104003001003001",
+                Some("310104003001002"),
+                false,
+            ),
+            (MicroGrid, "310104003001002", None, false),
+        ];
+        for (level, code, parent, ok) in cases {
+            assert_eq!(
+                level.code_fits(code, parent),
+                ok,
+                "{level:?} {code} under {parent:?}"
+            );
+        }
     }
 
     #[test]

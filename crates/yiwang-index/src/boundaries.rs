@@ -193,6 +193,25 @@ pub fn plan_boundaries(
                 }
             }
         };
+        if !level.code_fits(&code, parent_code.as_deref()) {
+            let under = parent_code.as_deref().unwrap_or("the district");
+            plan.rejected.push(reject(format!(
+                "{code} is not a {} code under {under}; see the grid-code rule in ARCHITECTURE.md",
+                level.as_str()
+            )));
+            continue;
+        }
+        if let Some(g) = existing
+            && g.level == level
+            && g.parent_code != parent_code
+        {
+            plan.rejected.push(reject(format!(
+                "{code} would move from {} to {}; a cell keeps its parent (its code extends the parent's)",
+                g.parent_code.as_deref().unwrap_or("-"),
+                parent_code.as_deref().unwrap_or("-")
+            )));
+            continue;
+        }
         if let Some(g) = existing
             && g.level != level
         {

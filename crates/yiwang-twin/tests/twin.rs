@@ -162,6 +162,14 @@ fn grid_codes_follow_the_unit_grid_rule() {
         assert!(g.code.starts_with(prefix), "{} under {prefix}", g.code);
         assert!(g.code.chars().all(|c| c.is_ascii_digit()));
     }
+    for g in &t.grids {
+        assert!(
+            g.level.code_fits(&g.code, g.parent_code.as_deref()),
+            "{} under {:?}",
+            g.code,
+            g.parent_code
+        );
+    }
     // 片区 codes sit in the 9xx block that NBS leaves free, so they never collide with committees.
     assert!(
         t.grids
