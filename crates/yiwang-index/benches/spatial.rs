@@ -55,18 +55,7 @@ fn fixture() -> &'static Fixture {
             .map(|_| (rng.gen_range(lon0..lon1), rng.gen_range(lat0..lat1)))
             .collect();
         eprintln!("scale {scale}: {} grid cells", twin.grids.len());
-        let cases = twin
-            .cases
-            .iter()
-            .map(|c| CasePoint {
-                id: c.id,
-                lon: c.lon.unwrap(),
-                lat: c.lat.unwrap(),
-                state: c.state.clone(),
-                due_at: c.due_at,
-                category: c.category_name.clone(),
-            })
-            .collect();
+        let cases = twin.cases.iter().filter_map(CasePoint::from_case).collect();
         let tiles =
             TileRenderer::build(&twin.grids, &twin.roads, buildings.clone(), cases).unwrap();
         Fixture {

@@ -205,27 +205,11 @@ pub fn check_grid(
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
-    use yiwang_core::model::PremisesKind;
-    use yiwang_twin::{TwinConfig, generate};
 
     use super::*;
 
     fn twin() -> (Vec<Grid>, Vec<BuildingPoint>) {
-        let twin = generate(
-            &TwinConfig {
-                scale: 0.003,
-                seed: 31,
-                boundaries: None,
-            },
-            &mut |_| {},
-        )
-        .unwrap();
-        let buildings = twin
-            .premises
-            .iter()
-            .filter(|p| p.kind == PremisesKind::Building)
-            .filter_map(BuildingPoint::from_premises)
-            .collect();
+        let (twin, buildings) = crate::test_twin(0.003, 31);
         (twin.grids, buildings)
     }
 

@@ -20,3 +20,22 @@ pub use locator::{BuildingPoint, Cell, GridChain, GridLocator, IndexError, NearB
 pub use tiles::{
     CACHE_BYTES, CASE_CLUSTER_BELOW_ZOOM, CasePoint, RenderedTile, TileLayerKind, TileRenderer,
 };
+
+/// A small generated twin and its buildings' points, for the tests of this crate.
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+pub(crate) fn test_twin(scale: f64, seed: u64) -> (yiwang_twin::Twin, Vec<BuildingPoint>) {
+    let config = yiwang_twin::TwinConfig {
+        scale,
+        seed,
+        boundaries: None,
+    };
+    let twin = yiwang_twin::generate(&config, &mut |_| {}).expect("twin");
+    let buildings = twin
+        .premises
+        .iter()
+        .filter(|p| p.kind == yiwang_core::model::PremisesKind::Building)
+        .filter_map(BuildingPoint::from_premises)
+        .collect();
+    (twin, buildings)
+}

@@ -304,26 +304,11 @@ impl GridLocator {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use yiwang_core::model::PremisesKind;
-    use yiwang_twin::{TwinConfig, generate};
 
     use super::*;
 
     fn locator() -> (GridLocator, yiwang_twin::Twin) {
-        let twin = generate(
-            &TwinConfig {
-                scale: 0.003,
-                seed: 21,
-                boundaries: None,
-            },
-            &mut |_| {},
-        )
-        .unwrap();
-        let buildings = twin
-            .premises
-            .iter()
-            .filter(|p| p.kind == PremisesKind::Building)
-            .filter_map(BuildingPoint::from_premises)
-            .collect();
+        let (twin, buildings) = crate::test_twin(0.003, 21);
         (
             GridLocator::build(twin.grids.clone(), buildings).unwrap(),
             twin,

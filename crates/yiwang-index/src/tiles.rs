@@ -124,6 +124,20 @@ pub struct CasePoint {
     pub category: Option<String>,
 }
 
+impl CasePoint {
+    /// The map point of a case record, if it has a location.
+    pub fn from_case(c: &yiwang_core::model::Case) -> Option<CasePoint> {
+        Some(CasePoint {
+            id: c.id,
+            lon: c.lon?,
+            lat: c.lat?,
+            state: c.state.clone(),
+            due_at: c.due_at,
+            category: c.category_name.clone(),
+        })
+    }
+}
+
 /// Cases summed per cluster cell: Σ world x, Σ world y, count, and the deadlines of the
 /// unfinished cases (sorted), so the overdue count can be taken at drawing time.
 #[derive(Debug, Clone, Default)]
@@ -562,39 +576,12 @@ impl TileRenderer {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
-    use yiwang_core::model::PremisesKind;
-    use yiwang_twin::{TwinConfig, generate};
 
     use super::*;
 
     fn renderer() -> TileRenderer {
-        let twin = generate(
-            &TwinConfig {
-                scale: 0.005,
-                seed: 41,
-                boundaries: None,
-            },
-            &mut |_| {},
-        )
-        .unwrap();
-        let buildings = twin
-            .premises
-            .iter()
-            .filter(|p| p.kind == PremisesKind::Building)
-            .filter_map(BuildingPoint::from_premises)
-            .collect();
-        let cases = twin
-            .cases
-            .iter()
-            .map(|c| CasePoint {
-                id: c.id,
-                lon: c.lon.unwrap(),
-                lat: c.lat.unwrap(),
-                state: c.state.clone(),
-                due_at: c.due_at,
-                category: c.category_name.clone(),
-            })
-            .collect();
+        let (twin, buildings) = crate::test_twin(0.005, 41);
+        let cases = twin.cases.iter().filter_map(CasePoint::from_case).collect();
         TileRenderer::build(&twin.grids, &twin.roads, buildings, cases).unwrap()
     }
 
