@@ -11,8 +11,12 @@
 //! * Outside [`WorkCalendar::years_covered`] only weekends are non-working:
 //!   callers should extend the calendar (see [`WorkCalendar::with_overrides`])
 //!   before the next year's deadlines fall due.
-//! * Working hours are 09:00–12:00 and 13:00–18:00 ([`WORK_PERIODS`]), 8 hours
-//!   per working day.
+//! * Working hours are 09:00–12:00 and 13:00–18:00 by default
+//!   ([`WORK_PERIODS`]), 8 hours per working day; a district may configure
+//!   its own ([`WorkCalendar::set_work_periods`]).
+//! * "N working days" ends at 23:59:59 of the N-th working day after the
+//!   day of receipt ([`WorkingDayRule::EndOfDay`], the 12345 practice)
+//!   unless configured to keep the time of day ([`WorkingDayRule::SameTime`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -91,19 +95,40 @@ pub enum CalendarError {
     Empty,
 }
 
-/// A working-day calendar: weekends plus listed holidays and make-up days.
+/// How a limit in working days ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkingDayRule {
+    /// At 23:59:59 of the N-th working day after the day of receipt.
+    #[default]
+    EndOfDay,
+    /// At the time of receipt on the N-th working day ([`WorkCalendar::add_working_days`]).
+    SameTime,
+}
+
+/// A working-day calendar: weekends plus listed holidays and make-up days,
+/// the working periods of a day, and how working-day limits end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkCalendar {
     days: BTreeMap<NaiveDate, DayKind>,
-}
-
-/// 09:00, where counting starts after a non-working day.
-fn day_start() -> NaiveTime {
-    NaiveTime::MIN + Duration::hours(i64::from(WORK_PERIODS[0].0))
+    periods: Vec<(NaiveTime, NaiveTime)>,
+    working_day_rule: WorkingDayRule,
 }
 
 fn hour(h: u32) -> NaiveTime {
     NaiveTime::MIN + Duration::hours(i64::from(h))
+}
+
+fn default_periods() -> Vec<(NaiveTime, NaiveTime)> {
+    WORK_PERIODS
+        .iter()
+        .map(|&(a, b)| (hour(a), hour(b)))
+        .collect()
+}
+
+/// The last second of a day, where an end-of-day deadline falls.
+fn day_end() -> NaiveTime {
+    NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN)
 }
 
 impl WorkCalendar {
@@ -149,7 +174,63 @@ impl WorkCalendar {
         if days.is_empty() {
             return Err(CalendarError::Empty);
         }
-        Ok(Self { days })
+        Ok(Self {
+            days,
+            periods: default_periods(),
+            working_day_rule: WorkingDayRule::default(),
+        })
+    }
+
+    /// Replaces the working periods of a day. Periods must be non-empty,
+    /// each start before its end, in order and not overlapping.
+    pub fn set_work_periods(
+        &mut self,
+        periods: Vec<(NaiveTime, NaiveTime)>,
+    ) -> Result<(), CalendarError> {
+        let bad = |message: &str| {
+            Err(CalendarError::Parse {
+                line: 0,
+                message: message.to_owned(),
+            })
+        };
+        if periods.is_empty() {
+            return bad("a working day needs at least one working period");
+        }
+        if periods.iter().any(|(a, b)| a >= b) {
+            return bad("each working period must start before it ends");
+        }
+        if periods.windows(2).any(|w| w[0].1 > w[1].0) {
+            return bad("working periods must be in order and must not overlap");
+        }
+        self.periods = periods;
+        Ok(())
+    }
+
+    /// The working periods of a day, local time.
+    #[must_use]
+    pub fn work_periods(&self) -> &[(NaiveTime, NaiveTime)] {
+        &self.periods
+    }
+
+    /// Sets how working-day limits end.
+    pub fn set_working_day_rule(&mut self, rule: WorkingDayRule) {
+        self.working_day_rule = rule;
+    }
+
+    /// How working-day limits end.
+    #[must_use]
+    pub fn working_day_rule(&self) -> WorkingDayRule {
+        self.working_day_rule
+    }
+
+    /// Every listed date with its kind, in date order.
+    pub fn listed_days(&self) -> impl Iterator<Item = (NaiveDate, DayKind)> + '_ {
+        self.days.iter().map(|(d, k)| (*d, *k))
+    }
+
+    /// Where counting starts after a non-working day: the start of the first period.
+    fn day_start(&self) -> NaiveTime {
+        self.periods.first().map_or(NaiveTime::MIN, |p| p.0)
     }
 
     /// Lists `date` as `kind`, replacing any earlier entry. Administrators
@@ -212,7 +293,7 @@ impl WorkCalendar {
             (start.date(), start.time())
         } else {
             match self.next_working_day(start.date()) {
-                Some(d) => (d, day_start()),
+                Some(d) => (d, self.day_start()),
                 None => return NaiveDateTime::MAX,
             }
         };
@@ -225,8 +306,26 @@ impl WorkCalendar {
         date.and_time(time)
     }
 
-    /// Adds `hours` working hours to `start`, counting only time inside
-    /// [`WORK_PERIODS`] on working days.
+    /// The end of the `n`-th working day after the day of `start`
+    /// (23:59:59), whatever the time of `start` and whether or not its day is
+    /// a working day. `n = 0` returns `start` unchanged.
+    #[must_use]
+    pub fn working_days_end_of_day(&self, start: NaiveDateTime, n: u32) -> NaiveDateTime {
+        if n == 0 {
+            return start;
+        }
+        let mut date = start.date();
+        for _ in 0..n {
+            match self.next_working_day(date) {
+                Some(d) => date = d,
+                None => return NaiveDateTime::MAX,
+            }
+        }
+        date.and_time(day_end())
+    }
+
+    /// Adds `hours` working hours to `start`, counting only time inside the
+    /// working periods on working days.
     ///
     /// Time before, between or after the periods, and on non-working days,
     /// is skipped, so counting starts at the next period start. A deadline
@@ -243,8 +342,7 @@ impl WorkCalendar {
         let mut from = start.time();
         loop {
             if self.is_working_day(date) {
-                for (a, b) in WORK_PERIODS {
-                    let (a, b) = (hour(a), hour(b));
+                for &(a, b) in &self.periods {
                     let begin = from.max(a);
                     if begin >= b {
                         continue;
@@ -270,7 +368,8 @@ impl WorkCalendar {
     /// * [`TimeLimitUnit::UrgentHour`] (紧急工作时): continuous clock hours,
     ///   nights and holidays included;
     /// * [`TimeLimitUnit::WorkingHour`]: as [`Self::add_working_hours`];
-    /// * [`TimeLimitUnit::WorkingDay`]: as [`Self::add_working_days`];
+    /// * [`TimeLimitUnit::WorkingDay`]: by the calendar's [`WorkingDayRule`]:
+    ///   [`Self::working_days_end_of_day`] (default) or [`Self::add_working_days`];
     /// * [`TimeLimitUnit::NaturalDay`]: same wall-clock time `amount`
     ///   calendar days later.
     ///
@@ -287,7 +386,10 @@ impl WorkCalendar {
                 .checked_add_signed(Duration::hours(i64::from(amount)))
                 .unwrap_or(NaiveDateTime::MAX),
             TimeLimitUnit::WorkingHour => self.add_working_hours(start, amount),
-            TimeLimitUnit::WorkingDay => self.add_working_days(start, amount),
+            TimeLimitUnit::WorkingDay => match self.working_day_rule {
+                WorkingDayRule::EndOfDay => self.working_days_end_of_day(start, amount),
+                WorkingDayRule::SameTime => self.add_working_days(start, amount),
+            },
             TimeLimitUnit::NaturalDay => start
                 .checked_add_days(chrono::Days::new(u64::from(amount)))
                 .unwrap_or(NaiveDateTime::MAX),
@@ -309,7 +411,9 @@ mod tests {
     }
 
     fn dt(s: &str) -> NaiveDateTime {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
+            .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
+            .unwrap()
     }
 
     #[test]
@@ -414,11 +518,60 @@ mod tests {
         let cases = [
             (TimeLimitUnit::UrgentHour, 24, "2024-10-01 17:00"),
             (TimeLimitUnit::WorkingHour, 2, "2024-10-08 10:00"),
-            (TimeLimitUnit::WorkingDay, 1, "2024-10-08 17:00"),
+            (TimeLimitUnit::WorkingDay, 1, "2024-10-08 23:59:59"),
             (TimeLimitUnit::NaturalDay, 3, "2024-10-03 17:00"),
         ];
         for (unit, n, expect) in cases {
             assert_eq!(c.deadline(start, n, unit), dt(expect), "{unit:?}");
+        }
+    }
+
+    #[test]
+    fn working_days_end_at_the_end_of_the_nth_working_day() {
+        let mut c = cal();
+        let cases = [
+            ("2025-03-03 10:00", 1, "2025-03-04 23:59:59"), // Monday → Tuesday
+            ("2025-03-03 23:30", 1, "2025-03-04 23:59:59"),
+            ("2025-03-07 16:00", 1, "2025-03-10 23:59:59"), // Friday → Monday
+            ("2025-03-08 20:00", 1, "2025-03-10 23:59:59"), // Saturday → Monday
+            ("2025-01-27 10:00", 5, "2025-02-10 23:59:59"), // across Spring Festival 2025
+            ("2024-09-30 09:00", 1, "2024-10-08 23:59:59"), // across National Day
+            ("2025-03-03 10:00", 0, "2025-03-03 10:00"),
+        ];
+        for (start, n, expect) in cases {
+            assert_eq!(
+                c.deadline(dt(start), n, TimeLimitUnit::WorkingDay),
+                dt(expect),
+                "{start} + {n}"
+            );
+        }
+        c.set_working_day_rule(WorkingDayRule::SameTime);
+        assert_eq!(
+            c.deadline(dt("2025-03-07 16:00"), 1, TimeLimitUnit::WorkingDay),
+            dt("2025-03-10 16:00")
+        );
+    }
+
+    #[test]
+    fn working_periods_are_configurable() {
+        let mut c = cal();
+        let t = |h: u32, m: u32| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        c.set_work_periods(vec![(t(8, 30), t(11, 30)), (t(13, 30), t(17, 30))])
+            .unwrap();
+        assert_eq!(
+            c.add_working_hours(dt("2025-03-03 11:00"), 1),
+            dt("2025-03-03 14:00")
+        );
+        assert_eq!(
+            c.add_working_days(dt("2025-03-08 20:00"), 1),
+            dt("2025-03-11 08:30")
+        );
+        for bad in [
+            vec![],
+            vec![(t(12, 0), t(9, 0))],
+            vec![(t(9, 0), t(12, 0)), (t(11, 0), t(18, 0))],
+        ] {
+            assert!(c.set_work_periods(bad).is_err());
         }
     }
 

@@ -8,7 +8,8 @@
 //! * [`reference`](mod@reference) — embedded departments, case categories and 12345
 //!   request types;
 //! * [`audit`] — the hash-linked audit chain;
-//! * [`model`] — records of the domain model.
+//! * [`model`] — records of the domain model;
+//! * [`workflow`] — the case state machine and its clocks.
 
 #![warn(missing_docs)]
 
@@ -20,9 +21,10 @@ pub mod model;
 pub mod reference;
 pub mod role;
 pub mod validate;
+pub mod workflow;
 
 pub use audit::{GENESIS_HASH, audit_hash, verify_chain};
-pub use calendar::{CalendarError, DayKind, WorkCalendar};
+pub use calendar::{CalendarError, DayKind, WorkCalendar, WorkingDayRule};
 pub use mask::{mask_id_number, mask_name, mask_phone};
 pub use reference::{
     DepartmentFact, EventCategoryFact, ReferenceError, RequestTypeFact, TimeLimitUnit, departments,

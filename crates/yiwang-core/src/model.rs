@@ -68,6 +68,8 @@ macro_rules! stored_enum {
     };
 }
 
+pub(crate) use stored_enum;
+
 stored_enum!(
     /// Level of an administrative division.
     DivisionLevel, "division level" {
@@ -461,8 +463,9 @@ pub struct Case {
     pub parent_id: Option<i64>,
 }
 
-/// States in which a case is finished: closed (结案) or merged into another (并单).
-pub const FINISHED_CASE_STATES: &[&str] = &["closed", "merged"];
+/// States in which a case is finished: closed (结案), rejected (不予受理) or merged into another (并单).
+/// Kept equal to [`crate::workflow::CaseState::is_finished`] (tested).
+pub const FINISHED_CASE_STATES: &[&str] = &["closed", "rejected", "merged"];
 
 /// A case is overdue when it is not finished and its deadline has passed at `now`.
 pub fn case_is_overdue(state: &str, due_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
