@@ -461,6 +461,32 @@ pub struct Case {
     pub reply: Option<String>,
     /// Parent case when merged as a duplicate.
     pub parent_id: Option<i64>,
+    /// Whole-case time limit: amount (subclass × filing condition, or request type).
+    pub time_limit_amount: Option<i32>,
+    /// Whole-case time limit: unit (`urgent_hour`, `working_hour`, `working_day`, `natural_day`).
+    pub time_limit_unit: Option<String>,
+    /// Times sent back for handling (返工 and 重办).
+    pub rework_count: i32,
+    /// Flagged for supervision (督办).
+    pub supervised: bool,
+    /// Reopened once after an unsatisfied 回访 (重办).
+    pub reopened: bool,
+    /// A request waiting for approval (延期 / 挂账), as JSON.
+    pub pending_request: Option<String>,
+    /// Department that last returned the case (退单).
+    pub returned_by: Option<String>,
+    /// Stage whose clock is running.
+    pub stage: Option<String>,
+    /// When that stage started.
+    pub stage_started_at: Option<DateTime<Utc>>,
+    /// When that stage is due.
+    pub stage_due_at: Option<DateTime<Utc>>,
+    /// When the clocks were paused (挂账).
+    pub paused_at: Option<DateTime<Utc>>,
+    /// Account that reported it (API and Open311 intake).
+    pub reporter_account_id: Option<i64>,
+    /// Incremented by every change; a write with a stale version is refused.
+    pub version: i64,
 }
 
 /// States in which a case is finished: closed (结案), rejected (不予受理) or merged into another (并单).

@@ -35,10 +35,112 @@ pub struct Bulk<'a> {
     _guard: MutexGuard<'a, ()>,
 }
 
+/// Every column of `cases`, in the order of [`Case`]'s fields.
+pub(crate) const CASE_COLUMNS: [&str; 38] = [
+    "id",
+    "case_no",
+    "source",
+    "category_kind",
+    "category_code",
+    "category_name",
+    "request_type",
+    "text",
+    "address",
+    "premises_id",
+    "lon",
+    "lat",
+    "street_code",
+    "grid_code",
+    "department_code",
+    "state",
+    "priority",
+    "reporter_name",
+    "reporter_phone",
+    "created_at",
+    "due_at",
+    "closed_at",
+    "satisfaction",
+    "reply",
+    "parent_id",
+    "time_limit_amount",
+    "time_limit_unit",
+    "rework_count",
+    "supervised",
+    "reopened",
+    "pending_request",
+    "returned_by",
+    "stage",
+    "stage_started_at",
+    "stage_due_at",
+    "paused_at",
+    "reporter_account_id",
+    "version",
+];
+/// The columns of `cases` but `id`, in the order [`push_case!`] binds them.
+pub(crate) const CASE_COLUMNS_BUT_ID: &[&str] = CASE_COLUMNS.split_at(1).1;
+
+/// Binds every column of a case but `id`, in the order of [`CASE_COLUMNS_BUT_ID`].
+macro_rules! push_case {
+    ($b:ident, $r:ident) => {
+        $b.push_bind(&$r.case_no)
+            .push_bind($r.source.as_str())
+            .push_bind(&$r.category_kind)
+            .push_bind(&$r.category_code)
+            .push_bind(&$r.category_name)
+            .push_bind(&$r.request_type)
+            .push_bind(&$r.text)
+            .push_bind(&$r.address)
+            .push_bind($r.premises_id)
+            .push_bind($r.lon)
+            .push_bind($r.lat)
+            .push_bind(&$r.street_code)
+            .push_bind(&$r.grid_code)
+            .push_bind(&$r.department_code)
+            .push_bind(&$r.state)
+            .push_bind(&$r.priority)
+            .push_bind(&$r.reporter_name)
+            .push_bind(&$r.reporter_phone)
+            .push_bind($r.created_at)
+            .push_bind($r.due_at)
+            .push_bind($r.closed_at)
+            .push_bind(&$r.satisfaction)
+            .push_bind(&$r.reply)
+            .push_bind($r.parent_id)
+            .push_bind($r.time_limit_amount)
+            .push_bind(&$r.time_limit_unit)
+            .push_bind($r.rework_count)
+            .push_bind($r.supervised)
+            .push_bind($r.reopened)
+            .push_bind(&$r.pending_request)
+            .push_bind(&$r.returned_by)
+            .push_bind(&$r.stage)
+            .push_bind($r.stage_started_at)
+            .push_bind($r.stage_due_at)
+            .push_bind($r.paused_at)
+            .push_bind($r.reporter_account_id)
+            .push_bind($r.version)
+    };
+}
+pub(crate) use push_case;
+
+/// Runs `$body` with `$c` bound to the open transaction of either backend.
+macro_rules! on_tx {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            $crate::bulk::Tx::Sqlite($c) => $body,
+            $crate::bulk::Tx::Postgres($c) => $body,
+        }
+    };
+}
+pub(crate) use on_tx;
+
 /// Inserts `$rows` into `$table` in statements of at most [`MAX_PARAMS`] parameters.
 macro_rules! insert_rows {
-    ($self:expr, $table:literal, [$($col:literal),+ $(,)?], $rows:expr, |$b:ident, $r:ident| $push:block) => {{
-        const COLUMNS: &[&str] = &[$($col),+];
+    ($self:expr, $table:literal, [$($col:literal),+ $(,)?], $rows:expr, |$b:ident, $r:ident| $push:block) => {
+        insert_rows!($self, $table, &[$($col),+], $rows, |$b, $r| $push)
+    };
+    ($self:expr, $table:literal, $columns:expr, $rows:expr, |$b:ident, $r:ident| $push:block) => {{
+        const COLUMNS: &[&str] = $columns;
         let head = format!("INSERT INTO {} ({}) ", $table, COLUMNS.join(", "));
         $self.rows += $rows.len();
         $self.explicit_ids |= COLUMNS.first() == Some(&"id");
@@ -310,67 +412,12 @@ impl Bulk<'_> {
         )
     }
 
-    /// Inserts cases (parents before duplicates that point at them).
+    /// Inserts cases with their ids (parents before duplicates that point at them).
     pub async fn cases(&mut self, rows: &[Case]) -> Result<(), StoreError> {
-        insert_rows!(
-            self,
-            "cases",
-            [
-                "id",
-                "case_no",
-                "source",
-                "category_kind",
-                "category_code",
-                "category_name",
-                "request_type",
-                "text",
-                "address",
-                "premises_id",
-                "lon",
-                "lat",
-                "street_code",
-                "grid_code",
-                "department_code",
-                "state",
-                "priority",
-                "reporter_name",
-                "reporter_phone",
-                "created_at",
-                "due_at",
-                "closed_at",
-                "satisfaction",
-                "reply",
-                "parent_id"
-            ],
-            rows,
-            |b, r| {
-                b.push_bind(r.id)
-                    .push_bind(&r.case_no)
-                    .push_bind(r.source.as_str())
-                    .push_bind(&r.category_kind)
-                    .push_bind(&r.category_code)
-                    .push_bind(&r.category_name)
-                    .push_bind(&r.request_type)
-                    .push_bind(&r.text)
-                    .push_bind(&r.address)
-                    .push_bind(r.premises_id)
-                    .push_bind(r.lon)
-                    .push_bind(r.lat)
-                    .push_bind(&r.street_code)
-                    .push_bind(&r.grid_code)
-                    .push_bind(&r.department_code)
-                    .push_bind(&r.state)
-                    .push_bind(&r.priority)
-                    .push_bind(&r.reporter_name)
-                    .push_bind(&r.reporter_phone)
-                    .push_bind(r.created_at)
-                    .push_bind(r.due_at)
-                    .push_bind(r.closed_at)
-                    .push_bind(&r.satisfaction)
-                    .push_bind(&r.reply)
-                    .push_bind(r.parent_id);
-            }
-        )
+        insert_rows!(self, "cases", &CASE_COLUMNS, rows, |b, r| {
+            b.push_bind(r.id);
+            push_case!(b, r);
+        })
     }
 
     /// Creates an account and its roles inside this transaction; the caller audits it.

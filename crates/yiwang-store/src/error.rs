@@ -9,6 +9,9 @@ pub enum StoreError {
     /// A record with the same key exists already.
     #[error("{0} already exists")]
     Conflict(String),
+    /// The record changed since it was read (optimistic concurrency).
+    #[error("{0}")]
+    Stale(String),
     /// A stored value could not be read back (corrupt or foreign data).
     #[error("stored value of `{column}` is invalid: {reason}")]
     Corrupt {

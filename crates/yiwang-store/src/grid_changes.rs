@@ -7,7 +7,7 @@ use sqlx::Row;
 use yiwang_core::model::Grid;
 
 use crate::audit::AuditEvent;
-use crate::bulk::Tx;
+use crate::bulk::on_tx;
 use crate::pool::with_pool;
 use crate::records::{decode_all, record};
 use crate::{Store, StoreError};
@@ -75,15 +75,6 @@ pub struct GridChangeSummary {
     pub unchanged: usize,
     /// Buildings (with their floors and rooms) moved to another 楼组.
     pub premises_moved: usize,
-}
-
-macro_rules! on_tx {
-    ($tx:expr, $c:ident => $body:expr) => {
-        match $tx {
-            Tx::Sqlite($c) => $body,
-            Tx::Postgres($c) => $body,
-        }
-    };
 }
 
 impl Store {

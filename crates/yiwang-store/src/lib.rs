@@ -10,6 +10,7 @@
 mod accounts;
 mod audit;
 mod bulk;
+mod cases;
 mod error;
 mod grid_changes;
 mod pool;
@@ -19,6 +20,7 @@ mod records;
 pub use accounts::{AccountRecord, NewAccount, Session};
 pub use audit::{AuditEntry, AuditEvent};
 pub use bulk::Bulk;
+pub use cases::{CaseChange, CaseEvent, CaseQuery, IdempotencyKey, Intake, NewCase};
 pub use error::StoreError;
 pub use grid_changes::{GridChangeSummary, GridVersion, PremisesGridUpdate};
 pub use pool::{Backend, Store};
@@ -29,3 +31,6 @@ pub mod testing;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod case_tests;

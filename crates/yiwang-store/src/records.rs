@@ -147,7 +147,20 @@ record!(Case {
     closed_at,
     satisfaction,
     reply,
-    parent_id
+    parent_id,
+    time_limit_amount,
+    time_limit_unit,
+    rework_count,
+    supervised,
+    reopened,
+    pending_request,
+    returned_by,
+    stage,
+    stage_started_at,
+    stage_due_at,
+    paused_at,
+    reporter_account_id,
+    version
 });
 
 record!(GridStaff {

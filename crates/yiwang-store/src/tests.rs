@@ -50,7 +50,7 @@ fn premises(id: i64, parent: Option<i64>, kind: PremisesKind, address: &str) -> 
 }
 
 /// A small but complete district: one of everything.
-async fn seed(store: &Store) {
+pub(crate) async fn seed(store: &Store) {
     let mut bulk = store.bulk().await.unwrap();
     bulk.divisions(&[
         division("310104", "徐汇区", DivisionLevel::District, None),
@@ -196,9 +196,22 @@ async fn seed(store: &Store) {
         created_at: created,
         due_at: Some(created + Duration::days(5)),
         closed_at: Some(created + Duration::days(2)),
-        satisfaction: Some("满意".into()),
+        satisfaction: Some("satisfied".into()),
         reply: Some("已清理".into()),
         parent_id: None,
+        time_limit_amount: Some(5),
+        time_limit_unit: Some("working_day".into()),
+        rework_count: 0,
+        supervised: false,
+        reopened: false,
+        pending_request: None,
+        returned_by: None,
+        stage: None,
+        stage_started_at: None,
+        stage_due_at: None,
+        paused_at: None,
+        reporter_account_id: None,
+        version: 0,
     }])
     .await
     .unwrap();

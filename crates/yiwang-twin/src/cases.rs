@@ -8,6 +8,7 @@ use rand::Rng;
 use yiwang_core::calendar::WorkCalendar;
 use yiwang_core::model::{Case, CaseSource};
 use yiwang_core::reference::{event_categories, request_types};
+use yiwang_core::workflow::{Satisfaction, Stage, StageLimits};
 
 use crate::premises::Layout;
 use crate::{Twin, TwinError, text};
@@ -130,12 +131,39 @@ pub fn history(
         };
         let closed_local = closed_local.map(|c| c.min(end_time));
         let satisfaction = (state == "closed").then(|| match rng.gen_range(0..100) {
-            0..=79 => "满意",
-            80..=93 => "基本满意",
-            _ => "不满意",
+            0..=79 => Satisfaction::Satisfied,
+            80..=93 => Satisfaction::BasicallySatisfied,
+            _ => Satisfaction::Unsatisfied,
         });
-        let reply =
-            satisfaction.map(|s| text::handling_reply(rng, &category.subclass_name, s != "不满意"));
+        let reply = satisfaction.map(|s| {
+            text::handling_reply(rng, &category.subclass_name, s != Satisfaction::Unsatisfied)
+        });
+        // The stage clock an open case is on: intake before dispatch, handling after.
+        let (stage, stage_started) = match state {
+            "accepted" => (Some(Stage::Intake), Some(created_local)),
+            "dispatched" => (
+                Some(Stage::Sign),
+                Some(created_local + Duration::minutes(30)),
+            ),
+            "handling" => (
+                Some(Stage::Handle),
+                Some(created_local + Duration::hours(2)),
+            ),
+            _ => (None, None),
+        };
+        let stage_due = stage.map(|s| match StageLimits::default().of(s) {
+            Some(limit) => calendar.deadline(
+                stage_started.unwrap_or(created_local),
+                limit.amount,
+                limit.unit,
+            ),
+            None => due_local,
+        });
+        let open = closed_local.is_none();
+        let department_code = (state != "accepted")
+            .then(|| by_short.get(category.lead_department.as_str()))
+            .flatten()
+            .map(|c| (*c).to_owned());
         let male = rng.gen_bool(0.5);
         let reporter = matches!(source, CaseSource::Hotline | CaseSource::Citizen)
             .then(|| text::chinese_name(rng, male));
@@ -165,9 +193,7 @@ pub fn history(
             lat: Some(site.lat + dy),
             street_code: Some(site.street_code.clone()),
             grid_code: Some(site.grid_code.clone()),
-            department_code: by_short
-                .get(category.lead_department.as_str())
-                .map(|c| (*c).to_owned()),
+            department_code,
             state: state.to_owned(),
             priority: match category.time_limit_unit {
                 yiwang_core::reference::TimeLimitUnit::UrgentHour => "urgent",
@@ -179,9 +205,24 @@ pub fn history(
             created_at: to_utc(created_local),
             due_at: Some(to_utc(due_local)),
             closed_at: closed_local.map(to_utc),
-            satisfaction: satisfaction.map(str::to_owned),
+            satisfaction: satisfaction.map(|s| s.as_str().to_owned()),
             reply,
             parent_id: parent,
+            time_limit_amount: i32::try_from(category.time_limit_amount).ok(),
+            time_limit_unit: Some(category.time_limit_unit.as_str().to_owned()),
+            // An unsatisfied verdict on a closed case is the second one, after the 重办.
+            rework_count: i32::from(satisfaction == Some(Satisfaction::Unsatisfied)),
+            reopened: satisfaction == Some(Satisfaction::Unsatisfied),
+            // Open cases past their deadline have had the automatic 督办.
+            supervised: open && due_local < end_time,
+            pending_request: None,
+            returned_by: None,
+            stage: stage.map(|s| s.as_str().to_owned()),
+            stage_started_at: stage_started.map(to_utc),
+            stage_due_at: stage_due.map(to_utc),
+            paused_at: None,
+            reporter_account_id: None,
+            version: 0,
         });
         if parent.is_none() {
             recent_by_site.insert(site.premises_id, (id, created_local));

@@ -44,6 +44,8 @@ pub struct CaseFlow {
     pub rework_count: u32,
     /// Flagged for supervision (督办).
     pub supervised: bool,
+    /// Reopened once already after an unsatisfied 回访 (重办); a second 不满意 is recorded, not reopened.
+    pub reopened: bool,
     /// The case this one was merged into.
     pub parent_id: Option<i64>,
     /// The department that last returned the case (退单).
@@ -151,6 +153,7 @@ impl CaseFlow {
             satisfaction: None,
             rework_count: 0,
             supervised: false,
+            reopened: false,
             parent_id: None,
             returned_by: None,
             received_at: at,
@@ -436,9 +439,10 @@ pub fn decide(
                 "a `satisfaction` (satisfied, basically_satisfied or unsatisfied)",
             )?;
             next.satisfaction = Some(verdict);
-            if verdict == Satisfaction::Unsatisfied {
-                // 不满意 → 重办: the case is reopened with a fresh redo deadline.
+            if verdict == Satisfaction::Unsatisfied && !flow.reopened {
+                // 不满意 → 重办: the case is reopened once, with a fresh redo deadline.
                 next.state = S::Handling;
+                next.reopened = true;
                 next.rework_count += 1;
                 next.closed_at = None;
                 next.satisfaction = None;

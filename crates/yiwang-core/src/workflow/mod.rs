@@ -21,6 +21,7 @@
 mod actions;
 mod limits;
 mod machine;
+mod record;
 mod states;
 #[cfg(test)]
 mod tests;
@@ -30,4 +31,5 @@ pub use limits::{DeadlineStatus, Stage, StageLimits, TimeLimit, deadline_status}
 pub use machine::{
     Actor, CaseFlow, PendingRequest, Refusal, allowed_actions, decide, overdue_supervision,
 };
+pub use record::{CorruptFlow, FALLBACK_TIME_LIMIT};
 pub use states::CaseState;

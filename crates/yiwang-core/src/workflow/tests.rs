@@ -498,6 +498,38 @@ fn rework_and_an_unsatisfied_revisit_reopen_the_case() {
         (CaseState::Handling, 2, None)
     );
     assert_eq!(local(f.due_at), "2025-03-11 23:59:59");
+    // After the 重办, a second 不满意 is recorded and the case stays closed.
+    let f = w.act(&f, report(), &handler, "2025-03-07 10:00").unwrap();
+    let f = w
+        .act(
+            &f,
+            ActionInput::new(CaseAction::Check),
+            &grid,
+            "2025-03-07 11:00",
+        )
+        .unwrap();
+    let f = w
+        .act(
+            &f,
+            ActionInput::new(CaseAction::Close),
+            &leader,
+            "2025-03-07 12:00",
+        )
+        .unwrap();
+    let f = w
+        .act(
+            &f,
+            with(CaseAction::Revisit, |i| {
+                i.satisfaction = Some(Satisfaction::Unsatisfied)
+            }),
+            &intake,
+            "2025-03-10 09:00",
+        )
+        .unwrap();
+    assert_eq!(
+        (f.state, f.satisfaction),
+        (CaseState::Closed, Some(Satisfaction::Unsatisfied))
+    );
 }
 
 #[test]

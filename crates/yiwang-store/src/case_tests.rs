@@ -1,0 +1,279 @@
+//! Case intake and workflow writes, on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{Duration, Utc};
+use yiwang_core::model::{Case, CaseSource};
+
+use crate::testing::TestDb;
+use crate::tests::seed;
+use crate::{CaseChange, CaseQuery, IdempotencyKey, Intake, NewCase, StoreError, both_backends};
+
+fn new_case(text: &str, key: Option<(&str, &str)>) -> NewCase {
+    let now = Utc::now();
+    NewCase {
+        case: Case {
+            id: 0,
+            case_no: "XH20261127-".into(),
+            source: CaseSource::Hotline,
+            category_kind: None,
+            category_code: None,
+            category_name: None,
+            request_type: Some("投诉".into()),
+            text: text.into(),
+            address: Some("宛平南路500弄".into()),
+            premises_id: Some(1),
+            lon: Some(121.44),
+            lat: Some(31.19),
+            street_code: Some("310104003".into()),
+            grid_code: Some("310104003001001001".into()),
+            department_code: None,
+            state: "received".into(),
+            priority: "normal".into(),
+            reporter_name: Some("王五".into()),
+            reporter_phone: Some("13800000000".into()),
+            created_at: now,
+            due_at: Some(now + Duration::days(5)),
+            closed_at: None,
+            satisfaction: None,
+            reply: None,
+            parent_id: None,
+            time_limit_amount: Some(5),
+            time_limit_unit: Some("working_day".into()),
+            rework_count: 0,
+            supervised: false,
+            reopened: false,
+            pending_request: None,
+            returned_by: None,
+            stage: Some("intake".into()),
+            stage_started_at: Some(now),
+            stage_due_at: Some(now + Duration::days(1)),
+            paused_at: None,
+            reporter_account_id: None,
+            version: 0,
+        },
+        actor: "operator1".into(),
+        idempotency: key.map(|(k, h)| IdempotencyKey {
+            key: k.into(),
+            request_hash: h.into(),
+        }),
+    }
+}
+
+fn created(r: &Result<Intake, StoreError>) -> &Case {
+    match r {
+        Ok(Intake::Created(c)) => c,
+        other => panic!("expected a new case, got {other:?}"),
+    }
+}
+
+both_backends!(
+    intake_numbers_cases_and_replays_retries,
+    |db: TestDb| async move {
+        seed(&db.store).await;
+        let batch = [
+            new_case("路灯不亮", Some(("k-1", "h1"))),
+            new_case("噪声扰民", None),
+            // The same key and body again in the same group: answered with the first case.
+            new_case("路灯不亮", Some(("k-1", "h1"))),
+        ];
+        let results = db.store.insert_cases(&batch).await.unwrap();
+        let first = created(&results[0]).clone();
+        let second = created(&results[1]).clone();
+        assert_eq!(first.case_no, format!("XH20261127-{:06}", first.id));
+        assert_ne!(first.id, second.id);
+        assert!(matches!(&results[2], Ok(Intake::Replayed(c)) if c.id == first.id));
+
+        // A retry later is answered with the same case; a different body under the key is refused.
+        let again = db
+            .store
+            .insert_cases(&[
+                new_case("路灯不亮", Some(("k-1", "h1"))),
+                new_case("别的事", Some(("k-1", "h2"))),
+            ])
+            .await
+            .unwrap();
+        assert!(matches!(&again[0], Ok(Intake::Replayed(c)) if c == &first));
+        assert!(matches!(&again[1], Err(StoreError::Conflict(m)) if m.contains("k-1")));
+        let events = db.store.case_events(first.id).await.unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(
+            (events[0].action.as_str(), events[0].to_state.as_str()),
+            ("receive", "received")
+        );
+        // Seed case + two new ones.
+        assert_eq!(db.store.stats().await.unwrap().cases, 3);
+    }
+);
+
+both_backends!(
+    one_bad_case_does_not_sink_its_group,
+    |db: TestDb| async move {
+        seed(&db.store).await;
+        let mut bad = new_case("井盖缺失", None);
+        bad.case.department_code = Some("XH-NOPE".into());
+        let results = db
+            .store
+            .insert_cases(&[new_case("路面坑洼", None), bad, new_case("违章停车", None)])
+            .await
+            .unwrap();
+        assert!(results[0].is_ok() && results[2].is_ok(), "{results:?}");
+        assert!(results[1].is_err());
+        let all = db
+            .store
+            .cases(&CaseQuery {
+                states: vec!["received".into()],
+                limit: 10,
+                ..CaseQuery::default()
+            })
+            .await
+            .unwrap();
+        let texts: Vec<&str> = all.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts.len(), 2);
+        assert!(texts.contains(&"路面坑洼") && texts.contains(&"违章停车"));
+    }
+);
+
+both_backends!(
+    workflow_writes_are_versioned_and_on_the_timeline,
+    |db: TestDb| async move {
+        seed(&db.store).await;
+        let results = db
+            .store
+            .insert_cases(&[new_case("路灯不亮", None)])
+            .await
+            .unwrap();
+        let case = created(&results[0]).clone();
+        let stored = db.store.case(case.id).await.unwrap().unwrap();
+        assert_eq!(stored, case);
+
+        let mut next = stored.clone();
+        next.state = "accepted".into();
+        let after = db
+            .store
+            .change_case(&CaseChange {
+                case: &next,
+                action: "accept",
+                actor: "operator1",
+                from_state: "received",
+                detail: serde_json::json!({"comment": "已受理"}),
+            })
+            .await
+            .unwrap();
+        assert_eq!((after.state.as_str(), after.version), ("accepted", 1));
+        assert_eq!(db.store.case(case.id).await.unwrap().unwrap(), after);
+
+        // A second writer still holding version 0 is refused, and nothing changes.
+        let mut stale = stored.clone();
+        stale.state = "rejected".into();
+        let err = db
+            .store
+            .change_case(&CaseChange {
+                case: &stale,
+                action: "reject",
+                actor: "operator2",
+                from_state: "received",
+                detail: serde_json::json!({}),
+            })
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Stale(_)), "{err}");
+        assert_eq!(
+            db.store.case(case.id).await.unwrap().unwrap().state,
+            "accepted"
+        );
+        let timeline: Vec<String> = db
+            .store
+            .case_events(case.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| format!("{}:{}", e.action, e.to_state))
+            .collect();
+        assert_eq!(timeline, ["receive:received", "accept:accepted"]);
+        assert!(db.store.verify_audit().await.unwrap() >= 2);
+    }
+);
+
+both_backends!(queues_filter_and_count, |db: TestDb| async move {
+    seed(&db.store).await;
+    let mut overdue = new_case("占道经营", None);
+    overdue.case.due_at = Some(Utc::now() - Duration::hours(1));
+    overdue.case.state = "handling".into();
+    overdue.case.department_code = Some("XH-CGJ".into());
+    db.store
+        .insert_cases(&[overdue, new_case("路灯不亮", None)])
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let cases = [
+        (
+            CaseQuery {
+                overdue_at: Some(now),
+                ..CaseQuery::default()
+            },
+            1,
+        ),
+        (
+            CaseQuery {
+                department_code: Some("XH-CGJ".into()),
+                ..CaseQuery::default()
+            },
+            2,
+        ),
+        (
+            CaseQuery {
+                grid_prefix: Some("310104003001".into()),
+                ..CaseQuery::default()
+            },
+            3,
+        ),
+        (
+            CaseQuery {
+                grid_prefix: Some("310104003002".into()),
+                ..CaseQuery::default()
+            },
+            0,
+        ),
+        (
+            CaseQuery {
+                states: vec!["handling".into(), "closed".into()],
+                ..CaseQuery::default()
+            },
+            2,
+        ),
+        (
+            CaseQuery {
+                ids: Some(vec![]),
+                ..CaseQuery::default()
+            },
+            0,
+        ),
+        (
+            CaseQuery {
+                premises_id: Some(1),
+                supervised: Some(false),
+                ..CaseQuery::default()
+            },
+            3,
+        ),
+    ];
+    for (query, expect) in cases {
+        assert_eq!(
+            db.store.count_cases(&query).await.unwrap(),
+            expect,
+            "{query:?}"
+        );
+        let listed = db
+            .store
+            .cases(&CaseQuery {
+                limit: 50,
+                ..query.clone()
+            })
+            .await
+            .unwrap();
+        assert_eq!(listed.len() as i64, expect, "{query:?}");
+    }
+    let sweep = db.store.overdue_unsupervised(now, 10).await.unwrap();
+    assert_eq!(sweep.len(), 1);
+    assert_eq!(sweep[0].text, "占道经营");
+});

@@ -1,0 +1,506 @@
+//! Cases: intake in groups (one transaction and one flush for many cases, each isolated by a
+//! savepoint), workflow writes guarded by a version, the timeline, and queue reads.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use serde::Serialize;
+use sqlx::{QueryBuilder, Row};
+use yiwang_core::model::Case;
+
+use crate::audit::AuditEvent;
+use crate::bulk::{Bulk, CASE_COLUMNS, CASE_COLUMNS_BUT_ID, on_tx, push_case};
+use crate::pool::with_pool;
+use crate::records::{decode_all, record};
+use crate::{Store, StoreError};
+
+/// A retried request carries the same key: the second time, the first case is answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    /// The client's key (the `Idempotency-Key` header).
+    pub key: String,
+    /// A digest of the request body: the same key with a different body is refused.
+    pub request_hash: String,
+}
+
+/// A case to take in.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    /// The case. `id` is ignored; `case_no` holds the number's prefix (e.g. `XH20261127-`), to
+    /// which the store appends the new id, zero-padded to six digits.
+    pub case: Case,
+    /// Who is reporting it (account username, `mqtt:…`, `import:…`).
+    pub actor: String,
+    /// Makes retries safe.
+    pub idempotency: Option<IdempotencyKey>,
+}
+
+/// What intake did with one case.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intake {
+    /// A new case.
+    Created(Case),
+    /// The key was seen before with the same request: the case made then.
+    Replayed(Case),
+}
+
+/// A step on a case's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseEvent {
+    /// Identifier, increasing.
+    pub id: i64,
+    /// The case.
+    pub case_id: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// `receive` or a workflow action identifier.
+    pub action: String,
+    /// Who (username, or `system` for automatic supervision).
+    pub actor: String,
+    /// State before.
+    pub from_state: Option<String>,
+    /// State after.
+    pub to_state: String,
+    /// What came with it (reason, reply, department, comment, attachments), as JSON.
+    pub detail: String,
+}
+
+record!(CaseEvent {
+    id,
+    case_id,
+    at,
+    action,
+    actor,
+    from_state,
+    to_state,
+    detail
+});
+
+/// A workflow step to write: the case with its new values, and what to put on the timeline.
+#[derive(Debug, Clone)]
+pub struct CaseChange<'a> {
+    /// The case after the step (its `version` is the one read before the step).
+    pub case: &'a Case,
+    /// The action identifier.
+    pub action: &'a str,
+    /// Who.
+    pub actor: &'a str,
+    /// State before the step.
+    pub from_state: &'a str,
+    /// Timeline detail.
+    pub detail: serde_json::Value,
+}
+
+/// Which cases to list. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct CaseQuery {
+    /// Any of these states.
+    pub states: Vec<String>,
+    /// Dispatched to this department.
+    pub department_code: Option<String>,
+    /// In this street.
+    pub street_code: Option<String>,
+    /// In this grid cell or below it (code prefix).
+    pub grid_prefix: Option<String>,
+    /// From this source.
+    pub source: Option<String>,
+    /// Supervised (督办) or not.
+    pub supervised: Option<bool>,
+    /// Open and past the deadline at this instant.
+    pub overdue_at: Option<DateTime<Utc>>,
+    /// Received at or after.
+    pub created_from: Option<DateTime<Utc>>,
+    /// Received before.
+    pub created_to: Option<DateTime<Utc>>,
+    /// At this premises.
+    pub premises_id: Option<i64>,
+    /// Only these ids (full-text search results).
+    pub ids: Option<Vec<i64>>,
+    /// At most this many (newest first).
+    pub limit: i64,
+    /// Skip this many.
+    pub offset: i64,
+}
+
+fn select_cases() -> String {
+    format!("SELECT {} FROM cases", CASE_COLUMNS.join(", "))
+}
+
+/// Columns a workflow step may change (all but the identity, the intake facts and the version).
+const MUTABLE: [&str; 26] = [
+    "category_kind",
+    "category_code",
+    "category_name",
+    "request_type",
+    "premises_id",
+    "street_code",
+    "grid_code",
+    "department_code",
+    "state",
+    "priority",
+    "due_at",
+    "closed_at",
+    "satisfaction",
+    "reply",
+    "parent_id",
+    "time_limit_amount",
+    "time_limit_unit",
+    "rework_count",
+    "supervised",
+    "reopened",
+    "pending_request",
+    "returned_by",
+    "stage",
+    "stage_started_at",
+    "stage_due_at",
+    "paused_at",
+];
+
+/// Both backends keep microseconds: trim the times so what is answered is what is stored.
+fn to_microseconds(case: &mut Case) {
+    let trim = |t: &mut Option<DateTime<Utc>>| *t = t.map(|t| t.trunc_subsecs(6));
+    case.created_at = case.created_at.trunc_subsecs(6);
+    for t in [
+        &mut case.due_at,
+        &mut case.closed_at,
+        &mut case.stage_started_at,
+        &mut case.stage_due_at,
+        &mut case.paused_at,
+    ] {
+        trim(t);
+    }
+}
+
+impl Bulk<'_> {
+    async fn insert_case(
+        &mut self,
+        item: &NewCase,
+        now: DateTime<Utc>,
+    ) -> Result<Intake, StoreError> {
+        if let Some(key) = &item.idempotency {
+            let seen =
+                "SELECT case_id, request_hash FROM case_idempotency WHERE actor = $1 AND key = $2";
+            let found: Option<(i64, String)> = on_tx!(&mut self.tx, c => {
+                match sqlx::query(seen).bind(&item.actor).bind(&key.key).fetch_optional(&mut **c).await? {
+                    Some(r) => Some((r.try_get("case_id")?, r.try_get("request_hash")?)),
+                    None => None,
+                }
+            });
+            if let Some((case_id, hash)) = found {
+                if hash != key.request_hash {
+                    return Err(StoreError::Conflict(format!(
+                        "Idempotency-Key `{}` was used for a different request (case {case_id})",
+                        key.key
+                    )));
+                }
+                let sql = format!("{} WHERE id = $1", select_cases());
+                let case: Option<Case> = on_tx!(&mut self.tx, c => {
+                    decode_all(&sqlx::query(&sql).bind(case_id).fetch_all(&mut **c).await?)?.into_iter().next()
+                });
+                return case
+                    .map(Intake::Replayed)
+                    .ok_or_else(|| StoreError::Corrupt {
+                        column: "case_idempotency.case_id",
+                        reason: format!("case {case_id} is missing"),
+                    });
+            }
+        }
+        let head = format!("INSERT INTO cases ({}) ", CASE_COLUMNS_BUT_ID.join(", "));
+        let mut case = item.case.clone();
+        let prefix = std::mem::take(&mut case.case_no);
+        // A unique placeholder until the id is known.
+        case.case_no = format!("{prefix}#{}", now.timestamp_nanos_opt().unwrap_or_default());
+        case.version = 0;
+        to_microseconds(&mut case);
+        let id: i64 = on_tx!(&mut self.tx, c => {
+            let mut qb = QueryBuilder::new(head.as_str());
+            qb.push_values(std::iter::once(&case), |mut b, r| {
+                push_case!(b, r);
+            });
+            qb.push(" RETURNING id");
+            qb.build().fetch_one(&mut **c).await?.try_get("id")?
+        });
+        case.id = id;
+        case.case_no = format!("{prefix}{id:06}");
+        let number = "UPDATE cases SET case_no = $1 WHERE id = $2";
+        let event = "INSERT INTO case_events (case_id, at, action, actor, from_state, to_state, detail) \
+                     VALUES ($1, $2, 'receive', $3, NULL, $4, $5)";
+        let key_sql = "INSERT INTO case_idempotency (actor, key, request_hash, case_id, created_at) \
+                       VALUES ($1, $2, $3, $4, $5)";
+        let detail = serde_json::json!({ "source": case.source.as_str() }).to_string();
+        on_tx!(&mut self.tx, c => {
+            sqlx::query(number).bind(&case.case_no).bind(id).execute(&mut **c).await?;
+            sqlx::query(event)
+                .bind(id)
+                .bind(now)
+                .bind(&item.actor)
+                .bind(&case.state)
+                .bind(&detail)
+                .execute(&mut **c)
+                .await?;
+            if let Some(key) = &item.idempotency {
+                sqlx::query(key_sql)
+                    .bind(&item.actor)
+                    .bind(&key.key)
+                    .bind(&key.request_hash)
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut **c)
+                    .await?;
+            }
+        });
+        self.audit(&AuditEvent {
+            actor: item.actor.clone(),
+            action: "case.create".to_owned(),
+            entity: "case".to_owned(),
+            entity_id: Some(id.to_string()),
+            detail: serde_json::json!({ "case_no": case.case_no, "source": case.source.as_str() }),
+        })
+        .await?;
+        Ok(Intake::Created(case))
+    }
+
+    async fn savepoint(&mut self, sql: &str) -> Result<(), StoreError> {
+        on_tx!(&mut self.tx, c => { sqlx::query(sql).execute(&mut **c).await?; });
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Takes in a group of cases in one transaction: one durable commit acknowledges them all.
+    /// Each case is isolated by a savepoint, so one bad case (a reused idempotency key, a
+    /// reference that does not exist) is answered with its error and the others still commit.
+    /// The outer error is for the transaction as a whole (database unreachable, commit failed):
+    /// then nothing was taken in.
+    pub async fn insert_cases(
+        &self,
+        batch: &[NewCase],
+    ) -> Result<Vec<Result<Intake, StoreError>>, StoreError> {
+        let now = Utc::now().trunc_subsecs(6);
+        let mut bulk = self.bulk().await?;
+        let mut results = Vec::with_capacity(batch.len());
+        for item in batch {
+            bulk.savepoint("SAVEPOINT intake").await?;
+            let result = bulk.insert_case(item, now).await;
+            if result.is_err() {
+                bulk.savepoint("ROLLBACK TO SAVEPOINT intake").await?;
+            }
+            bulk.savepoint("RELEASE SAVEPOINT intake").await?;
+            results.push(result);
+        }
+        bulk.commit().await?;
+        Ok(results)
+    }
+
+    /// One case by id.
+    pub async fn case(&self, id: i64) -> Result<Option<Case>, StoreError> {
+        let sql = format!("{} WHERE id = $1", select_cases());
+        with_pool!(&self.pool, p => Ok(decode_all(&sqlx::query(&sql).bind(id).fetch_all(p).await?)?.into_iter().next()))
+    }
+
+    /// A case's timeline, oldest first.
+    pub async fn case_events(&self, case_id: i64) -> Result<Vec<CaseEvent>, StoreError> {
+        let sql = "SELECT id, case_id, at, action, actor, from_state, to_state, detail FROM case_events \
+                   WHERE case_id = $1 ORDER BY id";
+        with_pool!(&self.pool, p => decode_all(&sqlx::query(sql).bind(case_id).fetch_all(p).await?))
+    }
+
+    /// Writes one workflow step: the case's new values (only if nobody changed it since it was
+    /// read: [`StoreError::Stale`] otherwise), its timeline entry and an audit entry, in one
+    /// transaction. Answers the case as stored, with its version moved on.
+    pub async fn change_case(&self, change: &CaseChange<'_>) -> Result<Case, StoreError> {
+        let mut trimmed = change.case.clone();
+        to_microseconds(&mut trimmed);
+        let case = &trimmed;
+        let sets: Vec<String> = MUTABLE
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 3))
+            .collect();
+        let update = format!(
+            "UPDATE cases SET {}, version = version + 1 WHERE id = $1 AND version = $2",
+            sets.join(", ")
+        );
+        let event = "INSERT INTO case_events (case_id, at, action, actor, from_state, to_state, detail) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        let now = Utc::now().trunc_subsecs(6);
+        let detail = change.detail.to_string();
+        let mut bulk = self.bulk().await?;
+        let updated = on_tx!(&mut bulk.tx, c => {
+            sqlx::query(&update)
+                .bind(case.id)
+                .bind(case.version)
+                .bind(&case.category_kind)
+                .bind(&case.category_code)
+                .bind(&case.category_name)
+                .bind(&case.request_type)
+                .bind(case.premises_id)
+                .bind(&case.street_code)
+                .bind(&case.grid_code)
+                .bind(&case.department_code)
+                .bind(&case.state)
+                .bind(&case.priority)
+                .bind(case.due_at)
+                .bind(case.closed_at)
+                .bind(&case.satisfaction)
+                .bind(&case.reply)
+                .bind(case.parent_id)
+                .bind(case.time_limit_amount)
+                .bind(&case.time_limit_unit)
+                .bind(case.rework_count)
+                .bind(case.supervised)
+                .bind(case.reopened)
+                .bind(&case.pending_request)
+                .bind(&case.returned_by)
+                .bind(&case.stage)
+                .bind(case.stage_started_at)
+                .bind(case.stage_due_at)
+                .bind(case.paused_at)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        if updated == 0 {
+            return Err(StoreError::Stale(format!(
+                "case {} was changed by someone else since it was read; reload it and try again",
+                case.id
+            )));
+        }
+        on_tx!(&mut bulk.tx, c => {
+            sqlx::query(event)
+                .bind(case.id)
+                .bind(now)
+                .bind(change.action)
+                .bind(change.actor)
+                .bind(change.from_state)
+                .bind(&case.state)
+                .bind(&detail)
+                .execute(&mut **c)
+                .await?;
+        });
+        bulk.audit(&AuditEvent {
+            actor: change.actor.to_owned(),
+            action: format!("case.{}", change.action),
+            entity: "case".to_owned(),
+            entity_id: Some(case.id.to_string()),
+            detail: serde_json::json!({ "from": change.from_state, "to": case.state }),
+        })
+        .await?;
+        bulk.commit().await?;
+        let mut stored = case.clone();
+        stored.version += 1;
+        Ok(stored)
+    }
+
+    /// Cases matching `query`, newest first.
+    pub async fn cases(&self, query: &CaseQuery) -> Result<Vec<Case>, StoreError> {
+        let select = select_cases();
+        with_pool!(&self.pool, p => {
+            let mut qb = QueryBuilder::new(select.as_str());
+            push_filters(&mut qb, query);
+            qb.push(" ORDER BY created_at DESC, id DESC LIMIT ");
+            qb.push_bind(query.limit.clamp(1, 1000));
+            qb.push(" OFFSET ");
+            qb.push_bind(query.offset.max(0));
+            decode_all(&qb.build().fetch_all(p).await?)
+        })
+    }
+
+    /// How many cases match `query` (ignoring its limit and offset).
+    pub async fn count_cases(&self, query: &CaseQuery) -> Result<i64, StoreError> {
+        with_pool!(&self.pool, p => {
+            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM cases");
+            push_filters(&mut qb, query);
+            Ok(qb.build_query_scalar::<i64>().fetch_one(p).await?)
+        })
+    }
+
+    /// Open, unsupervised cases past their deadline at `now` (the automatic 督办 sweep), oldest first.
+    pub async fn overdue_unsupervised(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Case>, StoreError> {
+        let sql = format!(
+            "{} WHERE supervised = FALSE AND due_at < $1 AND state NOT IN ('closed', 'rejected', 'merged', 'suspended') \
+             ORDER BY due_at LIMIT $2",
+            select_cases()
+        );
+        with_pool!(&self.pool, p => decode_all(&sqlx::query(&sql).bind(now).bind(limit).fetch_all(p).await?))
+    }
+}
+
+fn push_filters<'a, DB>(qb: &mut QueryBuilder<'a, DB>, q: &'a CaseQuery)
+where
+    DB: sqlx::Database,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    DateTime<Utc>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut sep = " WHERE ";
+    let mut and = |qb: &mut QueryBuilder<'a, DB>, clause: &str| {
+        qb.push(sep);
+        qb.push(clause);
+        sep = " AND ";
+    };
+    if !q.states.is_empty() {
+        and(qb, "state IN (");
+        let mut list = qb.separated(", ");
+        for s in &q.states {
+            list.push_bind(s.clone());
+        }
+        qb.push(")");
+    }
+    if let Some(d) = &q.department_code {
+        and(qb, "department_code = ");
+        qb.push_bind(d.clone());
+    }
+    if let Some(s) = &q.street_code {
+        and(qb, "street_code = ");
+        qb.push_bind(s.clone());
+    }
+    if let Some(g) = &q.grid_prefix {
+        and(qb, "grid_code >= ");
+        qb.push_bind(g.clone());
+        qb.push(" AND grid_code < ");
+        qb.push_bind(format!("{g}{}", char::MAX));
+    }
+    if let Some(s) = &q.source {
+        and(qb, "source = ");
+        qb.push_bind(s.clone());
+    }
+    if let Some(s) = q.supervised {
+        and(qb, "supervised = ");
+        qb.push_bind(s);
+    }
+    if let Some(t) = q.overdue_at {
+        and(
+            qb,
+            "state NOT IN ('closed', 'rejected', 'merged') AND due_at < ",
+        );
+        qb.push_bind(t);
+    }
+    if let Some(t) = q.created_from {
+        and(qb, "created_at >= ");
+        qb.push_bind(t);
+    }
+    if let Some(t) = q.created_to {
+        and(qb, "created_at < ");
+        qb.push_bind(t);
+    }
+    if let Some(id) = q.premises_id {
+        and(qb, "premises_id = ");
+        qb.push_bind(id);
+    }
+    if let Some(ids) = &q.ids {
+        if ids.is_empty() {
+            and(qb, "1 = 0");
+        } else {
+            and(qb, "id IN (");
+            let mut list = qb.separated(", ");
+            for id in ids {
+                list.push_bind(*id);
+            }
+            qb.push(")");
+        }
+    }
+}
