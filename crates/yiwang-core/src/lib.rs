@@ -9,13 +9,15 @@
 //!   request types;
 //! * [`audit`] — the hash-linked audit chain;
 //! * [`model`] — records of the domain model;
-//! * [`workflow`] — the case state machine and its clocks.
+//! * [`workflow`] — the case state machine and its clocks;
+//! * [`intake`] — classification, routing and duplicate rules for new cases.
 
 #![warn(missing_docs)]
 
 pub mod audit;
 pub mod calendar;
 pub mod disclosure;
+pub mod intake;
 pub mod mask;
 pub mod model;
 pub mod reference;

@@ -1,0 +1,10 @@
+//! Rules applied when a case comes in: which category it is ([`classify`]), who handles it
+//! ([`routing`]) and whether it repeats an open case ([`duplicates`]).
+
+pub mod classify;
+pub mod duplicates;
+pub mod routing;
+
+pub use classify::{Classification, Classifier};
+pub use duplicates::{DuplicateRules, Probe, find_duplicate};
+pub use routing::{ResponsibilityMatrix, Route, RouteRule, RoutingError, Target};
