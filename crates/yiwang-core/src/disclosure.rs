@@ -22,6 +22,35 @@ pub fn may_see_premises(roles: &[Role]) -> bool {
     roles_allow(roles, Permission::ReadPremises)
 }
 
+/// Roles that contact the person who reported a case (受理, 先行联系, 回访) and so see their name
+/// and phone in full; every such read is audited by the caller.
+const REPORTER_CONTACTS: &[Role] = &[
+    Role::IntakeOperator,
+    Role::ShiftLeader,
+    Role::DepartmentHandler,
+    Role::StreetOperator,
+];
+
+/// Whether `roles` see a case reporter's name and phone in full.
+pub fn may_see_reporter(roles: &[Role]) -> bool {
+    roles.iter().any(|r| REPORTER_CONTACTS.contains(r))
+}
+
+/// A case reporter's name and phone as `roles` may see them, and whether they were revealed
+/// (then the read must be audited).
+pub fn reporter_contact(
+    roles: &[Role],
+    name: Option<&str>,
+    phone: Option<&str>,
+) -> (Option<String>, Option<String>, bool) {
+    if may_see_reporter(roles) {
+        let revealed = name.is_some() || phone.is_some();
+        (name.map(str::to_owned), phone.map(str::to_owned), revealed)
+    } else {
+        (name.map(mask_name), phone.map(mask_phone), false)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,6 +65,18 @@ mod tests {
             ("王小明".to_owned(), Some("138****5678".to_owned()))
         );
         assert!(!may_see_premises(&[Role::Citizen]));
+        assert_eq!(
+            reporter_contact(&[Role::GridWorker], Some("王小明"), Some("13812345678")),
+            (
+                Some("王**".to_owned()),
+                Some("138****5678".to_owned()),
+                false
+            )
+        );
+        assert_eq!(
+            reporter_contact(&[Role::DepartmentHandler], Some("王小明"), None),
+            (Some("王小明".to_owned()), None, true)
+        );
         assert!(may_see_premises(&[Role::GridWorker]));
     }
 }

@@ -216,5 +216,7 @@ pub mod perm {
         ReadDepartments => ReadDepartments,
         ManageAccounts => ManageAccounts,
         ReadAudit => ReadAudit,
+        ReadCases => ReadCases,
+        IntakeCases => IntakeCases,
     }
 }

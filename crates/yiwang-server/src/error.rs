@@ -51,6 +51,9 @@ error_codes! {
     OutsideDistrict => "outside_district", NOT_FOUND, "The point is outside the district";
     MethodNotAllowed => "method_not_allowed", METHOD_NOT_ALLOWED, "This endpoint does not accept that method";
     Conflict => "conflict", CONFLICT, "The record conflicts with an existing one";
+    ActionNotAllowed => "action_not_allowed", CONFLICT, "The action is not possible in the case's current state";
+    CaseChanged => "case_changed", CONFLICT, "The case changed since it was read";
+    InvalidActionInput => "invalid_action_input", UNPROCESSABLE_ENTITY, "The action lacks input it needs";
     PayloadTooLarge => "payload_too_large", PAYLOAD_TOO_LARGE, "The request body is too large";
     DatabaseUnavailable => "database_unavailable", SERVICE_UNAVAILABLE, "The database is unavailable";
     Internal => "internal", INTERNAL_SERVER_ERROR, "Internal error";
@@ -63,6 +66,8 @@ pub struct ApiError {
     pub code: Code,
     /// What went wrong and what to do about it.
     pub detail: String,
+    /// For `action_not_allowed`: the actions that are possible now.
+    pub allowed_actions: Option<Vec<String>>,
 }
 
 /// The `application/problem+json` body.
@@ -79,6 +84,9 @@ pub struct Problem {
     pub detail: String,
     /// Stable code, see the error table in the OpenAPI description.
     pub code: String,
+    /// For `action_not_allowed`: the actions the caller may take on the case now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_actions: Option<Vec<String>>,
 }
 
 impl ApiError {
@@ -87,6 +95,7 @@ impl ApiError {
         Self {
             code,
             detail: detail.into(),
+            allowed_actions: None,
         }
     }
 
@@ -115,6 +124,7 @@ impl IntoResponse for ApiError {
             status: status.as_u16(),
             detail,
             code: self.code.as_str().to_owned(),
+            allowed_actions: self.allowed_actions,
         };
         let mut response = (status, Json(body)).into_response();
         response.headers_mut().insert(
@@ -129,6 +139,8 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::Conflict(what) => ApiError::new(Code::Conflict, what),
+            StoreError::Stale(what) => ApiError::new(Code::CaseChanged, what),
+            StoreError::Unavailable(what) => ApiError::new(Code::DatabaseUnavailable, what),
             unavailable if unavailable.is_unavailable() => {
                 tracing::warn!(error = %unavailable, "database unavailable");
                 ApiError::new(

@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod desk;
 pub mod error;
 mod openapi;
 mod routes;
@@ -38,6 +39,19 @@ pub struct AppState {
     pub tiles: Arc<TileRenderer>,
     /// Place names for the address parser: national facts plus the registry's roads and POIs.
     pub gazetteer: Arc<Gazetteer>,
+    /// Case rules, reference data and the intake writer.
+    pub desk: Arc<desk::CaseDesk>,
+}
+
+/// An address matched to the premises registry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddressMatch {
+    /// The premises.
+    pub premises_id: i64,
+    /// Its standard address.
+    pub standard_address: String,
+    /// Its WGS-84 point, or its nearest ancestor's (rooms have none of their own).
+    pub point: Option<(f64, f64)>,
 }
 
 /// The address gazetteer: the facts `yiwang-address` carries plus the registry's roads and POI
@@ -70,6 +84,9 @@ pub enum StartError {
     /// A stored grid polygon is unreadable.
     #[error("cannot build the spatial index: {0}")]
     Index(#[from] yiwang_index::IndexError),
+    /// The case reference data is broken.
+    #[error("{0}")]
+    Desk(#[from] desk::DeskError),
 }
 
 /// What the in-memory indexes are built from: every grid and every building with a point.
@@ -118,12 +135,58 @@ impl AppState {
             cells = locator.cell_count(),
             "spatial index and tiles ready"
         );
+        let desk = desk::CaseDesk::start(store.clone())?;
         Ok(AppState {
             store,
             locator: Arc::new(locator),
             tiles: Arc::new(tiles),
             gazetteer,
+            desk,
         })
+    }
+
+    /// Matches an address to the premises registry: the normalised address, read as a standard
+    /// address of this district, must name a premises exactly.
+    pub async fn resolve_address(
+        &self,
+        address: &str,
+    ) -> Result<Option<AddressMatch>, yiwang_store::StoreError> {
+        let normalized = yiwang_address::normalize_str(address);
+        let standard = if normalized.starts_with("上海市") {
+            normalized
+        } else {
+            let district = self.store.divisions(None).await?.into_iter().next();
+            match district {
+                Some(d) if !normalized.starts_with(&d.name) => {
+                    format!("上海市{}{normalized}", d.name)
+                }
+                _ => format!("上海市{normalized}"),
+            }
+        };
+        let found = self
+            .store
+            .premises_by_prefix(&standard, 1)
+            .await?
+            .into_iter()
+            .find(|p| p.standard_address == standard);
+        let Some(premises) = found else {
+            return Ok(None);
+        };
+        let mut point = premises.lon.zip(premises.lat);
+        let mut parent = premises.parent_id;
+        while point.is_none() {
+            let Some(id) = parent else { break };
+            let Some(up) = self.store.premises(id).await? else {
+                break;
+            };
+            point = up.premises.lon.zip(up.premises.lat);
+            parent = up.premises.parent_id;
+        }
+        Ok(Some(AddressMatch {
+            premises_id: premises.id,
+            standard_address: premises.standard_address,
+            point,
+        }))
     }
 }
 

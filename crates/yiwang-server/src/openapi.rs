@@ -7,7 +7,9 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::AppState;
 use crate::error::Code;
-use crate::routes::{accounts, address, auth, locate, places, premises, system, tiles};
+use crate::routes::{
+    accounts, address, auth, calendar, cases, locate, places, premises, system, tiles,
+};
 
 /// The API description served at `/api/v1/openapi.json`.
 #[derive(OpenApi)]
@@ -20,6 +22,7 @@ use crate::routes::{accounts, address, auth, locate, places, premises, system, t
         places::divisions, places::division, places::grids, places::grid, places::history, places::check, places::departments,
         locate::locate, tiles::tile, address::parse_addresses,
         premises::one, premises::children, premises::search,
+        cases::create, cases::list, cases::one, cases::act, calendar::deadline,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&Security, &ErrorTable),
@@ -30,6 +33,7 @@ use crate::routes::{accounts, address, auth, locate, places, premises, system, t
         (name = "places", description = "Divisions, grids, departments"),
         (name = "premises", description = "Premises registry (住所云)"),
         (name = "address", description = "Chinese address parsing"),
+        (name = "cases", description = "Case loop: intake, queues, workflow actions (GB/T 30428 + 12345), time limits"),
     )
 )]
 pub struct ApiDoc;

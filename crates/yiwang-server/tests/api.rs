@@ -1,146 +1,17 @@
 //! The HTTP API driven in-process (`app(state).oneshot(..)`), on a small generated twin.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use common::{Api, PASSWORD, assert_problem};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
-use yiwang_core::role::Role;
-use yiwang_server::{AppState, app};
+use yiwang_server::app;
 use yiwang_store::testing::TestDb;
-use yiwang_store::{Backend, NewAccount, Store, both_backends};
-
-const PASSWORD: &str = "correct horse battery";
-
-async fn load_twin(store: &Store) {
-    let twin = yiwang_twin::generate(
-        &yiwang_twin::TwinConfig {
-            scale: 0.003,
-            seed: 7,
-            boundaries: None,
-        },
-        &mut |_| {},
-    )
-    .expect("twin");
-    let mut bulk = store.bulk().await.unwrap();
-    bulk.divisions(&twin.divisions).await.unwrap();
-    bulk.grids(&twin.grids).await.unwrap();
-    bulk.roads(&twin.roads).await.unwrap();
-    bulk.staff(&twin.staff).await.unwrap();
-    bulk.departments(&twin.departments).await.unwrap();
-    bulk.premises(&twin.premises).await.unwrap();
-    bulk.aliases(&twin.aliases).await.unwrap();
-    bulk.persons(&twin.persons).await.unwrap();
-    bulk.housing(&twin.housing).await.unwrap();
-    bulk.units(&twin.units).await.unwrap();
-    bulk.cases(&twin.cases).await.unwrap();
-    bulk.commit().await.unwrap();
-}
-
-struct Api {
-    db: TestDb,
-    state: AppState,
-}
-
-struct Reply {
-    status: StatusCode,
-    content_type: String,
-    body: Value,
-}
-
-impl Api {
-    async fn new(backend: Backend) -> Api {
-        Api::from_db(TestDb::new(backend).await).await
-    }
-
-    async fn from_db(db: TestDb) -> Api {
-        load_twin(&db.store).await;
-        let hash = yiwang_server::auth::hash_password(PASSWORD).unwrap();
-        for role in [Role::Admin, Role::Citizen, Role::IntakeOperator] {
-            db.store
-                .create_account(
-                    &NewAccount {
-                        username: role.as_str().into(),
-                        display_name: role.name_zh().into(),
-                        password_hash: hash.clone(),
-                        org_code: None,
-                        roles: vec![role],
-                    },
-                    "system",
-                )
-                .await
-                .unwrap();
-        }
-        let state = AppState::load(db.store.clone()).await.unwrap();
-        Api { db, state }
-    }
-
-    async fn send(
-        &self,
-        method: &str,
-        uri: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Reply {
-        let mut request = Request::builder().method(method).uri(uri);
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        let request = match body {
-            Some(body) => request
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body.to_string())),
-            None => request.body(Body::empty()),
-        }
-        .unwrap();
-        let response = app(self.state.clone()).oneshot(request).await.unwrap();
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-        };
-        Reply {
-            status,
-            content_type,
-            body,
-        }
-    }
-
-    async fn login(&self, username: &str) -> String {
-        let reply = self
-            .send(
-                "POST",
-                "/api/v1/auth/login",
-                None,
-                Some(json!({ "username": username, "password": PASSWORD })),
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        reply.body["token"].as_str().unwrap().to_owned()
-    }
-}
-
-#[track_caller]
-fn assert_problem(reply: &Reply, status: StatusCode, code: &str) {
-    assert_eq!(reply.status, status, "{}", reply.body);
-    assert_eq!(reply.content_type, "application/problem+json");
-    assert_eq!(reply.body["code"], code, "{}", reply.body);
-    assert_eq!(reply.body["status"], status.as_u16());
-    assert!(
-        !reply.body["detail"].as_str().unwrap_or("").is_empty(),
-        "detail must explain: {}",
-        reply.body
-    );
-}
+use yiwang_store::{Backend, both_backends};
 
 both_backends!(health_login_and_stats, |db: TestDb| async move {
     let backend = match db.store.backend() {

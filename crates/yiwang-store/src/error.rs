@@ -9,6 +9,10 @@ pub enum StoreError {
     /// A record with the same key exists already.
     #[error("{0} already exists")]
     Conflict(String),
+    /// The database could not take the write (connection lost, commit failed); nothing of it
+    /// was kept.
+    #[error("{0}")]
+    Unavailable(String),
     /// The record changed since it was read (optimistic concurrency).
     #[error("{0}")]
     Stale(String),
@@ -48,9 +52,10 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         matches!(
             self,
-            StoreError::Database(
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
-            )
+            StoreError::Unavailable(_)
+                | StoreError::Database(
+                    sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+                )
         )
     }
 }

@@ -27,7 +27,9 @@ mod states;
 mod tests;
 
 pub use actions::{ActionInput, CaseAction, Satisfaction, VerifyOutcome};
-pub use limits::{DeadlineStatus, Stage, StageLimits, TimeLimit, deadline_status};
+pub use limits::{
+    DeadlineStatus, Stage, StageLimits, TimeLimit, deadline_status, from_shanghai, shanghai,
+};
 pub use machine::{
     Actor, CaseFlow, PendingRequest, Refusal, allowed_actions, decide, overdue_supervision,
 };

@@ -3,6 +3,8 @@
 pub(crate) mod accounts;
 pub(crate) mod address;
 pub(crate) mod auth;
+pub(crate) mod calendar;
+pub(crate) mod cases;
 pub(crate) mod extract;
 pub(crate) mod locate;
 pub(crate) mod places;
@@ -49,6 +51,10 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/premises", get(premises::search))
         .route("/api/v1/premises/{id}", get(premises::one))
         .route("/api/v1/premises/{id}/children", get(premises::children))
+        .route("/api/v1/cases", get(cases::list).post(cases::create))
+        .route("/api/v1/cases/{id}", get(cases::one))
+        .route("/api/v1/cases/{id}/actions", post(cases::act))
+        .route("/api/v1/calendar/deadline", get(calendar::deadline))
 }
 
 pub(crate) async fn not_found(uri: Uri) -> ApiError {

@@ -1,0 +1,367 @@
+//! The case desk: puts the intake rules of `yiwang-core` together with the indexes and the store.
+//!
+//! A new case is enriched (address → premises, point → grid chain, text → category and filing
+//! condition, deadline on the calendar, repeat of an open case?) and handed to one writer task
+//! that commits cases in groups: one durable commit acknowledges every case in the group, which
+//! is what lets intake outrun the disk's flush rate. A case is answered only after its group is
+//! committed, so nothing acknowledged is lost.
+
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{mpsc, oneshot};
+use yiwang_core::WorkCalendar;
+use yiwang_core::intake::{
+    Classification, Classifier, DuplicateRules, Probe, ResponsibilityMatrix, Route, find_duplicate,
+};
+use yiwang_core::model::{Case, CaseSource};
+use yiwang_core::reference::{
+    CategoryKind, EventCategoryFact, RequestTypeFact, TimeLimitUnit, departments, event_categories,
+    request_types,
+};
+use yiwang_core::workflow::{CaseFlow, CaseState, StageLimits, TimeLimit, shanghai};
+use yiwang_index::GridLocator;
+use yiwang_store::{CaseQuery, Intake, NewCase, Store, StoreError};
+
+/// Most cases committed together.
+const GROUP_MAX: usize = 512;
+/// Intake requests waiting for the writer before callers wait for room.
+const QUEUE_DEPTH: usize = 8192;
+
+struct Pending {
+    case: NewCase,
+    reply: oneshot::Sender<Result<Intake, StoreError>>,
+}
+
+/// Why the desk could not start.
+#[derive(Debug, thiserror::Error)]
+#[error("case reference data: {0}")]
+pub struct DeskError(String);
+
+/// Rules and reference data for cases, and the intake writer.
+#[derive(Debug)]
+pub struct CaseDesk {
+    /// Text → category.
+    pub classifier: Classifier,
+    /// Category × street → departments.
+    pub matrix: RwLock<ResponsibilityMatrix>,
+    /// Working days and hours.
+    pub calendar: RwLock<WorkCalendar>,
+    /// Stage clocks.
+    pub limits: StageLimits,
+    /// Repeat detection thresholds.
+    pub duplicates: DuplicateRules,
+    request_types: Vec<RequestTypeFact>,
+    writer: mpsc::Sender<Pending>,
+}
+
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pending")
+    }
+}
+
+/// A case to take in, after the request was checked.
+#[derive(Debug, Clone)]
+pub struct IntakeRequest {
+    /// Where it came from.
+    pub source: CaseSource,
+    /// What was reported.
+    pub text: String,
+    /// The address as given.
+    pub address: Option<String>,
+    /// WGS-84 point, if given.
+    pub point: Option<(f64, f64)>,
+    /// Category chosen by the caller (kind and subclass), if any.
+    pub category: Option<(CategoryKind, String)>,
+    /// 12345 request type name (咨询/求助/投诉/举报/建议).
+    pub request_type: Option<String>,
+    /// `normal`, `urgent` or `critical`, if the caller set it.
+    pub priority: Option<String>,
+    /// Reporter's name.
+    pub reporter_name: Option<String>,
+    /// Reporter's phone, normalised.
+    pub reporter_phone: Option<String>,
+    /// Reporting account.
+    pub reporter_account_id: Option<i64>,
+    /// Premises already resolved from the address, with its point.
+    pub premises: Option<(i64, Option<(f64, f64)>)>,
+}
+
+/// What enrichment found, to show the person taking the case.
+#[derive(Debug, Clone)]
+pub struct Enrichment {
+    /// The category suggested from the text, when none was given.
+    pub classification: Option<Classification>,
+    /// Where the matrix sends it.
+    pub route: Option<Route>,
+    /// The open case this one repeats, with the reason.
+    pub duplicate_of: Option<(i64, String)>,
+}
+
+impl CaseDesk {
+    /// Loads the reference data and starts the intake writer on `store`.
+    pub fn start(store: Store) -> Result<Arc<CaseDesk>, DeskError> {
+        let categories = event_categories().map_err(|e| DeskError(e.to_string()))?;
+        let depts = departments().map_err(|e| DeskError(e.to_string()))?;
+        let matrix = ResponsibilityMatrix::from_reference(&categories, &depts)
+            .map_err(|e| DeskError(e.to_string()))?;
+        let calendar = WorkCalendar::statutory().map_err(|e| DeskError(e.to_string()))?;
+        let (writer, queue) = mpsc::channel(QUEUE_DEPTH);
+        tokio::spawn(write_groups(store, queue));
+        Ok(Arc::new(CaseDesk {
+            classifier: Classifier::new(categories),
+            matrix: RwLock::new(matrix),
+            calendar: RwLock::new(calendar),
+            limits: StageLimits::default(),
+            duplicates: DuplicateRules::default(),
+            request_types: request_types().map_err(|e| DeskError(e.to_string()))?,
+            writer,
+        }))
+    }
+
+    /// A category row by kind and subclass, choosing the filing condition the text points at.
+    pub fn category(
+        &self,
+        kind: CategoryKind,
+        code: &str,
+        text: &str,
+    ) -> Option<EventCategoryFact> {
+        self.classifier.row_for(kind, code, text).cloned()
+    }
+
+    /// The whole-case limit: the category's, else the request type's working days, else 5
+    /// working days.
+    pub fn time_limit(
+        &self,
+        category: Option<&EventCategoryFact>,
+        request_type: Option<&str>,
+    ) -> TimeLimit {
+        if let Some(c) = category {
+            return TimeLimit::new(c.time_limit_amount, c.time_limit_unit);
+        }
+        let days = request_type
+            .and_then(|name| {
+                self.request_types
+                    .iter()
+                    .find(|r| r.name == name || r.code == name)
+            })
+            .map_or(5, |r| r.default_time_limit_working_days);
+        TimeLimit::new(days, TimeLimitUnit::WorkingDay)
+    }
+
+    /// Known 12345 request type names.
+    pub fn request_type_names(&self) -> Vec<&str> {
+        self.request_types.iter().map(|r| r.name.as_str()).collect()
+    }
+
+    /// Where a case goes by its category and street.
+    pub fn route_of(&self, case: &Case) -> Option<Route> {
+        let kind: CategoryKind = case.category_kind.as_deref()?.parse().ok()?;
+        let matrix = self.matrix.read().ok()?;
+        matrix.route(
+            kind,
+            case.category_code.as_deref()?,
+            case.street_code.as_deref(),
+        )
+    }
+
+    /// Builds the case record for `req` at `now`: grid chain from the point, category (given or
+    /// suggested), deadline and intake clock, and a repeat check against open cases at the same
+    /// premises or in the same 楼组. A repeat is taken in already merged into the original.
+    pub async fn prepare(
+        &self,
+        req: IntakeRequest,
+        locator: &GridLocator,
+        store: &Store,
+        now: DateTime<Utc>,
+    ) -> Result<(Case, Enrichment), StoreError> {
+        let point = req.point.or(req.premises.and_then(|(_, p)| p));
+        let chain = point.map(|(lon, lat)| locator.chain_refs(lon, lat));
+        let street_code = chain.and_then(|c| c[0].map(|g| g.code.clone()));
+        let grid_code = chain.and_then(|c| c.iter().rev().flatten().next().map(|g| g.code.clone()));
+        let (category, classification) = match &req.category {
+            Some((kind, code)) => (self.category(*kind, code, &req.text), None),
+            None => match self.classifier.classify(&req.text) {
+                Some(c) => (Some(c.category.clone()), Some(c)),
+                None => (None, None),
+            },
+        };
+        let limit = self.time_limit(category.as_ref(), req.request_type.as_deref());
+        let flow = {
+            let calendar = self.calendar.read().map_err(|_| poisoned())?;
+            CaseFlow::received(now, limit, &calendar, &self.limits)
+        };
+        let priority = req.priority.clone().unwrap_or_else(|| {
+            match category.as_ref().map(|c| c.time_limit_unit) {
+                Some(TimeLimitUnit::UrgentHour) => "urgent",
+                _ => "normal",
+            }
+            .to_owned()
+        });
+        let mut case = Case {
+            id: 0,
+            case_no: format!("XH{}-", shanghai(now).format("%Y%m%d")),
+            source: req.source,
+            category_kind: category.as_ref().map(|c| c.kind.as_str().to_owned()),
+            category_code: category.as_ref().map(|c| c.subclass_code.clone()),
+            category_name: category.as_ref().map(|c| c.subclass_name.clone()),
+            request_type: req.request_type.clone(),
+            text: req.text.clone(),
+            address: req.address.clone(),
+            premises_id: req.premises.map(|(id, _)| id),
+            lon: point.map(|p| p.0),
+            lat: point.map(|p| p.1),
+            street_code,
+            grid_code,
+            department_code: None,
+            state: String::new(),
+            priority,
+            reporter_name: req.reporter_name.clone(),
+            reporter_phone: req.reporter_phone.clone(),
+            created_at: now,
+            due_at: None,
+            closed_at: None,
+            satisfaction: None,
+            reply: None,
+            parent_id: None,
+            time_limit_amount: None,
+            time_limit_unit: None,
+            rework_count: 0,
+            supervised: false,
+            reopened: false,
+            pending_request: None,
+            returned_by: None,
+            stage: None,
+            stage_started_at: None,
+            stage_due_at: None,
+            paused_at: None,
+            reporter_account_id: req.reporter_account_id,
+            version: 0,
+        };
+        case.set_flow(&flow);
+        let duplicate_of = self.find_repeat(&case, store).await?;
+        if let Some((parent, _)) = &duplicate_of {
+            // 重复诉求原则上并单: taken in merged into the open original.
+            let mut merged = flow.clone();
+            merged.state = CaseState::Merged;
+            merged.parent_id = Some(*parent);
+            merged.closed_at = Some(now);
+            merged.stage = None;
+            merged.stage_started_at = None;
+            merged.stage_due_at = None;
+            case.set_flow(&merged);
+        }
+        let route = self.route_of(&case);
+        Ok((
+            case,
+            Enrichment {
+                classification,
+                route,
+                duplicate_of,
+            },
+        ))
+    }
+
+    async fn find_repeat(
+        &self,
+        case: &Case,
+        store: &Store,
+    ) -> Result<Option<(i64, String)>, StoreError> {
+        let open: Vec<String> = CaseState::ALL
+            .iter()
+            .filter(|s| !s.is_finished())
+            .map(|s| s.as_str().to_owned())
+            .collect();
+        let mut candidates = Vec::new();
+        let since = case.created_at - self.duplicates.same_place_window;
+        if let Some(premises_id) = case.premises_id {
+            candidates.extend(
+                store
+                    .cases(&CaseQuery {
+                        states: open.clone(),
+                        premises_id: Some(premises_id),
+                        created_from: Some(since),
+                        limit: 50,
+                        ..CaseQuery::default()
+                    })
+                    .await?,
+            );
+        }
+        if let (Some(grid), Some(_)) = (&case.grid_code, &case.category_code) {
+            candidates.extend(
+                store
+                    .cases(&CaseQuery {
+                        states: open,
+                        grid_prefix: Some(grid.clone()),
+                        created_from: Some(case.created_at - self.duplicates.nearby_window),
+                        limit: 50,
+                        ..CaseQuery::default()
+                    })
+                    .await?,
+            );
+        }
+        let probe = |c: &Case| Probe {
+            id: c.id,
+            premises_id: c.premises_id,
+            subclass_code: c
+                .category_code
+                .as_ref()
+                .map(|code| format!("{}:{code}", c.category_kind.as_deref().unwrap_or(""))),
+            point: c.lon.zip(c.lat),
+            created_at: c.created_at,
+            text: c.text.clone(),
+        };
+        let open: Vec<Probe> = candidates.iter().map(probe).collect();
+        Ok(find_duplicate(&probe(case), &open, &self.duplicates))
+    }
+
+    /// Hands `case` to the writer and waits until its group is committed.
+    pub async fn submit(&self, case: NewCase) -> Result<Intake, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.writer
+            .send(Pending { case, reply })
+            .await
+            .map_err(|_| writer_gone())?;
+        answer.await.map_err(|_| writer_gone())?
+    }
+}
+
+fn poisoned() -> StoreError {
+    StoreError::Conflict("the calendar is being changed; try again".to_owned())
+}
+
+fn writer_gone() -> StoreError {
+    StoreError::Unavailable("the server is shutting down; the case was not taken in".to_owned())
+}
+
+/// The writer: takes whatever is queued (up to [`GROUP_MAX`]) and commits it as one group.
+async fn write_groups(store: Store, mut queue: mpsc::Receiver<Pending>) {
+    while let Some(first) = queue.recv().await {
+        let mut group = vec![first];
+        while group.len() < GROUP_MAX {
+            match queue.try_recv() {
+                Ok(p) => group.push(p),
+                Err(_) => break,
+            }
+        }
+        let cases: Vec<NewCase> = group.iter().map(|p| p.case.clone()).collect();
+        match store.insert_cases(&cases).await {
+            Ok(results) => {
+                for (p, r) in group.into_iter().zip(results) {
+                    // The caller may have gone away; the case is committed either way.
+                    let _ = p.reply.send(r);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, cases = group.len(), "intake group failed; nothing of it was committed");
+                let message = e.to_string();
+                for p in group {
+                    let _ = p.reply.send(Err(StoreError::Unavailable(format!(
+                        "the case could not be stored ({message}); it was not taken in — send it again"
+                    ))));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! The case loop over HTTP: intake with idempotency and enrichment, queues, and a case walked
+//! from 受理 to 回访 by the roles that do each step.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Api, assert_problem};
+use serde_json::{Value, json};
+use yiwang_store::testing::TestDb;
+use yiwang_store::{Backend, both_backends};
+
+/// A building of the twin and its address as a caller says it (without 上海市徐汇区).
+async fn a_building(api: &Api) -> (i64, String) {
+    let b = api
+        .db
+        .store
+        .buildings_with_points()
+        .await
+        .unwrap()
+        .remove(0);
+    let spoken = b
+        .standard_address
+        .trim_start_matches("上海市徐汇区")
+        .to_owned();
+    (b.id, spoken)
+}
+
+async fn act(api: &Api, token: &str, id: i64, body: Value) -> common::Reply {
+    api.send(
+        "POST",
+        &format!("/api/v1/cases/{id}/actions"),
+        Some(token),
+        Some(body),
+    )
+    .await
+}
+
+#[track_caller]
+fn ok(reply: &common::Reply) -> &Value {
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    &reply.body
+}
+
+both_backends!(
+    a_complaint_from_intake_to_revisit,
+    |db: TestDb| async move {
+        let api = Api::from_db(db).await;
+        let intake = api.login("intake_operator").await;
+        let leader = api.login("shift_leader").await;
+        let dispatcher = api.login("dispatcher").await;
+        let handler = api.login("handler_lrj").await;
+        let other_handler = api.login("handler_cgj").await;
+        let grid = api.login("grid_worker").await;
+        let (premises_id, spoken) = a_building(&api).await;
+        let body = json!({
+            "text": format!("{spoken}门口垃圾堆了好几天没人清，气味很大"),
+            "address": spoken,
+            "request_type": "投诉",
+            "reporter_name": "王小明",
+            "reporter_phone": "138 1234 5678",
+        });
+        let created = api
+            .send_with(
+                "POST",
+                "/api/v1/cases",
+                Some(&intake),
+                &[("idempotency-key", "call-0001")],
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        let case = &created.body;
+        let id = case["id"].as_i64().unwrap();
+        assert_eq!(case["state"], "received");
+        assert_eq!(case["state_zh"], "待受理");
+        assert_eq!(case["premises"]["premises_id"], premises_id);
+        assert_eq!(case["premises_id"], premises_id);
+        assert!(case["grid_code"].as_str().unwrap().len() >= 15, "{case}");
+        assert!(case["street_code"].as_str().unwrap().starts_with("310104"));
+        assert_eq!(case["classification"]["name"], "暴露垃圾");
+        assert_eq!(case["category_name"], "暴露垃圾");
+        assert_eq!(case["suggested_route"]["lead"], "XH-LRJ");
+        assert_eq!(case["suggested_route"]["assisting"][0], case["street_code"]);
+        assert_eq!(
+            case["reporter_phone"], "13812345678",
+            "the intake operator contacts the caller"
+        );
+        assert!(case["case_no"].as_str().unwrap().starts_with("XH"));
+        assert!(
+            case["allowed_actions"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("accept"))
+        );
+        assert_eq!(case["deadline_status"], "on_time");
+
+        // A retry answers the same case; the same key with another body is refused.
+        let retry = api
+            .send_with(
+                "POST",
+                "/api/v1/cases",
+                Some(&intake),
+                &[("idempotency-key", "call-0001")],
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
+        assert_eq!(
+            (retry.body["id"].as_i64(), &retry.body["replayed"]),
+            (Some(id), &json!(true))
+        );
+        let mut changed = body.clone();
+        changed["text"] = json!("另一件事：路灯不亮");
+        let reused = api
+            .send_with(
+                "POST",
+                "/api/v1/cases",
+                Some(&intake),
+                &[("idempotency-key", "call-0001")],
+                Some(changed),
+            )
+            .await;
+        assert_problem(&reused, StatusCode::CONFLICT, "conflict");
+
+        // Out of turn: the intake operator may not close; the shift leader may not close yet.
+        let r = act(&api, &intake, id, json!({"action": "close"})).await;
+        assert_problem(&r, StatusCode::FORBIDDEN, "permission_denied");
+        let r = act(&api, &leader, id, json!({"action": "close"})).await;
+        assert_problem(&r, StatusCode::CONFLICT, "action_not_allowed");
+        assert!(
+            r.body["allowed_actions"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("accept")),
+            "{}",
+            r.body
+        );
+
+        ok(&act(&api, &intake, id, json!({"action": "accept"})).await);
+        let filed = act(
+            &api,
+            &leader,
+            id,
+            json!({"action": "file", "category_code": "0102", "category_kind": "event"}),
+        )
+        .await;
+        assert_eq!(ok(&filed)["state"], "filed");
+        // Dispatch without a department follows the responsibility matrix.
+        let dispatched = act(&api, &dispatcher, id, json!({"action": "dispatch"})).await;
+        assert_eq!(ok(&dispatched)["department_code"], "XH-LRJ");
+
+        // A repeat report at the same premises while the case is open is merged into it.
+        let repeat = api
+            .send(
+                "POST",
+                "/api/v1/cases",
+                Some(&intake),
+                Some(json!({
+                    "text": "门口暴露垃圾还是没人清", "address": spoken, "request_type": "投诉"
+                })),
+            )
+            .await;
+        assert_eq!(repeat.status, StatusCode::CREATED, "{}", repeat.body);
+        assert_eq!(repeat.body["state"], "merged");
+        assert_eq!(repeat.body["parent_id"], id);
+        assert_eq!(repeat.body["duplicate_of"]["case_id"], id);
+
+        // Another department may not sign for it, and does not see it in its queue.
+        let r = act(&api, &other_handler, id, json!({"action": "sign"})).await;
+        assert_problem(&r, StatusCode::FORBIDDEN, "permission_denied");
+        let queue = api
+            .send(
+                "GET",
+                "/api/v1/cases?state=dispatched",
+                Some(&other_handler),
+                None,
+            )
+            .await;
+        assert!(
+            ok(&queue)["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["department_code"] == "XH-CGJ")
+        );
+        let queue = api
+            .send(
+                "GET",
+                "/api/v1/cases?state=dispatched",
+                Some(&handler),
+                None,
+            )
+            .await;
+        let mine = ok(&queue)["items"].as_array().unwrap().clone();
+        assert!(mine.iter().any(|c| c["id"] == id));
+        assert!(
+            mine.iter()
+                .all(|c| c["reporter_phone"].as_str().is_none_or(|p| p.contains('*'))),
+            "lists mask reporters"
+        );
+
+        ok(&act(&api, &handler, id, json!({"action": "sign"})).await);
+        let r = act(&api, &handler, id, json!({"action": "report"})).await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_action_input");
+        ok(&act(
+            &api,
+            &handler,
+            id,
+            json!({
+                "action": "report", "reply": "已安排保洁清运，现场已清理干净",
+                "attachments": [{"name": "after.jpg", "kind": "after", "sha256": "ab12"}]
+            }),
+        )
+        .await);
+        ok(&act(&api, &grid, id, json!({"action": "check"})).await);
+        ok(&act(&api, &leader, id, json!({"action": "close"})).await);
+        let done = act(
+            &api,
+            &intake,
+            id,
+            json!({"action": "revisit", "satisfaction": "satisfied"}),
+        )
+        .await;
+        let done = ok(&done);
+        assert_eq!(
+            (&done["state"], &done["satisfaction"]),
+            (&json!("closed"), &json!("satisfied"))
+        );
+        assert_eq!(done["reply"], "已安排保洁清运，现场已清理干净");
+        let steps: Vec<&str> = done["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                "receive", "accept", "file", "dispatch", "sign", "report", "check", "close",
+                "revisit"
+            ]
+        );
+        assert_eq!(
+            done["timeline"][5]["detail"]["attachments"][0]["kind"],
+            "after"
+        );
+        assert_eq!(done["timeline"][1]["action_zh"], "受理");
+
+        // A grid worker sees the case with the reporter masked; revealing reads were audited.
+        let seen = api
+            .send("GET", &format!("/api/v1/cases/{id}"), Some(&grid), None)
+            .await;
+        assert_eq!(ok(&seen)["reporter_phone"], "138****5678");
+        let admin = api.login("admin").await;
+        let audit = api
+            .send("GET", "/api/v1/audit?limit=500", Some(&admin), None)
+            .await;
+        let actions: Vec<String> = ok(&audit)["entries"]
+            .as_array()
+            .or(audit.body.as_array())
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap_or("").to_owned())
+            .collect();
+        for expected in [
+            "case.create",
+            "case.accept",
+            "case.revisit",
+            "case.read_reporter",
+        ] {
+            assert!(
+                actions.iter().any(|a| a == expected),
+                "{expected} not audited: {actions:?}"
+            );
+        }
+    }
+);
+
+#[tokio::test]
+async fn intake_refuses_what_it_cannot_use() {
+    let api = Api::new(Backend::Sqlite).await;
+    let intake = api.login("intake_operator").await;
+    let citizen = api.login("citizen").await;
+    let cases = [
+        (
+            json!({"text": "  ", "address": "漕溪北路88号"}),
+            "invalid_request",
+            "text",
+        ),
+        (json!({"text": "路灯不亮"}), "invalid_request", "address"),
+        (
+            json!({"text": "路灯不亮", "lon": 121.4}),
+            "invalid_request",
+            "both",
+        ),
+        (
+            json!({"text": "路灯不亮", "lon": 500.0, "lat": 31.0}),
+            "invalid_request",
+            "Earth",
+        ),
+        (
+            json!({"text": "路灯不亮", "address": "x", "source": "fax"}),
+            "invalid_request",
+            "source",
+        ),
+        (
+            json!({"text": "路灯不亮", "address": "x", "request_type": "抱怨"}),
+            "invalid_request",
+            "咨询",
+        ),
+        (
+            json!({"text": "路灯不亮", "address": "x", "category_code": "9999"}),
+            "invalid_request",
+            "9999",
+        ),
+        (
+            json!({"text": "路灯不亮", "address": "x", "reporter_phone": "abc"}),
+            "invalid_request",
+            "reporter_phone",
+        ),
+        (json!({"address": "x"}), "invalid_json", "text"),
+    ];
+    for (body, code, mentions) in cases {
+        let r = api
+            .send("POST", "/api/v1/cases", Some(&intake), Some(body.clone()))
+            .await;
+        assert_problem(&r, StatusCode::BAD_REQUEST, code);
+        assert!(
+            r.body["detail"].as_str().unwrap().contains(mentions),
+            "{body}: {}",
+            r.body
+        );
+    }
+    let r = api
+        .send(
+            "POST",
+            "/api/v1/cases",
+            Some(&citizen),
+            Some(json!({"text": "路灯不亮", "address": "x"})),
+        )
+        .await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "permission_denied");
+    let r = api
+        .send(
+            "POST",
+            "/api/v1/cases/999999/actions",
+            Some(&intake),
+            Some(json!({"action": "accept"})),
+        )
+        .await;
+    assert_problem(&r, StatusCode::NOT_FOUND, "not_found");
+    let r = api
+        .send(
+            "POST",
+            "/api/v1/cases/1/actions",
+            Some(&intake),
+            Some(json!({"action": "fly"})),
+        )
+        .await;
+    assert_problem(&r, StatusCode::BAD_REQUEST, "invalid_json");
+    let r = api
+        .send("GET", "/api/v1/cases?state=lost", Some(&intake), None)
+        .await;
+    assert_problem(&r, StatusCode::BAD_REQUEST, "invalid_query");
+}
+
+#[tokio::test]
+async fn deadlines_follow_the_statutory_calendar() {
+    let api = Api::new(Backend::Sqlite).await;
+    let leader = api.login("shift_leader").await;
+    let cases = [
+        // Friday 16:00 + 1 working day → end of Monday.
+        (
+            "2025-03-07T16:00:00%2B08:00",
+            1,
+            "working_day",
+            "2025-03-10T23:59:59+08:00",
+        ),
+        // Across the 2024 National Day holiday.
+        (
+            "2024-09-30T17:00:00%2B08:00",
+            2,
+            "working_hour",
+            "2024-10-08T10:00:00+08:00",
+        ),
+        (
+            "2024-09-30T09:00:00Z",
+            24,
+            "urgent_hour",
+            "2024-10-01T17:00:00+08:00",
+        ),
+        (
+            "2025-01-27T10:00:00%2B08:00",
+            3,
+            "natural_day",
+            "2025-01-30T10:00:00+08:00",
+        ),
+    ];
+    for (start, amount, unit, expect) in cases {
+        let r = api
+            .send(
+                "GET",
+                &format!("/api/v1/calendar/deadline?start={start}&amount={amount}&unit={unit}"),
+                Some(&leader),
+                None,
+            )
+            .await;
+        assert_eq!(ok(&r)["deadline"], expect, "{start} + {amount} {unit}");
+    }
+    let r = api
+        .send(
+            "GET",
+            "/api/v1/calendar/deadline?start=2025-03-07T16:00:00Z&amount=1&unit=fortnight",
+            Some(&leader),
+            None,
+        )
+        .await;
+    assert_problem(&r, StatusCode::BAD_REQUEST, "invalid_query");
+    let r = api
+        .send(
+            "GET",
+            "/api/v1/calendar/deadline?start=yesterday&amount=1&unit=working_day",
+            Some(&leader),
+            None,
+        )
+        .await;
+    assert_problem(&r, StatusCode::BAD_REQUEST, "invalid_query");
+}
