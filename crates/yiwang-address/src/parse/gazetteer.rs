@@ -1,8 +1,10 @@
 //! Known names: divisions from facts, plus roads and points of interest added at run time.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::facts::{BEIJING_DISTRICTS, CITIES, PREFECTURES, PROVINCES, SHANGHAI_DISTRICTS};
+use super::lexicon::SuffixIndex;
 use super::shanghai::{STREETS, XUHUI_ROADS};
 use crate::normalize_str;
 
@@ -48,13 +50,83 @@ pub struct Entry {
 /// Beijing, Shanghai's 234 streets and towns, and the roads of Xuhui. [`add_road`](Self::add_road)
 /// and [`add_poi`](Self::add_poi) add names at run time (from the premises registry). Names are
 /// stored normalised, so they match [`normalize`](crate::normalize)d text.
+///
+/// The names are a trie over chars (one hash map of edges keyed by node and char), so finding
+/// every name that starts at a position of the text is one walk, and a position where no name
+/// starts costs one lookup.
 #[derive(Debug, Clone)]
 pub struct Gazetteer {
-    names: HashMap<String, Vec<Entry>>,
-    first_chars: HashSet<char>,
-    max_chars: usize,
+    /// Edges of the trie: `(node << 32) | char` → child node. Node 0 is the root.
+    edges: HashMap<u64, u32, FxBuild>,
+    /// For each node, the index in `lists` of the meanings of the name ending there, if any.
+    ends: Vec<Option<u32>>,
+    /// The meanings of each name.
+    lists: Vec<Vec<Entry>>,
     districts: HashMap<String, String>,
+    /// The name suffixes by first char (not names, but looked up as often).
+    pub(super) suffixes: SuffixIndex,
 }
+
+/// The most names [`Gazetteer::prefixes`] reports at one position (longer names are rare; the
+/// walk stops there).
+pub(super) const MAX_PREFIXES: usize = 16;
+
+/// Names starting at one position: `(length in chars, meanings)`, shortest first.
+pub(super) struct Prefixes<'g> {
+    found: [(usize, &'g [Entry]); MAX_PREFIXES],
+    len: usize,
+}
+
+impl<'g> Prefixes<'g> {
+    /// The names found, shortest first.
+    pub(super) fn as_slice(&self) -> &[(usize, &'g [Entry])] {
+        self.found.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// FxHash (as in rustc): one multiply per word, ample for keys that are not chosen by an
+/// adversary to collide (the keys are the gazetteer's own names).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher {
+    hash: u64,
+}
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// Builds [`FxHasher`]s.
+pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 
 impl Default for Gazetteer {
     fn default() -> Self {
@@ -115,10 +187,11 @@ impl Gazetteer {
     /// A gazetteer with no names at all.
     pub fn empty() -> Self {
         Gazetteer {
-            names: HashMap::new(),
-            first_chars: HashSet::new(),
-            max_chars: 0,
+            edges: HashMap::default(),
+            ends: vec![None],
+            lists: Vec::new(),
             districts: HashMap::new(),
+            suffixes: SuffixIndex::default(),
         }
     }
 
@@ -142,16 +215,51 @@ impl Gazetteer {
 
     /// The meanings of exactly `name`, empty if unknown.
     pub fn get(&self, name: &str) -> &[Entry] {
-        self.names.get(name).map_or(&[], Vec::as_slice)
+        let mut node = 0;
+        for c in name.chars() {
+            match self.child(node, c) {
+                Some(n) => node = n,
+                None => return &[],
+            }
+        }
+        self.list(node)
     }
 
-    /// The longest name in chars, and whether any name starts with `c`: bounds for scanning.
-    pub(super) fn scan_bounds(&self, c: char) -> usize {
-        if self.first_chars.contains(&c) {
-            self.max_chars
-        } else {
-            0
+    /// Every name that `chars` starts with, shortest first (at most [`MAX_PREFIXES`]).
+    pub(super) fn prefixes<'g>(&'g self, chars: &[char]) -> Prefixes<'g> {
+        let mut out = Prefixes {
+            found: [(0, &[]); MAX_PREFIXES],
+            len: 0,
+        };
+        let mut node = 0;
+        for (k, &c) in chars.iter().enumerate() {
+            let Some(n) = self.child(node, c) else { break };
+            node = n;
+            let list = self.list(node);
+            if !list.is_empty() {
+                let Some(slot) = out.found.get_mut(out.len) else {
+                    break;
+                };
+                *slot = (k + 1, list);
+                out.len += 1;
+            }
         }
+        out
+    }
+
+    fn child(&self, node: u32, c: char) -> Option<u32> {
+        self.edges
+            .get(&((u64::from(node) << 32) | u64::from(c)))
+            .copied()
+    }
+
+    fn list(&self, node: u32) -> &[Entry] {
+        self.ends
+            .get(node as usize)
+            .copied()
+            .flatten()
+            .and_then(|l| self.lists.get(l as usize))
+            .map_or(&[], Vec::as_slice)
     }
 
     fn insert(
@@ -163,9 +271,21 @@ impl Gazetteer {
         district_code: Option<&str>,
         province: Option<&'static str>,
     ) {
-        let Some(first) = name.chars().next() else {
+        if name.is_empty() {
             return;
-        };
+        }
+        let mut node = 0u32;
+        for c in name.chars() {
+            node = match self.child(node, c) {
+                Some(n) => n,
+                None => {
+                    let n = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
+                    self.ends.push(None);
+                    self.edges.insert((u64::from(node) << 32) | u64::from(c), n);
+                    n
+                }
+            };
+        }
         let entry = Entry {
             kind,
             canonical: canonical.to_owned(),
@@ -173,11 +293,18 @@ impl Gazetteer {
             district_code: district_code.map(str::to_owned),
             province,
         };
-        let list = self.names.entry(name.to_owned()).or_default();
-        if !list.contains(&entry) {
+        let Some(end) = self.ends.get_mut(node as usize) else {
+            return;
+        };
+        let idx = *end.get_or_insert_with(|| {
+            let idx = u32::try_from(self.lists.len()).unwrap_or(u32::MAX);
+            self.lists.push(Vec::new());
+            idx
+        });
+        if let Some(list) = self.lists.get_mut(idx as usize)
+            && !list.contains(&entry)
+        {
             list.push(entry);
         }
-        self.first_chars.insert(first);
-        self.max_chars = self.max_chars.max(name.chars().count());
     }
 }

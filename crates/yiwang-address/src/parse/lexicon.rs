@@ -1,9 +1,13 @@
 //! Words that end or mark address elements: suffixes of divisions, roads and points of interest,
 //! direction words, separators.
 
+use std::collections::HashMap;
+
 use super::Label;
+use super::gazetteer::FxBuild;
 
 /// A name suffix, the label of the name it ends, and how many name chars it needs before it.
+#[derive(Debug)]
 pub(super) struct Suffix {
     /// The suffix as written.
     pub word: &'static str,
@@ -124,6 +128,31 @@ pub(super) const SUFFIXES: &[Suffix] = &[
     s("处", Label::Poi, 1),
     s("校", Label::Poi, 1),
 ];
+
+/// [`SUFFIXES`] by their first char, so finding the suffixes at a position is one lookup.
+#[derive(Debug, Clone)]
+pub(super) struct SuffixIndex {
+    by_first: HashMap<char, Vec<&'static Suffix>, FxBuild>,
+}
+
+impl Default for SuffixIndex {
+    fn default() -> Self {
+        let mut by_first: HashMap<char, Vec<&'static Suffix>, FxBuild> = HashMap::default();
+        for sfx in SUFFIXES {
+            if let Some(c) = sfx.word.chars().next() {
+                by_first.entry(c).or_default().push(sfx);
+            }
+        }
+        SuffixIndex { by_first }
+    }
+}
+
+impl SuffixIndex {
+    /// The suffixes that start with `c`.
+    pub(super) fn starting_with(&self, c: char) -> &[&'static Suffix] {
+        self.by_first.get(&c).map_or(&[], Vec::as_slice)
+    }
+}
 
 /// Chars that may stand between a name and a road suffix and belong to the road name:
 /// directions and ordinals (`南京西路`, `中山东一路`, `共和新路`).

@@ -18,7 +18,7 @@
 use super::Label;
 use super::gazetteer::{Entry, Gazetteer, Kind};
 use super::lexicon::{
-    CONNECTORS, DISTANCE_UNITS, INTERSECTIONS, LEADING_DIRECTIONS, ROAD_ENDS, SUFFIXES, Suffix,
+    CONNECTORS, DISTANCE_UNITS, INTERSECTIONS, LEADING_DIRECTIONS, ROAD_ENDS, Suffix,
     TRAILING_DIRECTIONS, is_close, is_open, is_road_modifier, is_separator,
 };
 
@@ -255,13 +255,9 @@ impl<'g> Parser<'_, 'g> {
     /// A known name at `i` that fits here: its label, length and meaning.
     fn gazetteer_at(&self, i: usize) -> Option<(Label, usize, &'g Entry)> {
         let gaz: &'g Gazetteer = self.gaz;
-        let longest = gaz.scan_bounds(self.at(i)?).min(self.n() - i);
-        for len in (1..=longest).rev() {
+        let found = gaz.prefixes(self.chars.get(i..).unwrap_or_default());
+        for &(len, entries) in found.as_slice().iter().rev() {
             let end = i + len;
-            let entries = gaz.get(self.slice(i, end));
-            if entries.is_empty() {
-                continue;
-            }
             let mut best: Option<&'g Entry> = None;
             for e in entries {
                 let label = kind_label(e.kind);
@@ -310,7 +306,11 @@ impl<'g> Parser<'_, 'g> {
         if "区县市镇乡村州省旗盟".contains(c) {
             return true;
         }
-        SUFFIXES.iter().any(|s| self.starts_with(end, s.word))
+        self.gaz
+            .suffixes
+            .starting_with(c)
+            .iter()
+            .any(|s| self.starts_with(end, s.word))
     }
 
     /// Whether what follows a short form fits after a division: the end, a separator, a
@@ -326,7 +326,7 @@ impl<'g> Parser<'_, 'g> {
                 return true;
             }
             let mut best: Option<&Suffix> = None;
-            for sfx in SUFFIXES {
+            for sfx in self.gaz.suffixes.starting_with(c) {
                 if k > end
                     && self.starts_with(k, sfx.word)
                     && best.is_none_or(|b| b.word.len() < sfx.word.len())
@@ -343,13 +343,9 @@ impl<'g> Parser<'_, 'g> {
 
     /// Whether a full division name from the gazetteer starts at `i`.
     fn gazetteer_admin_at(&self, i: usize) -> bool {
-        let Some(c) = self.at(i) else { return false };
-        let longest = self.gaz.scan_bounds(c).min(self.n() - i);
-        (2..=longest).any(|len| {
-            self.gaz
-                .get(self.slice(i, i + len))
-                .iter()
-                .any(|e| !e.short && e.kind <= Kind::Street)
+        let found = self.gaz.prefixes(self.chars.get(i..).unwrap_or_default());
+        found.as_slice().iter().any(|&(len, entries)| {
+            len >= 2 && entries.iter().any(|e| !e.short && e.kind <= Kind::Street)
         })
     }
 
@@ -579,10 +575,7 @@ impl<'g> Parser<'_, 'g> {
     fn suffix_at(&self, start: usize, j: usize, e: usize) -> Option<(Label, usize)> {
         let mut best: Option<(Label, usize)> = None;
         let first = self.at(j)?;
-        for sfx in SUFFIXES {
-            if !sfx.word.starts_with(first) {
-                continue;
-            }
+        for sfx in self.gaz.suffixes.starting_with(first) {
             let len = sfx.word.chars().count();
             if j + len > e || j - start < sfx.min_core || !self.starts_with(j, sfx.word) {
                 continue;
@@ -601,10 +594,12 @@ impl<'g> Parser<'_, 'g> {
                 }
                 Label::Poi => {
                     !self.road_follows(end, 1)
-                        && !SUFFIXES.iter().any(|s| {
-                            s.label.is_admin()
-                                && s.label != Label::DevZone
-                                && self.starts_with(end, s.word)
+                        && !self.at(end).is_some_and(|c| {
+                            self.gaz.suffixes.starting_with(c).iter().any(|s| {
+                                s.label.is_admin()
+                                    && s.label != Label::DevZone
+                                    && self.starts_with(end, s.word)
+                            })
                         })
                 }
                 Label::Community if sfx.word == "村" && j > start => {
