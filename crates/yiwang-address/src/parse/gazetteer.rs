@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::facts::{BEIJING_DISTRICTS, CITIES, PREFECTURES, PROVINCES, SHANGHAI_DISTRICTS};
+use super::facts::{CITIES, DIVISIONS, PREFECTURES, PROVINCES};
 use super::lexicon::SuffixIndex;
 use super::shanghai::{STREETS, XUHUI_ROADS};
 use crate::normalize_str;
@@ -63,6 +63,8 @@ pub struct Gazetteer {
     /// The meanings of each name.
     lists: Vec<Vec<Entry>>,
     districts: HashMap<String, String>,
+    /// Provincial-level divisions by 2-digit code and prefecture-level ones by 4-digit code.
+    regions: HashMap<&'static str, &'static str>,
     /// The name suffixes by first char (not names, but looked up as often).
     pub(super) suffixes: SuffixIndex,
 }
@@ -148,23 +150,7 @@ impl Default for Gazetteer {
                 g.insert(s, Kind::City, full, true, None, None);
             }
         }
-        for (code, full, short) in SHANGHAI_DISTRICTS {
-            let province = Some("上海市");
-            g.insert(full, Kind::District, full, false, Some(code), province);
-            g.insert(short, Kind::District, full, true, Some(code), province);
-            g.districts.insert((*code).to_owned(), (*full).to_owned());
-        }
-        for (code, full) in BEIJING_DISTRICTS {
-            g.insert(
-                full,
-                Kind::District,
-                full,
-                false,
-                Some(code),
-                Some("北京市"),
-            );
-            g.districts.insert((*code).to_owned(), (*full).to_owned());
-        }
+        g.add_divisions(DIVISIONS);
         for (code, name) in STREETS {
             let district = code.get(..6);
             // Township-level units numbered 5xx are development zones, not streets.
@@ -183,6 +169,18 @@ impl Default for Gazetteer {
     }
 }
 
+/// The short form of a county-level name: without `区`, `县`, `市`, `旗` or `新区`, when at least two
+/// chars remain; none for autonomous counties and for mining, forest and special districts.
+fn short_form(name: &str) -> Option<&str> {
+    if name.contains("自治") || ["矿区", "林区", "特区"].iter().any(|s| name.ends_with(s)) {
+        return None;
+    }
+    let short = ["新区", "区", "县", "市", "旗"]
+        .iter()
+        .find_map(|s| name.strip_suffix(s))?;
+    (short.chars().count() >= 2).then_some(short)
+}
+
 impl Gazetteer {
     /// A gazetteer with no names at all.
     pub fn empty() -> Self {
@@ -191,6 +189,7 @@ impl Gazetteer {
             ends: vec![None],
             lists: Vec::new(),
             districts: HashMap::new(),
+            regions: HashMap::new(),
             suffixes: SuffixIndex::default(),
         }
     }
@@ -211,6 +210,79 @@ impl Gazetteer {
     /// The name of a district known by its code (`310104` → `徐汇区`).
     pub fn district_name(&self, code: &str) -> Option<&str> {
         self.districts.get(code).map(String::as_str)
+    }
+
+    /// The provincial-level division (`浙江省`) and the prefecture-level division (`杭州市`) a
+    /// county-level code (`330106`) lies in, when known.
+    pub fn regions_of(&self, code: &str) -> (Option<&'static str>, Option<&'static str>) {
+        let province = code.get(..2).and_then(|c| self.regions.get(c).copied());
+        let city = code.get(..4).and_then(|c| self.regions.get(c).copied());
+        (province, city)
+    }
+
+    /// Adds the county-level divisions of the division list (see `data/divisions.txt`), with
+    /// short forms (`萧山` for `萧山区`, `浦东` for `浦东新区`) where the short form has at least
+    /// two chars, is not an autonomous county's and is not a province or city name.
+    fn add_divisions(&mut self, list: &'static str) {
+        let mut counties: Vec<(String, &'static str)> = Vec::new();
+        for line in list.lines() {
+            let mut fields = line.split(' ');
+            let (Some(head), Some(name)) = (fields.next(), fields.next()) else {
+                continue;
+            };
+            if head.starts_with('#') {
+                continue;
+            }
+            if head == "former" {
+                // `former CODE NAME`: the code is `name`, the name is the next field.
+                if let Some(former) = fields.next() {
+                    counties.push((name.to_owned(), former));
+                }
+                continue;
+            }
+            match head.len() {
+                2 => {
+                    self.regions.insert(head, name);
+                }
+                6 => {
+                    let Some(prefix) = head.get(..4) else {
+                        continue;
+                    };
+                    self.regions.entry(prefix).or_insert(name);
+                    for county in fields {
+                        let (Some(suffix), Some(county_name)) = (county.get(..2), county.get(2..))
+                        else {
+                            continue;
+                        };
+                        counties.push((format!("{prefix}{suffix}"), county_name));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (code, name) in counties {
+            let province = self.regions_of(&code).0;
+            let short = short_form(name).filter(|s| {
+                !self
+                    .get(s)
+                    .iter()
+                    .any(|e| matches!(e.kind, Kind::Province | Kind::City))
+            });
+            // Two-char names (`城区`, `东区`) are as ambiguous as short forms.
+            let two = name.chars().count() <= 2;
+            self.insert(name, Kind::District, name, two, Some(&code), province);
+            if let Some(short) = short {
+                self.insert(short, Kind::District, name, true, Some(&code), province);
+                // `浦东区` for `浦东新区`: the new district written as an ordinary one.
+                if name.ends_with("新区") {
+                    let alias = format!("{short}区");
+                    self.insert(&alias, Kind::District, name, false, Some(&code), province);
+                }
+            }
+            self.districts
+                .entry(code)
+                .or_insert_with(|| name.to_owned());
+        }
     }
 
     /// The meanings of exactly `name`, empty if unknown.

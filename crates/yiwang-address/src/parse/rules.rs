@@ -139,7 +139,10 @@ impl<'g> Parser<'_, 'g> {
         if label.is_admin() && self.repeats(start, end, entry) {
             label = Label::Redundant;
         }
-        self.level = self.level.max(rank(label));
+        // `市辖区` (the districts of a city, as a whole) places nothing below the city.
+        if !(label == Label::District && self.slice(start, end) == "市辖区") {
+            self.level = self.level.max(rank(label));
+        }
         self.segs.push(Seg {
             label,
             start,
@@ -304,6 +307,10 @@ impl<'g> Parser<'_, 'g> {
             return false;
         };
         if "区县市镇乡村州省旗盟".contains(c) {
+            return true;
+        }
+        // One name char and a road suffix: the short form starts the road's name (`广宁伯街`).
+        if ROAD_ENDS.iter().any(|r| self.starts_with(end + 1, r)) {
             return true;
         }
         self.gaz

@@ -1,9 +1,15 @@
 use super::*;
 
+/// The default gazetteer, built once for all tests.
+fn gaz() -> &'static Gazetteer {
+    static GAZ: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
+    GAZ.get_or_init(Gazetteer::default)
+}
+
 /// Parses `input` with the default gazetteer and compares the rendering, then the district.
 fn check(input: &str, expect: &str) {
-    let g = Gazetteer::default();
-    let p = parse(input, &g);
+    let g = gaz();
+    let p = parse(input, g);
     assert_eq!(p.render(), expect, "input: {input}");
     for c in &p.components {
         assert!(
@@ -15,8 +21,8 @@ fn check(input: &str, expect: &str) {
 
 /// Checks the district and its code.
 fn check_district(input: &str, district: Option<&str>, code: Option<&str>) {
-    let g = Gazetteer::default();
-    let p = parse(input, &g);
+    let g = gaz();
+    let p = parse(input, g);
     assert_eq!(
         (p.district.as_deref(), p.district_code.as_deref()),
         (district, code),
@@ -27,8 +33,8 @@ fn check_district(input: &str, district: Option<&str>, code: Option<&str>) {
 
 /// Checks the CCKS rendering.
 fn check_ccks(input: &str, expect: &str) {
-    let g = Gazetteer::default();
-    let p = parse(input, &g);
+    let g = gaz();
+    let p = parse(input, g);
     let got: Vec<String> = ccks_components(&p)
         .iter()
         .map(|(l, c)| format!("{l}={}", c.text))
@@ -319,9 +325,28 @@ fn districts_written_and_inferred() {
     check_district("徐汇宛平南路500弄", Some("徐汇区"), Some("310104"));
     check_district("上海市闸北区天目中路1号", Some("静安区"), Some("310106"));
     check_district("七宝镇漕宝路3366号", Some("闵行区"), Some("310112"));
-    check_district("浙江省杭州市西湖区文三路90号", Some("西湖区"), None);
+    check_district(
+        "浙江省杭州市西湖区文三路90号",
+        Some("西湖区"),
+        Some("330106"),
+    );
+    // 西湖区 is in Hangzhou and in Nanchang: with no province or city written, no code.
+    check_district("西湖区文三路90号", Some("西湖区"), None);
+    check_district(
+        "江西省南昌市西湖区孺子路1号",
+        Some("西湖区"),
+        Some("360103"),
+    );
+    check_district("浙江义乌市稠州北路1号", Some("义乌市"), Some("330782"));
+    check_district(
+        "江苏省南京市鼓楼区中山北路30号",
+        Some("鼓楼区"),
+        Some("320106"),
+    );
+    // 普陀区 is in Shanghai and in Zhoushan: alone, the home municipality's.
+    check_district("普陀区长寿路155号", Some("普陀区"), Some("310107"));
     check_district("北京市海淀区中关村大街27号", Some("海淀区"), Some("110108"));
-    check_district("浙江省舟山市普陀区东港街道", Some("普陀区"), None);
+    check_district("浙江省舟山市普陀区东港街道", Some("普陀区"), Some("330903"));
     // 桂林路 is also a road of 桂林市; a written province elsewhere stops the inference.
     check_district("广西桂林市桂林路1号", None, None);
     check_district("某某路1号", None, None);
@@ -345,8 +370,8 @@ fn runtime_gazetteer_entries() {
 
 #[test]
 fn spans_point_into_the_input() {
-    let g = Gazetteer::default();
-    let p = parse("徐汇区 宛平南路五百弄三幢", &g);
+    let g = gaz();
+    let p = parse("徐汇区 宛平南路五百弄三幢", g);
     let spans: Vec<(String, usize, usize)> = p
         .components
         .iter()
@@ -472,9 +497,9 @@ fn generated(n: usize) -> Vec<String> {
 
 #[test]
 fn never_panics_and_spans_stay_in_bounds() {
-    let g = Gazetteer::default();
+    let g = gaz();
     for input in generated(5000) {
-        let p = parse(&input, &g);
+        let p = parse(&input, g);
         let n = input.chars().count();
         for c in &p.components {
             assert!(c.start < c.end && c.end <= n, "{c:?} in {input:?}");
@@ -490,8 +515,8 @@ fn never_panics_and_spans_stay_in_bounds() {
 proptest::proptest! {
     #[test]
     fn any_string_parses(s in "\\PC{0,40}") {
-        let g = Gazetteer::default();
-        let p = parse(&s, &g);
+        let g = gaz();
+        let p = parse(&s, g);
         let n = s.chars().count();
         for c in &p.components {
             proptest::prop_assert!(c.start < c.end && c.end <= n);
