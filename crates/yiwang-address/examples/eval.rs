@@ -131,7 +131,10 @@ fn item(tokens: &[(String, String)]) -> Item {
 }
 
 /// The predicted entities of `text`, in the CCKS scheme or adapted to Li & Lu's labels (a road
-/// right after a road is `subroad`, its number `subroadno`; `distance` is `assist`).
+/// right after a road is `subroad`, its number `subroadno`; `distance` is `assist`; a division
+/// written a second time is `redundant`; a sub-POI inside a building, after its house, cell, floor
+/// or room number, is a `person`). CCKS leaves punctuation unannotated (its guideline: 标点…无需
+/// 标注), so a filler of punctuation only is not predicted there.
 fn predict(
     text: &str,
     gaz: &Gazetteer,
@@ -140,19 +143,32 @@ fn predict(
     let parsed = parse(text, gaz);
     let mut out = Vec::new();
     let mut prev: Option<&str> = None;
+    let mut seen: Vec<&str> = Vec::new();
     for (label, c) in ccks_components(&parsed) {
         let mut l = label;
         if lilu {
+            let division = matches!(l, "prov" | "city" | "district" | "town");
             l = match (l, prev) {
+                (l, _) if division && seen.contains(&l) => "redundant",
                 ("road", Some("road" | "subroad")) => "subroad",
                 ("roadno", Some("subroad")) => "subroadno",
+                ("subpoi", Some("houseno" | "cellno" | "floorno" | "roomno" | "person")) => {
+                    "person"
+                }
                 ("distance", _) => "assist",
                 ("others", _) => "otherinfo",
                 ("village_group" | "intersection", _) => "road",
                 (l, _) => l,
             };
+            if division {
+                seen.push(label);
+            }
+        } else if l == "redundant" && c.text.chars().all(|ch| ch.is_ascii_punctuation()) {
+            continue;
         }
-        prev = Some(l);
+        if l != "redundant" {
+            prev = Some(l);
+        }
         out.push((l.to_owned(), c.start, c.end));
     }
     (out, parsed.district)

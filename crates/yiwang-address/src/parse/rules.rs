@@ -1,7 +1,7 @@
 //! The segmenter: one left-to-right pass over the normalised text.
 //!
-//! At each position, in order: separators are skipped (a run of two or more dashes or
-//! underscores is [`Label::Redundant`]); a number with a unit is read (`500弄`, `9甲号`,
+//! At each position, in order: separators are skipped (a run with a dash or an underscore is
+//! [`Label::Redundant`], as are the dashes of `12-3-1001`); a number with a unit is read (`500弄`, `9甲号`,
 //! `18号之一`, `3号楼`, `2单元`, `12层`, `1203室`, `5组`, `100米`; a bare number takes its label
 //! from what comes before: `宛平南路500` is a door, `14号1102` a room, `12-3-1001` building,
 //! unit and room); a gazetteer name is matched, longest first, and kept only when it fits
@@ -131,13 +131,16 @@ impl<'g> Parser<'_, 'g> {
             return;
         }
         let mut label = label;
+        // A point of interest right after another, or inside a building after a compound
+        // (`…大厦7楼伊袖专柜`), is part of it.
         if label == Label::Poi
-            && matches!(self.segs.last(), Some(s) if matches!(s.label, Label::Poi | Label::SubPoi))
+            && (matches!(self.segs.last(), Some(s) if matches!(s.label, Label::Poi | Label::SubPoi))
+                || (matches!(
+                    self.last(),
+                    Some(Label::Building | Label::Unit | Label::Floor | Label::Room)
+                ) && self.segs.iter().any(|s| s.label == Label::Poi)))
         {
             label = Label::SubPoi;
-        }
-        if label.is_admin() && self.repeats(start, end, entry) {
-            label = Label::Redundant;
         }
         // `市辖区` (the districts of a city, as a whole) places nothing below the city.
         if !(label == Label::District && self.slice(start, end) == "市辖区") {
@@ -149,6 +152,12 @@ impl<'g> Parser<'_, 'g> {
             end,
             entry,
         });
+    }
+
+    /// Whether a division with `label` may come after what was read: below it, or a development
+    /// zone anywhere above the road (`…余杭镇中泰工业园仙桥路`).
+    fn level_fits(&self, label: Label) -> bool {
+        rank(label) > self.level || (label == Label::DevZone && self.level < rank(Label::Road))
     }
 
     /// Whether a division at `start..end` repeats one already read (`浙江省杭州市浙江省`).
@@ -185,7 +194,7 @@ impl<'g> Parser<'_, 'g> {
                 let fill = (i..j)
                     .filter(|&k| matches!(self.at(k), Some('-' | '_' | '—' | '－' | '=' | '*')))
                     .count();
-                if fill >= 2 {
+                if fill >= 1 {
                     self.push(Label::Redundant, i, j, None);
                 }
                 i = j;
@@ -268,7 +277,7 @@ impl<'g> Parser<'_, 'g> {
                     Kind::Road => true,
                     Kind::Poi => !self.road_follows(end, 1),
                     _ => {
-                        (rank(label) > self.level || self.repeats(i, end, Some(e)))
+                        (self.level_fits(label) || self.repeats(i, end, Some(e)))
                             && !(e.short
                                 && (self.road_follows(end, 2)
                                     || self.short_blocked(end)
@@ -400,7 +409,8 @@ impl<'g> Parser<'_, 'g> {
             {
                 end += 2;
             }
-            return one(Label::Door, end);
+            let room = matches!(last, Some(Label::Building | Label::Unit | Label::Floor));
+            return one(if room { Label::Room } else { Label::Door }, end);
         }
         for (unit, label) in [
             ("单元", Label::Unit),
@@ -421,7 +431,8 @@ impl<'g> Parser<'_, 'g> {
             }
         }
         if self.starts_with(j, "楼") {
-            let floor = matches!(last, Some(Label::Door | Label::Building | Label::Unit));
+            // `7楼` is a floor; `A楼` (letters only) a building.
+            let floor = code_has_digit;
             return one(if floor { Label::Floor } else { Label::Building }, j + 1);
         }
         if code_has_digit {
@@ -459,13 +470,15 @@ impl<'g> Parser<'_, 'g> {
             (1, Some(Label::Poi | Label::SubPoi)) => &[Label::Building],
             _ => return one(Label::Other, j),
         };
-        Some(
-            parts
-                .iter()
-                .zip(labels)
-                .map(|(&(s, e), &l)| (l, s, e))
-                .collect(),
-        )
+        // The dashes between the parts are fillers.
+        let mut tok = Vec::with_capacity(2 * parts.len());
+        for (k, (&(s, e), &l)) in parts.iter().zip(labels).enumerate() {
+            if k > 0 {
+                tok.push((Label::Redundant, s - 1, s));
+            }
+            tok.push((l, s, e));
+        }
+        Some(tok)
     }
 
     /// Reads the chunk `i..end`: directions, connectors, intersections, then names.
@@ -619,7 +632,7 @@ impl<'g> Parser<'_, 'g> {
                         && !self.road_follows(end, 1)
                 }
                 label => {
-                    (rank(label) > self.level || self.repeats(start, end, None))
+                    (self.level_fits(label) || self.repeats(start, end, None))
                         && !self.road_follows(end, 1)
                 }
             };

@@ -184,7 +184,7 @@ fn compounds_and_pois() {
     check("徐汇苑3号楼", "poi:徐汇苑 building:3号楼");
     check(
         "竹海水韵12-3-1001",
-        "poi:竹海水韵 building:12 unit:3 room:1001",
+        "poi:竹海水韵 building:12 redundant:- unit:3 redundant:- room:1001",
     );
     check(
         "蒋村花园新达苑18幢2单元101",
@@ -192,7 +192,7 @@ fn compounds_and_pois() {
     );
     check(
         "金府机电城A区3栋16号",
-        "poi:金府机电城 sub_poi:A区 building:3号楼 door:16号",
+        "poi:金府机电城 sub_poi:A区 building:3号楼 room:16号",
     );
     check(
         "阿里巴巴西溪园区6号楼",
@@ -309,11 +309,29 @@ fn other_provinces() {
 fn redundant_repeats() {
     check(
         "浙江省杭州市滨江区浙江省杭州市滨江区六和路",
-        "province:浙江省 city:杭州市 district:滨江区 redundant:浙江省杭州市滨江区 road:六和路",
+        "province:浙江省 city:杭州市 district:滨江区 province:浙江省 city:杭州市 district:滨江区 road:六和路",
     );
     check(
         "浙江省杭州市滨江区六和路----东信大道",
         "province:浙江省 city:杭州市 district:滨江区 road:六和路 redundant:---- road:东信大道",
+    );
+    check(
+        "浙江省-温州市_鹿城区",
+        "province:浙江省 redundant:- city:温州市 redundant:_ district:鹿城区",
+    );
+}
+
+#[test]
+fn rooms_floors_and_pois_inside_buildings() {
+    check("香园83幢1227号", "poi:香园 building:83号楼 room:1227号");
+    check("国际商贸城A区九楼", "poi:国际商贸城 sub_poi:A区 floor:9楼");
+    check(
+        "开太百货7楼伊袖专柜",
+        "poi:开太百货 floor:7层 sub_poi:伊袖专柜",
+    );
+    check(
+        "余杭镇中泰工业园仙桥路1号",
+        "street:余杭镇 devzone:中泰工业园 road:仙桥路 door:1号",
     );
 }
 
@@ -400,7 +418,7 @@ fn ccks_scheme() {
     );
     check_ccks(
         "竹海水韵12-3-1001",
-        "poi=竹海水韵 houseno=12 cellno=3 roomno=1001",
+        "poi=竹海水韵 houseno=12 redundant=- cellno=3 redundant=- roomno=1001",
     );
     check_ccks(
         "新中路与新前路交叉口北500米",
