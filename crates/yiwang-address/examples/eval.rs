@@ -132,9 +132,9 @@ fn item(tokens: &[(String, String)]) -> Item {
 
 /// The predicted entities of `text`, in the CCKS scheme or adapted to Li & Lu's labels (a road
 /// right after a road is `subroad`, its number `subroadno`; `distance` is `assist`; a division
-/// written a second time is `redundant`; a sub-POI inside a building, after its house, cell, floor
-/// or room number, is a `person`). CCKS leaves punctuation unannotated (its guideline: 标点…无需
-/// 标注), so a filler of punctuation only is not predicted there.
+/// written twice is `redundant` but for the last time; a sub-POI inside a building, after its house, cell, floor
+/// or room number, is a `person`). CCKS leaves redundant text unannotated (its guideline: 实际标注
+/// 系统中无需对此片段标注redundant标记; the corpus has none), so none is predicted there.
 fn predict(
     text: &str,
     gaz: &Gazetteer,
@@ -143,13 +143,16 @@ fn predict(
     let parsed = parse(text, gaz);
     let mut out = Vec::new();
     let mut prev: Option<&str> = None;
-    let mut seen: Vec<&str> = Vec::new();
-    for (label, c) in ccks_components(&parsed) {
-        let mut l = label;
+    let components = ccks_components(&parsed);
+    let labels: Vec<&str> = components.iter().map(|(l, _)| *l).collect();
+    for (k, (label, c)) in components.iter().enumerate() {
+        let mut l = *label;
         if lilu {
+            // Of a division written twice, the one that stays is the one the rest follows.
             let division = matches!(l, "prov" | "city" | "district" | "town");
+            let again = labels.get(k + 1..).is_some_and(|rest| rest.contains(&l));
             l = match (l, prev) {
-                (l, _) if division && seen.contains(&l) => "redundant",
+                (_, _) if division && again => "redundant",
                 ("road", Some("road" | "subroad")) => "subroad",
                 ("roadno", Some("subroad")) => "subroadno",
                 ("subpoi", Some("houseno" | "cellno" | "floorno" | "roomno" | "person")) => {
@@ -160,10 +163,7 @@ fn predict(
                 ("village_group" | "intersection", _) => "road",
                 (l, _) => l,
             };
-            if division {
-                seen.push(label);
-            }
-        } else if l == "redundant" && c.text.chars().all(|ch| ch.is_ascii_punctuation()) {
+        } else if l == "redundant" {
             continue;
         }
         if l != "redundant" {
@@ -305,6 +305,11 @@ fn evaluate(items: &[Item], gaz: &Gazetteer, lilu: bool, errors: bool) {
 
 /// Prints the commonest kinds of missed gold entities, with examples.
 fn confusions(items: &[Item], gaz: &Gazetteer, lilu: bool) {
+    // `EVAL_EXAMPLES=20` shows more examples per kind.
+    let max_examples: usize = std::env::var("EVAL_EXAMPLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
     let mut kinds: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
     for item in items {
         let (pred, _) = predict(&item.text, gaz, lilu);
@@ -324,7 +329,7 @@ fn confusions(items: &[Item], gaz: &Gazetteer, lilu: bool) {
             };
             let e = kinds.entry(key).or_default();
             e.0 += 1;
-            if e.1.len() < 6 {
+            if e.1.len() < max_examples {
                 let gold = item
                     .gold
                     .iter()
@@ -348,7 +353,7 @@ fn confusions(items: &[Item], gaz: &Gazetteer, lilu: bool) {
     println!("-- missed gold entities --");
     for (key, (n, examples)) in rows.iter().take(30) {
         println!("{n:>6} {key}");
-        for e in examples.iter().take(3) {
+        for e in examples {
             println!("    {e}");
         }
     }

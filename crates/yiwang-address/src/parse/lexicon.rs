@@ -206,6 +206,24 @@ pub(super) const TRAILING_DIRECTIONS: &[&str] = &[
     "旁",
 ];
 
+/// Direction words that stand between two names (`邮局旁沙发垫厂`), longest first.
+pub(super) const INNER_DIRECTIONS: &[&str] = &[
+    "斜对面",
+    "对面",
+    "旁边",
+    "附近",
+    "隔壁",
+    "院内",
+    "楼下",
+    "对过",
+    "后面",
+    "旁",
+];
+
+/// Delivery remarks written after an address (the CCKS-2021 guideline's 配送提示): `电联` (call
+/// on arrival), `null` from a form left empty.
+pub(super) const REMARKS: &[&str] = &["电话联系", "联系电话", "打电话", "电联", "null", "NULL"];
+
 /// Units of length for distance phrases.
 pub(super) const DISTANCE_UNITS: [&str; 4] = ["公里", "千米", "米", "km"];
 

@@ -18,8 +18,8 @@
 use super::Label;
 use super::gazetteer::{Entry, Gazetteer, Kind};
 use super::lexicon::{
-    CONNECTORS, DISTANCE_UNITS, INTERSECTIONS, LEADING_DIRECTIONS, ROAD_ENDS, Suffix,
-    TRAILING_DIRECTIONS, is_close, is_open, is_road_modifier, is_separator,
+    CONNECTORS, DISTANCE_UNITS, INNER_DIRECTIONS, INTERSECTIONS, LEADING_DIRECTIONS, REMARKS,
+    ROAD_ENDS, Suffix, TRAILING_DIRECTIONS, is_close, is_open, is_road_modifier, is_separator,
 };
 
 /// A labelled span of the normalised text (char offsets).
@@ -504,6 +504,26 @@ impl<'g> Parser<'_, 'g> {
             }
         }
         let mut e = end;
+        let mut remark = None;
+        for w in REMARKS {
+            let k = w.chars().count();
+            if e >= s + k && self.ends_with(e, w) {
+                remark = Some((e - k, e));
+                e -= k;
+                break;
+            }
+        }
+        // A direction word inside the chunk, between two names (`邮局旁沙发垫厂`,
+        // `隆华精编厂院内亚士力…`): the names on either side are read apart.
+        if let Some((a, b)) = self.inner_direction(s, e) {
+            self.chunk(s, a);
+            self.push(Label::Direction, a, b, None);
+            self.chunk(b, e);
+            if let Some((a, b)) = remark {
+                self.push(Label::Redundant, a, b, None);
+            }
+            return;
+        }
         let mut tail = None;
         for w in TRAILING_DIRECTIONS {
             let k = w.chars().count();
@@ -520,6 +540,37 @@ impl<'g> Parser<'_, 'g> {
         if let Some((a, b)) = tail {
             self.push(Label::Direction, a, b, None);
         }
+        if let Some((a, b)) = remark {
+            self.push(Label::Redundant, a, b, None);
+        }
+    }
+
+    /// The first direction word strictly inside `s..e` with a name of at least two chars on
+    /// either side, the one before ending a point of interest.
+    fn inner_direction(&self, s: usize, e: usize) -> Option<(usize, usize)> {
+        for k in s + 2..e.saturating_sub(2) {
+            for w in INNER_DIRECTIONS {
+                let len = w.chars().count();
+                if k + len + 2 <= e && self.starts_with(k, w) && self.poi_suffix_before(s, k) {
+                    return Some((k, k + len));
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether a point-of-interest suffix ends `s..k` (`邮局`, `…精编厂`).
+    fn poi_suffix_before(&self, s: usize, k: usize) -> bool {
+        (s..k).any(|j| {
+            self.at(j).is_some_and(|c| {
+                self.gaz.suffixes.starting_with(c).iter().any(|sfx| {
+                    sfx.label == Label::Poi
+                        && j + sfx.word.chars().count() == k
+                        && j - s >= sfx.min_core
+                        && self.starts_with(j, sfx.word)
+                })
+            })
+        })
     }
 
     /// What may follow a road within `..end`: a connector to a second road (dropped), an
@@ -563,6 +614,15 @@ impl<'g> Parser<'_, 'g> {
         while j < e {
             match self.suffix_at(start, j, e) {
                 Some((Label::Poi, len)) => {
+                    // A second name with its own suffix after a complete one is a part of it
+                    // (`春江景园龙祥园`, `新天地商务中心尚座西楼`): the first ends at its suffix.
+                    if let Some(pe) = poi_end
+                        && pe - start >= 3
+                        && j >= pe + 2
+                    {
+                        self.push(Label::Poi, start, pe, None);
+                        start = pe;
+                    }
                     poi_end = Some(j + len);
                     j += len;
                 }

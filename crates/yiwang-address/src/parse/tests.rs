@@ -188,7 +188,7 @@ fn compounds_and_pois() {
     );
     check(
         "蒋村花园新达苑18幢2单元101",
-        "poi:蒋村花园新达苑 building:18号楼 unit:2单元 room:101",
+        "poi:蒋村花园 sub_poi:新达苑 building:18号楼 unit:2单元 room:101",
     );
     check(
         "金府机电城A区3栋16号",
@@ -319,6 +319,25 @@ fn redundant_repeats() {
         "浙江省-温州市_鹿城区",
         "province:浙江省 redundant:- city:温州市 redundant:_ district:鹿城区",
     );
+}
+
+#[test]
+fn sub_pois_directions_and_remarks_between_names() {
+    check(
+        "新天地商务中心尚座西楼",
+        "poi:新天地商务中心 sub_poi:尚座西楼",
+    );
+    check("春江景园龙祥园", "poi:春江景园 sub_poi:龙祥园");
+    check(
+        "大联镇邮局旁沙发垫厂",
+        "street:大联镇 poi:邮局 direction:旁 poi:沙发垫厂",
+    );
+    check(
+        "路桥区峰江街道嘉吉快运电联",
+        "district:路桥区 street:峰江街道 poi:嘉吉快运 redundant:电联",
+    );
+    // One name with one suffix stays whole.
+    check("阿里巴巴西溪园区", "poi:阿里巴巴西溪园区");
 }
 
 #[test]
