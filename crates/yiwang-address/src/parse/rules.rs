@@ -409,8 +409,16 @@ impl<'g> Parser<'_, 'g> {
             {
                 end += 2;
             }
-            let room = matches!(last, Some(Label::Building | Label::Unit | Label::Floor));
-            return one(if room { Label::Room } else { Label::Door }, end);
+            let digits = self.digits(i, j);
+            let label = match last {
+                // `83幢2号` is the second unit, `83幢1227号` room 1227.
+                Some(Label::Building) if digits <= 2 => Label::Unit,
+                Some(Label::Building | Label::Unit | Label::Floor) => Label::Room,
+                // A shop in a mall or a tower: `…广场1039号`.
+                Some(Label::Poi | Label::SubPoi) if digits >= 4 => Label::Room,
+                _ => Label::Door,
+            };
+            return one(label, end);
         }
         for (unit, label) in [
             ("单元", Label::Unit),
@@ -448,12 +456,20 @@ impl<'g> Parser<'_, 'g> {
         if !code_has_digit || !bare_ok {
             return None;
         }
+        // Room numbers carry the floor (`1102`, three or four digits); building and unit
+        // numbers are short: `63-36` is building 63, unit 36; `8-895` building 8, room 895.
         let parts = split_dashes(&self.chars, i, j);
+        let short = |k: usize| parts.get(k).is_some_and(|&(s, e)| self.digits(s, e) <= 2);
         let labels: &[Label] = match (parts.len(), last) {
             (3, _) => &[Label::Building, Label::Unit, Label::Room],
             (2, Some(Label::Road)) => return one(Label::Door, j),
             (2, Some(Label::Building)) => &[Label::Unit, Label::Room],
+            (2, _) if short(1) => &[Label::Building, Label::Unit],
             (2, _) => &[Label::Building, Label::Room],
+            (1, Some(Label::Building)) if short(0) => &[Label::Unit],
+            (1, Some(Label::Poi | Label::SubPoi)) if !short(0) && self.digits(i, j) >= 4 => {
+                &[Label::Room]
+            }
             (1, Some(Label::Road | Label::Lane | Label::SubLane | Label::Community)) => {
                 &[Label::Door]
             }
@@ -737,6 +753,15 @@ impl<'g> Parser<'_, 'g> {
             out.push(seg);
         }
         out
+    }
+}
+
+impl Parser<'_, '_> {
+    /// How many ASCII digits `i..j` holds.
+    fn digits(&self, i: usize, j: usize) -> usize {
+        (i..j)
+            .filter(|&k| self.at(k).is_some_and(|c| c.is_ascii_digit()))
+            .count()
     }
 }
 

@@ -192,7 +192,7 @@ fn compounds_and_pois() {
     );
     check(
         "金府机电城A区3栋16号",
-        "poi:金府机电城 sub_poi:A区 building:3号楼 room:16号",
+        "poi:金府机电城 sub_poi:A区 building:3号楼 unit:16号",
     );
     check(
         "阿里巴巴西溪园区6号楼",
@@ -338,6 +338,25 @@ fn sub_pois_directions_and_remarks_between_names() {
     );
     // One name with one suffix stays whole.
     check("阿里巴巴西溪园区", "poi:阿里巴巴西溪园区");
+}
+
+#[test]
+fn unit_and_room_numbers_by_length() {
+    check("凤翔小区83幢11号", "poi:凤翔小区 building:83号楼 unit:11号");
+    check(
+        "凤翔小区83幢1102号",
+        "poi:凤翔小区 building:83号楼 room:1102号",
+    );
+    check(
+        "碧水云天小区63-36",
+        "poi:碧水云天小区 building:63 redundant:- unit:36",
+    );
+    check(
+        "金山公寓8-895",
+        "poi:金山公寓 building:8 redundant:- room:895",
+    );
+    check("永富大厦2498", "poi:永富大厦 room:2498");
+    check("永富大厦12", "poi:永富大厦 building:12");
 }
 
 #[test]
