@@ -131,7 +131,8 @@ fn item(tokens: &[(String, String)]) -> Item {
 }
 
 /// The predicted entities of `text`, in the CCKS scheme or adapted to Li & Lu's labels (a road
-/// right after a road is `subroad`, its number `subroadno`; `distance` is `assist`; a division
+/// right after a road is `subroad`, its number `subroadno`; a door number in a village is a
+/// `roadno`; `distance` is `assist`; a division
 /// written twice is `redundant` but for the last time; a sub-POI inside a building, after its house, cell, floor
 /// or room number, is a `person`). CCKS leaves redundant text unannotated (its guideline: 实际标注
 /// 系统中无需对此片段标注redundant标记; the corpus has none), so none is predicted there.
@@ -155,6 +156,8 @@ fn predict(
                 (_, _) if division && again => "redundant",
                 ("road", Some("road" | "subroad")) => "subroad",
                 ("roadno", Some("subroad")) => "subroadno",
+                // Li & Lu number a village's doors as roads (5组6号 is roadno).
+                ("houseno", Some("community")) => "roadno",
                 ("subpoi", Some("houseno" | "cellno" | "floorno" | "roomno" | "person")) => {
                     "person"
                 }

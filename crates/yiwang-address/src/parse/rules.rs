@@ -160,6 +160,14 @@ impl<'g> Parser<'_, 'g> {
         rank(label) > self.level || (label == Label::DevZone && self.level < rank(Label::Road))
     }
 
+    /// Whether a province, city or district written in full after a lower division but before
+    /// the road still counts (`天山路街道上海市长宁区天山路`).
+    fn late_division(&self, e: &Entry) -> bool {
+        !e.short
+            && matches!(e.kind, Kind::Province | Kind::City | Kind::District)
+            && self.level < rank(Label::Road)
+    }
+
     /// Whether a division at `start..end` repeats one already read (`浙江省杭州市浙江省`).
     fn repeats(&self, start: usize, end: usize, entry: Option<&Entry>) -> bool {
         let name = self.slice(start, end);
@@ -277,7 +285,9 @@ impl<'g> Parser<'_, 'g> {
                     Kind::Road => true,
                     Kind::Poi => !self.road_follows(end, 1),
                     _ => {
-                        (self.level_fits(label) || self.repeats(i, end, Some(e)))
+                        (self.level_fits(label)
+                            || self.repeats(i, end, Some(e))
+                            || self.late_division(e))
                             && !(e.short
                                 && (self.road_follows(end, 2)
                                     || self.short_blocked(end)
@@ -357,11 +367,15 @@ impl<'g> Parser<'_, 'g> {
         true
     }
 
-    /// Whether a full division name from the gazetteer starts at `i`.
+    /// Whether a division name from the gazetteer starts at `i`: a full name, or the short
+    /// form of a city (`浙江台州…`).
     fn gazetteer_admin_at(&self, i: usize) -> bool {
         let found = self.gaz.prefixes(self.chars.get(i..).unwrap_or_default());
         found.as_slice().iter().any(|&(len, entries)| {
-            len >= 2 && entries.iter().any(|e| !e.short && e.kind <= Kind::Street)
+            len >= 2
+                && entries
+                    .iter()
+                    .any(|e| (!e.short && e.kind <= Kind::Street) || e.kind == Kind::City)
         })
     }
 

@@ -341,6 +341,19 @@ fn sub_pois_directions_and_remarks_between_names() {
 }
 
 #[test]
+fn divisions_out_of_order_and_short_chains() {
+    // CCKS writes the street first, then the city and district in full.
+    check(
+        "天山路街道上海市长宁区天山路1号",
+        "street:天山路街道 province:上海市 district:长宁区 road:天山路 door:1号",
+    );
+    check(
+        "浙江台州仙居县省耕路1号",
+        "province:浙江 city:台州 district:仙居县 road:省耕路 door:1号",
+    );
+}
+
+#[test]
 fn unit_and_room_numbers_by_length() {
     check("凤翔小区83幢11号", "poi:凤翔小区 building:83号楼 unit:11号");
     check(
@@ -464,7 +477,7 @@ fn ccks_scheme() {
     );
     check_ccks(
         "沿山村5组6号",
-        "community=沿山村 village_group=5组 roadno=6号",
+        "community=沿山村 village_group=5组 houseno=6号",
     );
     check_ccks("浙江省温州市", "prov=浙江省 city=温州市");
 }
