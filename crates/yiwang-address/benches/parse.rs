@@ -99,6 +99,14 @@ fn parse_10kb(bencher: Bencher) {
     bencher.bench_local(|| black_box(parse(black_box(&long), &gaz)));
 }
 
+/// 10 KB of one repeated element, the worst cases for the segmenter's look-arounds.
+#[divan::bench(args = ["路", "旁", "浙江省", "1号", "-"])]
+fn parse_10kb_repeated(bencher: Bencher, unit: &str) {
+    let gaz = Gazetteer::default();
+    let text = unit.repeat(10 * 1024 / unit.len());
+    bencher.bench_local(|| black_box(parse(black_box(&text), &gaz)));
+}
+
 #[divan::bench]
 fn gazetteer_default() -> Gazetteer {
     Gazetteer::default()

@@ -591,7 +591,8 @@ impl<'g> Parser<'_, 'g> {
 
     /// Whether a point-of-interest suffix ends `s..k` (`邮局`, `…精编厂`).
     fn poi_suffix_before(&self, s: usize, k: usize) -> bool {
-        (s..k).any(|j| {
+        // Suffixes are at most five chars: look no further back (keeps long inputs linear).
+        (k.saturating_sub(5).max(s)..k).any(|j| {
             self.at(j).is_some_and(|c| {
                 self.gaz.suffixes.starting_with(c).iter().any(|sfx| {
                     sfx.label == Label::Poi

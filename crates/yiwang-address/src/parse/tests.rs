@@ -581,7 +581,53 @@ fn never_panics_and_spans_stay_in_bounds() {
     }
 }
 
+/// A 10 KB input (the generated mix, joined) parses without panic and with spans in bounds; its
+/// speed is measured in `benches/parse.rs`, not here.
+#[test]
+fn ten_kilobytes_parse() {
+    let mut long = String::new();
+    for piece in generated(4000) {
+        if long.len() >= 10 * 1024 {
+            break;
+        }
+        long.push_str(&piece);
+    }
+    assert!(long.len() >= 10 * 1024);
+    let p = parse(&long, gaz());
+    let n = long.chars().count();
+    assert!(!p.components.is_empty());
+    assert!(p.components.iter().all(|c| c.start < c.end && c.end <= n));
+    // One long run of digits, and one of a single CJK char.
+    let digits = "1".repeat(10 * 1024);
+    assert!(
+        parse(&digits, gaz())
+            .components
+            .iter()
+            .all(|c| c.end <= 10 * 1024)
+    );
+    for unit in ["路", "旁", "浙江省", "1号", "-"] {
+        let text = unit.repeat(10 * 1024 / unit.len());
+        let n = text.chars().count();
+        let p = parse(&text, gaz());
+        assert!(p.components.iter().all(|c| c.end <= n), "{unit}");
+    }
+}
+
 proptest::proptest! {
+    /// Address-like text: CJK address chars, digits, letters, numerals, units and punctuation.
+    #[test]
+    fn address_like_strings_parse(
+        s in "[上海市徐汇区浙江省杭州路弄号楼幢栋层室单元小区大厦广场一二三十百零〇0-9A-Za-z \\-_#,()（）—~]{0,120}"
+    ) {
+        let g = gaz();
+        let p = parse(&s, g);
+        let n = s.chars().count();
+        for c in &p.components {
+            proptest::prop_assert!(c.start < c.end && c.end <= n);
+        }
+        let _ = ccks_components(&p);
+    }
+
     #[test]
     fn any_string_parses(s in "\\PC{0,40}") {
         let g = gaz();
