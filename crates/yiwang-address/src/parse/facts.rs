@@ -415,3 +415,6 @@ pub(super) const PREFECTURES: &[(&str, &[&str])] = &[
 /// The county-level divisions of China with their GB/T 2260 codes, and the provincial- and
 /// prefecture-level codes (see the file's header for its form).
 pub(super) const DIVISIONS: &str = include_str!("../../data/divisions.txt");
+
+/// Roads of Shanghai outside Xuhui with their districts (see the file's header).
+pub(super) const SHANGHAI_ROADS: &str = include_str!("../../data/shanghai_roads.txt");

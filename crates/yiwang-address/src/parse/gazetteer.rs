@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::facts::{CITIES, DIVISIONS, PREFECTURES, PROVINCES};
+use super::facts::{CITIES, DIVISIONS, PREFECTURES, PROVINCES, SHANGHAI_ROADS};
 use super::lexicon::SuffixIndex;
 use super::shanghai::{STREETS, XUHUI_ROADS};
 use crate::normalize_str;
@@ -46,8 +46,10 @@ pub struct Entry {
 /// inferring the district when it is not written.
 ///
 /// [`Gazetteer::default`] holds the facts carried by this crate: the 34 provincial-level
-/// divisions and their short forms, the prefecture-level divisions, the districts of Shanghai and
-/// Beijing, Shanghai's 234 streets and towns, and the roads of Xuhui. [`add_road`](Self::add_road)
+/// divisions and their short forms, the prefecture-level divisions, the 2,842 county-level
+/// divisions of GB/T 2260 (`data/divisions.txt`, with short forms such as `萧山`), Shanghai's 234
+/// streets and towns (towns also without `镇`), the roads of Xuhui and some 600 other Shanghai
+/// roads by district (`data/shanghai_roads.txt`). [`add_road`](Self::add_road)
 /// and [`add_poi`](Self::add_poi) add names at run time (from the premises registry). Names are
 /// stored normalised, so they match [`normalize`](crate::normalize)d text.
 ///
@@ -164,6 +166,31 @@ impl Default for Gazetteer {
         }
         for road in XUHUI_ROADS {
             g.add_road(road, "310104");
+        }
+        for line in SHANGHAI_ROADS.lines().filter(|l| !l.starts_with('#')) {
+            let mut fields = line.split(' ');
+            let Some(code) = fields.next() else { continue };
+            for road in fields {
+                g.add_road(road, code);
+            }
+        }
+        // Towns by their names without `镇` (`周浦` for `周浦镇`), as short forms.
+        for (code, name) in STREETS {
+            let Some(short) = name.strip_suffix('镇') else {
+                continue;
+            };
+            if short.chars().count() >= 2 && g.get(short).is_empty() {
+                let short = normalize_str(short);
+                let full = normalize_str(name);
+                g.insert(
+                    &short,
+                    Kind::Street,
+                    &full,
+                    true,
+                    code.get(..6),
+                    Some("上海市"),
+                );
+            }
         }
         g
     }

@@ -325,7 +325,9 @@ impl<'g> Parser<'_, 'g> {
         let Some(c) = self.at(end) else {
             return false;
         };
-        if "区县市镇乡村州省旗盟".contains(c) {
+        // A division suffix, or a Chinese numeral as in the numbered compounds `梅陇三村`,
+        // `长桥二村`.
+        if "区县市镇乡村州省旗盟一二三四五六七八九十".contains(c) {
             return true;
         }
         // One name char and a road suffix: the short form starts the road's name (`广宁伯街`).

@@ -412,6 +412,12 @@ fn districts_written_and_inferred() {
         Some("鼓楼区"),
         Some("320106"),
     );
+    // Shanghai roads outside Xuhui, and towns written without 镇.
+    check_district("张杨路500号", Some("浦东新区"), Some("310115"));
+    check_district("控江路1号", Some("杨浦区"), Some("310110"));
+    check_district("周浦周邓公路1号", Some("浦东新区"), Some("310115"));
+    // A road in two districts does not decide.
+    check_district("延安中路1号", None, None);
     // 普陀区 is in Shanghai and in Zhoushan: alone, the home municipality's.
     check_district("普陀区长寿路155号", Some("普陀区"), Some("310107"));
     check_district("北京市海淀区中关村大街27号", Some("海淀区"), Some("110108"));
