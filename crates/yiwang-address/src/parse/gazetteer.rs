@@ -73,7 +73,7 @@ pub struct Gazetteer {
 
 /// The most names [`Gazetteer::prefixes`] reports at one position (longer names are rare; the
 /// walk stops there).
-pub(super) const MAX_PREFIXES: usize = 16;
+pub(super) const MAX_PREFIXES: usize = 8;
 
 /// Names starting at one position: `(length in chars, meanings)`, shortest first.
 pub(super) struct Prefixes<'g> {
@@ -330,6 +330,13 @@ impl Gazetteer {
             found: [(0, &[]); MAX_PREFIXES],
             len: 0,
         };
+        // Most positions start no name: one lookup and out.
+        let Some(&first) = chars.first() else {
+            return out;
+        };
+        if self.child(0, first).is_none() {
+            return out;
+        }
         let mut node = 0;
         for (k, &c) in chars.iter().enumerate() {
             let Some(n) = self.child(node, c) else { break };

@@ -83,18 +83,16 @@ impl Parsed {
 /// ```
 pub fn parse(input: &str, gazetteer: &Gazetteer) -> Parsed {
     let norm = normalize(input);
-    let segs = rules::segment(&norm.text, gazetteer);
-    let chars: Vec<char> = norm.text.chars().collect();
+    let (segs, bytes) = rules::segment(&norm.text, gazetteer);
     let mut components = Vec::with_capacity(segs.len());
     for seg in &segs {
         let Some(span) = norm.source_span(seg.start..seg.end) else {
             continue;
         };
-        let text: String = chars
-            .get(seg.start..seg.end)
-            .unwrap_or_default()
-            .iter()
-            .collect();
+        let text = match (bytes.get(seg.start), bytes.get(seg.end)) {
+            (Some(&a), Some(&b)) => norm.text.get(a..b).unwrap_or_default().to_owned(),
+            _ => String::new(),
+        };
         components.push(Component {
             label: seg.label,
             text,

@@ -68,8 +68,9 @@ fn kind_label(kind: Kind) -> Label {
     }
 }
 
-/// Segments the normalised `text`.
-pub(super) fn segment<'g>(text: &str, gaz: &'g Gazetteer) -> Vec<Seg<'g>> {
+/// Segments the normalised `text`; also returns the byte offset of each char of `text` (and of
+/// its end), for slicing the segments out of it.
+pub(super) fn segment<'g>(text: &str, gaz: &'g Gazetteer) -> (Vec<Seg<'g>>, Vec<usize>) {
     let chars: Vec<char> = text.chars().collect();
     let mut bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
     bytes.push(text.len());
@@ -78,7 +79,7 @@ pub(super) fn segment<'g>(text: &str, gaz: &'g Gazetteer) -> Vec<Seg<'g>> {
         chars,
         bytes,
         gaz,
-        segs: Vec::new(),
+        segs: Vec::with_capacity(16),
         level: 0,
     };
     p.run();
@@ -95,7 +96,32 @@ struct Parser<'a, 'g> {
 }
 
 /// A number with its unit, possibly split into several elements (`12-3-1001`).
-type NumTok = Vec<(Label, usize, usize)>;
+/// At most five spans (`12-3-1001`: building, filler, unit, filler, room), without allocating.
+#[derive(Clone, Copy)]
+struct NumTok {
+    spans: [(Label, usize, usize); 5],
+    len: usize,
+}
+
+impl NumTok {
+    fn new() -> Self {
+        NumTok {
+            spans: [(Label::Other, 0, 0); 5],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, span: (Label, usize, usize)) {
+        if let Some(slot) = self.spans.get_mut(self.len) {
+            *slot = span;
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[(Label, usize, usize)] {
+        self.spans.get(..self.len).unwrap_or_default()
+    }
+}
 
 impl<'g> Parser<'_, 'g> {
     fn n(&self) -> usize {
@@ -113,8 +139,17 @@ impl<'g> Parser<'_, 'g> {
     }
 
     fn ends_with(&self, e: usize, pat: &str) -> bool {
-        let k = pat.chars().count();
-        e >= k && self.starts_with(e - k, pat)
+        let mut k = e;
+        for p in pat.chars().rev() {
+            if k == 0 {
+                return false;
+            }
+            k -= 1;
+            if self.at(k) != Some(p) {
+                return false;
+            }
+        }
+        true
     }
 
     /// The label of the last component that places the address (not a direction or filler).
@@ -210,7 +245,7 @@ impl<'g> Parser<'_, 'g> {
             }
             if let Some(tok) = self.number_at(i) {
                 let mut end = i;
-                for (label, s, e) in tok {
+                for &(label, s, e) in tok.as_slice() {
                     self.push(label, s, e, None);
                     end = e;
                 }
@@ -402,7 +437,11 @@ impl<'g> Parser<'_, 'g> {
             k += 1;
         }
         let last = self.last();
-        let one = |label: Label, end: usize| Some(vec![(label, i, end)]);
+        let one = |label: Label, end: usize| {
+            let mut tok = NumTok::new();
+            tok.push((label, i, end));
+            Some(tok)
+        };
         if self.starts_with(k, "支弄") {
             return one(Label::SubLane, k + 2);
         }
@@ -474,9 +513,9 @@ impl<'g> Parser<'_, 'g> {
         }
         // Room numbers carry the floor (`1102`, three or four digits); building and unit
         // numbers are short: `63-36` is building 63, unit 36; `8-895` building 8, room 895.
-        let parts = split_dashes(&self.chars, i, j);
+        let (parts, count) = split_dashes(&self.chars, i, j);
         let short = |k: usize| parts.get(k).is_some_and(|&(s, e)| self.digits(s, e) <= 2);
-        let labels: &[Label] = match (parts.len(), last) {
+        let labels: &[Label] = match (count, last) {
             (3, _) => &[Label::Building, Label::Unit, Label::Room],
             (2, Some(Label::Road)) => return one(Label::Door, j),
             (2, Some(Label::Building)) => &[Label::Unit, Label::Room],
@@ -503,7 +542,7 @@ impl<'g> Parser<'_, 'g> {
             _ => return one(Label::Other, j),
         };
         // The dashes between the parts are fillers.
-        let mut tok = Vec::with_capacity(2 * parts.len());
+        let mut tok = NumTok::new();
         for (k, (&(s, e), &l)) in parts.iter().zip(labels).enumerate() {
             if k > 0 {
                 tok.push((Label::Redundant, s - 1, s));
@@ -538,8 +577,11 @@ impl<'g> Parser<'_, 'g> {
         let mut e = end;
         let mut remark = None;
         for w in REMARKS {
+            if !self.ends_with(e, w) {
+                continue;
+            }
             let k = w.chars().count();
-            if e >= s + k && self.ends_with(e, w) {
+            if e >= s + k {
                 remark = Some((e - k, e));
                 e -= k;
                 break;
@@ -558,9 +600,12 @@ impl<'g> Parser<'_, 'g> {
         }
         let mut tail = None;
         for w in TRAILING_DIRECTIONS {
+            if !self.ends_with(e, w) {
+                continue;
+            }
             let k = w.chars().count();
             let has_anchor = e >= s + k && (e > s + k || !self.segs.is_empty());
-            if has_anchor && self.ends_with(e, w) {
+            if has_anchor {
                 tail = Some((e - k, e));
                 e -= k;
                 break;
@@ -582,8 +627,11 @@ impl<'g> Parser<'_, 'g> {
     fn inner_direction(&self, s: usize, e: usize) -> Option<(usize, usize)> {
         for k in s + 2..e.saturating_sub(2) {
             for w in INNER_DIRECTIONS {
+                if !self.starts_with(k, w) {
+                    continue;
+                }
                 let len = w.chars().count();
-                if k + len + 2 <= e && self.starts_with(k, w) && self.poi_suffix_before(s, k) {
+                if k + len + 2 <= e && self.poi_suffix_before(s, k) {
                     return Some((k, k + len));
                 }
             }
@@ -742,7 +790,7 @@ impl<'g> Parser<'_, 'g> {
         let door_follows = e == chunk_end
             && next_number
                 .as_ref()
-                .and_then(|t| t.first())
+                .and_then(|t| t.as_slice().first().copied())
                 .is_some_and(|(l, _, _)| matches!(l, Label::Door | Label::Lane));
         let label = if e - s == 1 && !self.at(s).is_some_and(|c| c.is_ascii_alphanumeric()) {
             Label::Other
@@ -755,7 +803,7 @@ impl<'g> Parser<'_, 'g> {
     }
 
     /// Merges neighbouring redundant spans.
-    fn finish(self) -> Vec<Seg<'g>> {
+    fn finish(self) -> (Vec<Seg<'g>>, Vec<usize>) {
         let mut out: Vec<Seg<'g>> = Vec::with_capacity(self.segs.len());
         for seg in self.segs {
             if let Some(prev) = out.last_mut()
@@ -769,7 +817,7 @@ impl<'g> Parser<'_, 'g> {
             }
             out.push(seg);
         }
-        out
+        (out, self.bytes)
     }
 }
 
@@ -783,15 +831,19 @@ impl Parser<'_, '_> {
 }
 
 /// The dash-separated parts of the code `i..j`.
-fn split_dashes(chars: &[char], i: usize, j: usize) -> Vec<(usize, usize)> {
-    let mut parts = Vec::new();
+/// The first three are kept; the count is of all of them.
+fn split_dashes(chars: &[char], i: usize, j: usize) -> ([(usize, usize); 3], usize) {
+    let mut parts = [(0, 0); 3];
+    let mut count = 0;
     let mut start = i;
-    for k in i..j {
-        if chars.get(k) == Some(&'-') {
-            parts.push((start, k));
+    for k in i..=j {
+        if k == j || chars.get(k) == Some(&'-') {
+            if let Some(slot) = parts.get_mut(count) {
+                *slot = (start, k);
+            }
+            count += 1;
             start = k + 1;
         }
     }
-    parts.push((start, j));
-    parts
+    (parts, count)
 }
