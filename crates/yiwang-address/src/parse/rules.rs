@@ -299,6 +299,10 @@ impl<'g> Parser<'_, 'g> {
             if c.is_ascii_alphanumeric() && self.number_at(j).is_some() {
                 break;
             }
+            // Digits right after a road suffix start its door number (`恒乐路1282飞虎科技`).
+            if c.is_ascii_digit() && ROAD_ENDS.iter().any(|r| self.ends_with(j, r)) {
+                break;
+            }
             if self.gazetteer_at(j).is_some() {
                 break;
             }
@@ -326,7 +330,7 @@ impl<'g> Parser<'_, 'g> {
                             && !(e.short
                                 && (self.road_follows(end, 2)
                                     || self.short_blocked(end)
-                                    || !self.short_fits(end)))
+                                    || !self.short_fits(end, e.kind == Kind::District)))
                     }
                 };
                 if fits && best.is_none_or(|b| e.kind < b.kind) {
@@ -378,8 +382,10 @@ impl<'g> Parser<'_, 'g> {
 
     /// Whether what follows a short form fits after a division: the end, a separator, a
     /// number, a known division, or a name ending in a division or road suffix before any
-    /// point-of-interest suffix (`杭州文三路`, but not `上海交通大学`).
-    fn short_fits(&self, end: usize) -> bool {
+    /// point-of-interest suffix (`杭州文三路`, but not `上海交通大学`). A county-level short form
+    /// (`poi_ok`) may also come before a point of interest with a name of its own
+    /// (`义乌国际商贸城`, `海宁皮革城`, but not `金山公寓`).
+    fn short_fits(&self, end: usize, poi_ok: bool) -> bool {
         for k in end..self.n().min(end + 8) {
             let Some(c) = self.at(k) else { return true };
             if is_separator(c) || is_open(c) || c.is_ascii_alphanumeric() {
@@ -398,7 +404,7 @@ impl<'g> Parser<'_, 'g> {
                 }
             }
             if let Some(sfx) = best {
-                return sfx.label != Label::Poi;
+                return sfx.label != Label::Poi || (poi_ok && k >= end + 2);
             }
         }
         true
@@ -508,6 +514,14 @@ impl<'g> Parser<'_, 'g> {
         // A bare code: only numbers, and only before a separator or the end.
         let next = self.at(j);
         let bare_ok = next.is_none_or(|c| is_separator(c) || is_open(c) || is_close(c));
+        // After a road, digits right before a name are its door number without `号`
+        // (`恒乐路1282飞虎科技`).
+        let door_before_name = last == Some(Label::Road)
+            && (i..j).all(|k| self.at(k).is_some_and(|c| c.is_ascii_digit()))
+            && next.is_some_and(|c| !c.is_ascii() && !is_separator(c));
+        if door_before_name {
+            return one(Label::Door, j);
+        }
         if !code_has_digit || !bare_ok {
             return None;
         }

@@ -354,6 +354,18 @@ fn divisions_out_of_order_and_short_chains() {
 }
 
 #[test]
+fn door_numbers_and_places_before_names() {
+    check(
+        "桐乡市恒乐路1282飞虎科技",
+        "district:桐乡市 road:恒乐路 door:1282 poi:飞虎科技",
+    );
+    check("义乌国际商贸城", "district:义乌 poi:国际商贸城");
+    // A short form that is the whole name before the suffix stays in the name.
+    check("金山公寓8号", "poi:金山公寓 door:8号");
+    check("上海交通大学", "poi:上海交通大学");
+}
+
+#[test]
 fn unit_and_room_numbers_by_length() {
     check("凤翔小区83幢11号", "poi:凤翔小区 building:83号楼 unit:11号");
     check(
