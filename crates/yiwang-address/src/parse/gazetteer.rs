@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use super::Label;
 use super::facts::{CITIES, DIVISIONS, PREFECTURES, PROVINCES, SHANGHAI_ROADS};
-use super::lexicon::SuffixIndex;
+use super::lexicon::{SUFFIXES, SuffixIndex};
 use super::shanghai::{STREETS, XUHUI_ROADS};
 use crate::normalize_str;
 
@@ -205,7 +206,12 @@ fn short_form(name: &str) -> Option<&str> {
     let short = ["新区", "区", "县", "市", "旗"]
         .iter()
         .find_map(|s| name.strip_suffix(s))?;
-    (short.chars().count() >= 2).then_some(short)
+    // `商城` (商城县), `新城`, `城关`: a short form that ends like a place name or compound is
+    // read as one.
+    let looks_like_a_name = SUFFIXES
+        .iter()
+        .any(|sfx| sfx.label == Label::Poi && short.ends_with(sfx.word));
+    (short.chars().count() >= 2 && !looks_like_a_name).then_some(short)
 }
 
 impl Gazetteer {
