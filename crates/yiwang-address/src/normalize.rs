@@ -87,7 +87,8 @@ impl Normalized {
 pub fn normalize(input: &str) -> Normalized {
     // Each pass reads one buffer and writes the other.
     let mut a = width::fold(input);
-    let mut b = Vec::with_capacity(a.len() + 8);
+    // Rewrites lengthen the text a little (`幢` → `号楼`, `沪` → `上海市`): room for half again.
+    let mut b = Vec::with_capacity(a.len() + a.len() / 2 + 8);
     let passes: [Pass; 6] = [
         space::squeeze,
         numerals::arabic,
@@ -102,7 +103,12 @@ pub fn normalize(input: &str) -> Normalized {
         pass(&a, &mut b);
         std::mem::swap(&mut a, &mut b);
     }
-    let (text, map) = a.into_iter().unzip();
+    let mut text = String::with_capacity(a.len() * 3);
+    let mut map = Vec::with_capacity(a.len());
+    for (c, offset) in a {
+        text.push(c);
+        map.push(offset);
+    }
     Normalized { text, map }
 }
 
@@ -155,17 +161,19 @@ fn rewrite(out: &mut Buf, src: &[(char, usize)], replacement: &str) {
     let Some(&(_, first)) = src.first() else {
         return;
     };
-    let repl: Vec<char> = replacement.chars().collect();
     let common = src
         .iter()
-        .zip(&repl)
-        .take_while(|((s, _), r)| s == *r)
+        .zip(replacement.chars())
+        .take_while(|((s, _), r)| s == r)
         .count();
     out.extend(src.iter().take(common).copied());
     let rest_src = slice(src, common..src.len());
-    let rest_repl = repl.get(common..).unwrap_or_default();
-    let (n, m) = (rest_src.len(), rest_repl.len());
-    for (k, &c) in rest_repl.iter().enumerate() {
+    let rest_repl = replacement.chars().skip(common);
+    let (n, m) = (
+        rest_src.len(),
+        replacement.chars().count().saturating_sub(common),
+    );
+    for (k, c) in rest_repl.enumerate() {
         let offset = if n == 0 {
             // Inserted after an unchanged start: the last char of that start.
             src.last().map_or(first, |&(_, o)| o)

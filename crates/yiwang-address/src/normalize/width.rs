@@ -14,11 +14,15 @@ use super::{Buf, at};
 /// Everything else is kept; in particular `〇` (U+3007) stays for the numeral pass, and CJK
 /// punctuation outside the full-width block (`。`, `【】`) is not touched.
 pub(super) fn fold(input: &str) -> Buf {
-    input
-        .chars()
-        .enumerate()
-        .filter_map(|(i, c)| fold_char(c).map(|c| (c, i)))
-        .collect()
+    // One slot per byte is enough (a char is at least one byte) and avoids regrowing.
+    let mut out = Vec::with_capacity(input.len());
+    out.extend(
+        input
+            .chars()
+            .enumerate()
+            .filter_map(|(i, c)| fold_char(c).map(|c| (c, i))),
+    );
+    out
 }
 
 fn fold_char(c: char) -> Option<char> {

@@ -53,8 +53,9 @@ pub fn ccks_label(label: Label, text: &str, before: &[Label]) -> &'static str {
     }
 }
 
-/// `roadno` after a road (or a village and its group), `houseno` after a lane, a compound or
-/// another number.
+/// `roadno` after a road, `houseno` after a lane, a compound, another number or a village and
+/// its group (the guideline: 沿山村5组6号 is `community village_group houseno`; a rural door
+/// number is a `houseno`).
 fn door(before: &[Label]) -> &'static str {
     for label in before.iter().rev() {
         match label {
@@ -63,8 +64,10 @@ fn door(before: &[Label]) -> &'static str {
             | Label::Door
             | Label::Poi
             | Label::SubPoi
-            | Label::Building => return "houseno",
-            Label::Road | Label::Community | Label::Group => return "roadno",
+            | Label::Building
+            | Label::Community
+            | Label::Group => return "houseno",
+            Label::Road => return "roadno",
             l if l.is_admin() => return "roadno",
             _ => {}
         }

@@ -412,42 +412,9 @@ pub(super) const PREFECTURES: &[(&str, &[&str])] = &[
     ("阿勒泰地区", &[]),
 ];
 
-/// Shanghai's 16 districts (GB/T 2260 code, name, short form).
-pub(super) const SHANGHAI_DISTRICTS: &[(&str, &str, &str)] = &[
-    ("310101", "黄浦区", "黄浦"),
-    ("310104", "徐汇区", "徐汇"),
-    ("310105", "长宁区", "长宁"),
-    ("310106", "静安区", "静安"),
-    ("310107", "普陀区", "普陀"),
-    ("310109", "虹口区", "虹口"),
-    ("310110", "杨浦区", "杨浦"),
-    ("310112", "闵行区", "闵行"),
-    ("310113", "宝山区", "宝山"),
-    ("310114", "嘉定区", "嘉定"),
-    ("310115", "浦东新区", "浦东"),
-    ("310116", "金山区", "金山"),
-    ("310117", "松江区", "松江"),
-    ("310118", "青浦区", "青浦"),
-    ("310120", "奉贤区", "奉贤"),
-    ("310151", "崇明区", "崇明"),
-];
+/// The county-level divisions of China with their GB/T 2260 codes, and the provincial- and
+/// prefecture-level codes (see the file's header for its form).
+pub(super) const DIVISIONS: &str = include_str!("../../data/divisions.txt");
 
-/// Beijing's 16 districts (GB/T 2260 code, name).
-pub(super) const BEIJING_DISTRICTS: &[(&str, &str)] = &[
-    ("110101", "东城区"),
-    ("110102", "西城区"),
-    ("110105", "朝阳区"),
-    ("110106", "丰台区"),
-    ("110107", "石景山区"),
-    ("110108", "海淀区"),
-    ("110109", "门头沟区"),
-    ("110111", "房山区"),
-    ("110112", "通州区"),
-    ("110113", "顺义区"),
-    ("110114", "昌平区"),
-    ("110115", "大兴区"),
-    ("110116", "怀柔区"),
-    ("110117", "平谷区"),
-    ("110118", "密云区"),
-    ("110119", "延庆区"),
-];
+/// Roads of Shanghai outside Xuhui with their districts (see the file's header).
+pub(super) const SHANGHAI_ROADS: &str = include_str!("../../data/shanghai_roads.txt");

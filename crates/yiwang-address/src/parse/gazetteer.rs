@@ -1,8 +1,11 @@
 //! Known names: divisions from facts, plus roads and points of interest added at run time.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
-use super::facts::{BEIJING_DISTRICTS, CITIES, PREFECTURES, PROVINCES, SHANGHAI_DISTRICTS};
+use super::Label;
+use super::facts::{CITIES, DIVISIONS, PREFECTURES, PROVINCES, SHANGHAI_ROADS};
+use super::lexicon::{SUFFIXES, SuffixIndex};
 use super::shanghai::{STREETS, XUHUI_ROADS};
 use crate::normalize_str;
 
@@ -44,17 +47,91 @@ pub struct Entry {
 /// inferring the district when it is not written.
 ///
 /// [`Gazetteer::default`] holds the facts carried by this crate: the 34 provincial-level
-/// divisions and their short forms, the prefecture-level divisions, the districts of Shanghai and
-/// Beijing, Shanghai's 234 streets and towns, and the roads of Xuhui. [`add_road`](Self::add_road)
+/// divisions and their short forms, the prefecture-level divisions, the 2,842 county-level
+/// divisions of GB/T 2260 (`data/divisions.txt`, with short forms such as `萧山`), Shanghai's 234
+/// streets and towns (towns also without `镇`), the roads of Xuhui and some 600 other Shanghai
+/// roads by district (`data/shanghai_roads.txt`). [`add_road`](Self::add_road)
 /// and [`add_poi`](Self::add_poi) add names at run time (from the premises registry). Names are
 /// stored normalised, so they match [`normalize`](crate::normalize)d text.
+///
+/// The names are a trie over chars (one hash map of edges keyed by node and char), so finding
+/// every name that starts at a position of the text is one walk, and a position where no name
+/// starts costs one lookup.
 #[derive(Debug, Clone)]
 pub struct Gazetteer {
-    names: HashMap<String, Vec<Entry>>,
-    first_chars: HashSet<char>,
-    max_chars: usize,
+    /// Edges of the trie: `(node << 32) | char` → child node. Node 0 is the root.
+    edges: HashMap<u64, u32, FxBuild>,
+    /// For each node, the index in `lists` of the meanings of the name ending there, if any.
+    ends: Vec<Option<u32>>,
+    /// The meanings of each name.
+    lists: Vec<Vec<Entry>>,
     districts: HashMap<String, String>,
+    /// Provincial-level divisions by 2-digit code and prefecture-level ones by 4-digit code.
+    regions: HashMap<&'static str, &'static str>,
+    /// The name suffixes by first char (not names, but looked up as often).
+    pub(super) suffixes: SuffixIndex,
 }
+
+/// The most names [`Gazetteer::prefixes`] reports at one position (longer names are rare; the
+/// walk stops there).
+pub(super) const MAX_PREFIXES: usize = 8;
+
+/// Names starting at one position: `(length in chars, meanings)`, shortest first.
+pub(super) struct Prefixes<'g> {
+    found: [(usize, &'g [Entry]); MAX_PREFIXES],
+    len: usize,
+}
+
+impl<'g> Prefixes<'g> {
+    /// The names found, shortest first.
+    pub(super) fn as_slice(&self) -> &[(usize, &'g [Entry])] {
+        self.found.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// FxHash (as in rustc): one multiply per word, ample for keys that are not chosen by an
+/// adversary to collide (the keys are the gazetteer's own names).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher {
+    hash: u64,
+}
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// Builds [`FxHasher`]s.
+pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 
 impl Default for Gazetteer {
     fn default() -> Self {
@@ -76,23 +153,7 @@ impl Default for Gazetteer {
                 g.insert(s, Kind::City, full, true, None, None);
             }
         }
-        for (code, full, short) in SHANGHAI_DISTRICTS {
-            let province = Some("上海市");
-            g.insert(full, Kind::District, full, false, Some(code), province);
-            g.insert(short, Kind::District, full, true, Some(code), province);
-            g.districts.insert((*code).to_owned(), (*full).to_owned());
-        }
-        for (code, full) in BEIJING_DISTRICTS {
-            g.insert(
-                full,
-                Kind::District,
-                full,
-                false,
-                Some(code),
-                Some("北京市"),
-            );
-            g.districts.insert((*code).to_owned(), (*full).to_owned());
-        }
+        g.add_divisions(DIVISIONS);
         for (code, name) in STREETS {
             let district = code.get(..6);
             // Township-level units numbered 5xx are development zones, not streets.
@@ -107,18 +168,62 @@ impl Default for Gazetteer {
         for road in XUHUI_ROADS {
             g.add_road(road, "310104");
         }
+        for line in SHANGHAI_ROADS.lines().filter(|l| !l.starts_with('#')) {
+            let mut fields = line.split(' ');
+            let Some(code) = fields.next() else { continue };
+            for road in fields {
+                g.add_road(road, code);
+            }
+        }
+        // Towns by their names without `镇` (`周浦` for `周浦镇`), as short forms.
+        for (code, name) in STREETS {
+            let Some(short) = name.strip_suffix('镇') else {
+                continue;
+            };
+            if short.chars().count() >= 2 && g.get(short).is_empty() {
+                let short = normalize_str(short);
+                let full = normalize_str(name);
+                g.insert(
+                    &short,
+                    Kind::Street,
+                    &full,
+                    true,
+                    code.get(..6),
+                    Some("上海市"),
+                );
+            }
+        }
         g
     }
+}
+
+/// The short form of a county-level name: without `区`, `县`, `市`, `旗` or `新区`, when at least two
+/// chars remain; none for autonomous counties and for mining, forest and special districts.
+fn short_form(name: &str) -> Option<&str> {
+    if name.contains("自治") || ["矿区", "林区", "特区"].iter().any(|s| name.ends_with(s)) {
+        return None;
+    }
+    let short = ["新区", "区", "县", "市", "旗"]
+        .iter()
+        .find_map(|s| name.strip_suffix(s))?;
+    // `商城` (商城县), `新城`, `城关`: a short form that ends like a place name or compound is
+    // read as one.
+    let looks_like_a_name = SUFFIXES
+        .iter()
+        .any(|sfx| sfx.label == Label::Poi && short.ends_with(sfx.word));
+    (short.chars().count() >= 2 && !looks_like_a_name).then_some(short)
 }
 
 impl Gazetteer {
     /// A gazetteer with no names at all.
     pub fn empty() -> Self {
         Gazetteer {
-            names: HashMap::new(),
-            first_chars: HashSet::new(),
-            max_chars: 0,
+            edges: HashMap::default(),
+            ends: vec![None],
+            lists: Vec::new(),
             districts: HashMap::new(),
+            regions: HashMap::new(),
+            suffixes: SuffixIndex::default(),
         }
     }
 
@@ -140,18 +245,133 @@ impl Gazetteer {
         self.districts.get(code).map(String::as_str)
     }
 
-    /// The meanings of exactly `name`, empty if unknown.
-    pub fn get(&self, name: &str) -> &[Entry] {
-        self.names.get(name).map_or(&[], Vec::as_slice)
+    /// The provincial-level division (`浙江省`) and the prefecture-level division (`杭州市`) a
+    /// county-level code (`330106`) lies in, when known.
+    pub fn regions_of(&self, code: &str) -> (Option<&'static str>, Option<&'static str>) {
+        let province = code.get(..2).and_then(|c| self.regions.get(c).copied());
+        let city = code.get(..4).and_then(|c| self.regions.get(c).copied());
+        (province, city)
     }
 
-    /// The longest name in chars, and whether any name starts with `c`: bounds for scanning.
-    pub(super) fn scan_bounds(&self, c: char) -> usize {
-        if self.first_chars.contains(&c) {
-            self.max_chars
-        } else {
-            0
+    /// Adds the county-level divisions of the division list (see `data/divisions.txt`), with
+    /// short forms (`萧山` for `萧山区`, `浦东` for `浦东新区`) where the short form has at least
+    /// two chars, is not an autonomous county's and is not a province or city name.
+    fn add_divisions(&mut self, list: &'static str) {
+        let mut counties: Vec<(String, &'static str)> = Vec::new();
+        for line in list.lines() {
+            let mut fields = line.split(' ');
+            let (Some(head), Some(name)) = (fields.next(), fields.next()) else {
+                continue;
+            };
+            if head.starts_with('#') {
+                continue;
+            }
+            if head == "former" {
+                // `former CODE NAME`: the code is `name`, the name is the next field.
+                if let Some(former) = fields.next() {
+                    counties.push((name.to_owned(), former));
+                }
+                continue;
+            }
+            match head.len() {
+                2 => {
+                    self.regions.insert(head, name);
+                }
+                6 => {
+                    let Some(prefix) = head.get(..4) else {
+                        continue;
+                    };
+                    self.regions.entry(prefix).or_insert(name);
+                    for county in fields {
+                        let (Some(suffix), Some(county_name)) = (county.get(..2), county.get(2..))
+                        else {
+                            continue;
+                        };
+                        counties.push((format!("{prefix}{suffix}"), county_name));
+                    }
+                }
+                _ => {}
+            }
         }
+        for (code, name) in counties {
+            let province = self.regions_of(&code).0;
+            let short = short_form(name).filter(|s| {
+                !self
+                    .get(s)
+                    .iter()
+                    .any(|e| matches!(e.kind, Kind::Province | Kind::City))
+            });
+            // Two-char names (`城区`, `东区`) are as ambiguous as short forms.
+            let two = name.chars().count() <= 2;
+            self.insert(name, Kind::District, name, two, Some(&code), province);
+            if let Some(short) = short {
+                self.insert(short, Kind::District, name, true, Some(&code), province);
+                // `浦东区` for `浦东新区`: the new district written as an ordinary one.
+                if name.ends_with("新区") {
+                    let alias = format!("{short}区");
+                    self.insert(&alias, Kind::District, name, false, Some(&code), province);
+                }
+            }
+            self.districts
+                .entry(code)
+                .or_insert_with(|| name.to_owned());
+        }
+    }
+
+    /// The meanings of exactly `name`, empty if unknown.
+    pub fn get(&self, name: &str) -> &[Entry] {
+        let mut node = 0;
+        for c in name.chars() {
+            match self.child(node, c) {
+                Some(n) => node = n,
+                None => return &[],
+            }
+        }
+        self.list(node)
+    }
+
+    /// Every name that `chars` starts with, shortest first (at most [`MAX_PREFIXES`]).
+    pub(super) fn prefixes<'g>(&'g self, chars: &[char]) -> Prefixes<'g> {
+        let mut out = Prefixes {
+            found: [(0, &[]); MAX_PREFIXES],
+            len: 0,
+        };
+        // Most positions start no name: one lookup and out.
+        let Some(&first) = chars.first() else {
+            return out;
+        };
+        if self.child(0, first).is_none() {
+            return out;
+        }
+        let mut node = 0;
+        for (k, &c) in chars.iter().enumerate() {
+            let Some(n) = self.child(node, c) else { break };
+            node = n;
+            let list = self.list(node);
+            if !list.is_empty() {
+                let Some(slot) = out.found.get_mut(out.len) else {
+                    break;
+                };
+                *slot = (k + 1, list);
+                out.len += 1;
+            }
+        }
+        out
+    }
+
+    fn child(&self, node: u32, c: char) -> Option<u32> {
+        self.edges
+            .get(&((u64::from(node) << 32) | u64::from(c)))
+            .copied()
+    }
+
+    fn list(&self, node: u32) -> &[Entry] {
+        self.ends
+            .get(node as usize)
+            .copied()
+            .flatten()
+            .and_then(|l| self.lists.get(l as usize))
+            .map_or(&[], Vec::as_slice)
     }
 
     fn insert(
@@ -163,9 +383,21 @@ impl Gazetteer {
         district_code: Option<&str>,
         province: Option<&'static str>,
     ) {
-        let Some(first) = name.chars().next() else {
+        if name.is_empty() {
             return;
-        };
+        }
+        let mut node = 0u32;
+        for c in name.chars() {
+            node = match self.child(node, c) {
+                Some(n) => n,
+                None => {
+                    let n = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
+                    self.ends.push(None);
+                    self.edges.insert((u64::from(node) << 32) | u64::from(c), n);
+                    n
+                }
+            };
+        }
         let entry = Entry {
             kind,
             canonical: canonical.to_owned(),
@@ -173,11 +405,18 @@ impl Gazetteer {
             district_code: district_code.map(str::to_owned),
             province,
         };
-        let list = self.names.entry(name.to_owned()).or_default();
-        if !list.contains(&entry) {
+        let Some(end) = self.ends.get_mut(node as usize) else {
+            return;
+        };
+        let idx = *end.get_or_insert_with(|| {
+            let idx = u32::try_from(self.lists.len()).unwrap_or(u32::MAX);
+            self.lists.push(Vec::new());
+            idx
+        });
+        if let Some(list) = self.lists.get_mut(idx as usize)
+            && !list.contains(&entry)
+        {
             list.push(entry);
         }
-        self.first_chars.insert(first);
-        self.max_chars = self.max_chars.max(name.chars().count());
     }
 }

@@ -45,7 +45,9 @@ pub enum Label {
     Intersection,
     /// A direction or distance phrase: `近`, `旁边`, `对面`, `东侧`, `往南`, `100米`.
     Direction,
-    /// A repetition or filler: a second `浙江省杭州市`, a run of dashes.
+    /// A filler: a dash or a run of dashes or underscores between elements (`12-3-1001` is a
+    /// building, a filler, a unit, a filler and a room). A division written twice keeps its
+    /// label both times (the CCKS-2021 guideline: 重复元素正常标注).
     Redundant,
     /// Text that is none of the above.
     Other,

@@ -1,9 +1,13 @@
 //! Words that end or mark address elements: suffixes of divisions, roads and points of interest,
 //! direction words, separators.
 
+use std::collections::HashMap;
+
 use super::Label;
+use super::gazetteer::FxBuild;
 
 /// A name suffix, the label of the name it ends, and how many name chars it needs before it.
+#[derive(Debug)]
 pub(super) struct Suffix {
     /// The suffix as written.
     pub word: &'static str,
@@ -125,6 +129,31 @@ pub(super) const SUFFIXES: &[Suffix] = &[
     s("校", Label::Poi, 1),
 ];
 
+/// [`SUFFIXES`] by their first char, so finding the suffixes at a position is one lookup.
+#[derive(Debug, Clone)]
+pub(super) struct SuffixIndex {
+    by_first: HashMap<char, Vec<&'static Suffix>, FxBuild>,
+}
+
+impl Default for SuffixIndex {
+    fn default() -> Self {
+        let mut by_first: HashMap<char, Vec<&'static Suffix>, FxBuild> = HashMap::default();
+        for sfx in SUFFIXES {
+            if let Some(c) = sfx.word.chars().next() {
+                by_first.entry(c).or_default().push(sfx);
+            }
+        }
+        SuffixIndex { by_first }
+    }
+}
+
+impl SuffixIndex {
+    /// The suffixes that start with `c`.
+    pub(super) fn starting_with(&self, c: char) -> &[&'static Suffix] {
+        self.by_first.get(&c).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Chars that may stand between a name and a road suffix and belong to the road name:
 /// directions and ordinals (`南京西路`, `中山东一路`, `共和新路`).
 pub(super) fn is_road_modifier(c: char) -> bool {
@@ -176,6 +205,24 @@ pub(super) const TRAILING_DIRECTIONS: &[&str] = &[
     "后面",
     "旁",
 ];
+
+/// Direction words that stand between two names (`邮局旁沙发垫厂`), longest first.
+pub(super) const INNER_DIRECTIONS: &[&str] = &[
+    "斜对面",
+    "对面",
+    "旁边",
+    "附近",
+    "隔壁",
+    "院内",
+    "楼下",
+    "对过",
+    "后面",
+    "旁",
+];
+
+/// Delivery remarks written after an address (the CCKS-2021 guideline's 配送提示): `电联` (call
+/// on arrival), `null` from a form left empty.
+pub(super) const REMARKS: &[&str] = &["电话联系", "联系电话", "打电话", "电联", "null", "NULL"];
 
 /// Units of length for distance phrases.
 pub(super) const DISTANCE_UNITS: [&str; 4] = ["公里", "千米", "米", "km"];

@@ -83,18 +83,16 @@ impl Parsed {
 /// ```
 pub fn parse(input: &str, gazetteer: &Gazetteer) -> Parsed {
     let norm = normalize(input);
-    let segs = rules::segment(&norm.text, gazetteer);
-    let chars: Vec<char> = norm.text.chars().collect();
+    let (segs, bytes) = rules::segment(&norm.text, gazetteer);
     let mut components = Vec::with_capacity(segs.len());
     for seg in &segs {
         let Some(span) = norm.source_span(seg.start..seg.end) else {
             continue;
         };
-        let text: String = chars
-            .get(seg.start..seg.end)
-            .unwrap_or_default()
-            .iter()
-            .collect();
+        let text = match (bytes.get(seg.start), bytes.get(seg.end)) {
+            (Some(&a), Some(&b)) => norm.text.get(a..b).unwrap_or_default().to_owned(),
+            _ => String::new(),
+        };
         components.push(Component {
             label: seg.label,
             text,
@@ -113,14 +111,9 @@ pub fn parse(input: &str, gazetteer: &Gazetteer) -> Parsed {
     }
 }
 
-/// The provincial-level division a district code lies in, for the codes the gazetteer carries.
-fn province_of(code: &str) -> Option<&'static str> {
-    match code.get(..2)? {
-        "31" => Some("上海市"),
-        "11" => Some("北京市"),
-        _ => None,
-    }
-}
+/// The home municipality: an ambiguous district name (`普陀区` is in Shanghai and in Zhoushan)
+/// with no province or city written is taken to be in Shanghai.
+const HOME: &str = "31";
 
 /// The written or inferred district and its code.
 fn district(
@@ -136,20 +129,38 @@ fn district(
         .map(|(c, e)| e.map_or(c.text.as_str(), |e| e.canonical.as_str()))
         .collect();
     let fits = |code: &str| {
-        let province = province_of(code);
-        written.iter().all(|w| Some(*w) == province)
+        let (province, city) = gazetteer.regions_of(code);
+        written
+            .iter()
+            .all(|w| Some(*w) == province || Some(*w) == city)
     };
     let district = components
         .iter()
         .zip(entries)
-        .find(|(c, _)| c.label == Label::District);
+        .find(|(c, _)| c.label == Label::District && c.text != "市辖区");
     if let Some((c, e)) = district {
-        return match e {
-            Some(e) => {
-                let code = e.district_code.clone().filter(|code| fits(code));
-                (Some(e.canonical.clone()), code)
-            }
-            None => (Some(c.text.clone()), None),
+        let Some(e) = e else {
+            return (Some(c.text.clone()), None);
+        };
+        // Every district of that name that fits the province and city written; of several, the
+        // one in the home municipality, if any.
+        let fitting: Vec<(&GazEntry, &str)> = gazetteer
+            .get(&c.text)
+            .iter()
+            .filter(|d| d.kind == Kind::District)
+            .filter_map(|d| Some((d, d.district_code.as_deref()?)))
+            .filter(|(_, code)| fits(code))
+            .collect();
+        let chosen = match fitting.as_slice() {
+            [one] => Some(*one),
+            many => many
+                .iter()
+                .copied()
+                .find(|(_, code)| code.starts_with(HOME)),
+        };
+        return match chosen {
+            Some((d, code)) => (Some(d.canonical.clone()), Some(code.to_owned())),
+            None => (Some(e.canonical.clone()), None),
         };
     }
     // Not written: the known streets must agree, or else the known roads and points of interest

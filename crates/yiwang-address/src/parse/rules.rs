@@ -1,7 +1,7 @@
 //! The segmenter: one left-to-right pass over the normalised text.
 //!
-//! At each position, in order: separators are skipped (a run of two or more dashes or
-//! underscores is [`Label::Redundant`]); a number with a unit is read (`500弄`, `9甲号`,
+//! At each position, in order: separators are skipped (a run with a dash or an underscore is
+//! [`Label::Redundant`], as are the dashes of `12-3-1001`); a number with a unit is read (`500弄`, `9甲号`,
 //! `18号之一`, `3号楼`, `2单元`, `12层`, `1203室`, `5组`, `100米`; a bare number takes its label
 //! from what comes before: `宛平南路500` is a door, `14号1102` a room, `12-3-1001` building,
 //! unit and room); a gazetteer name is matched, longest first, and kept only when it fits
@@ -18,8 +18,8 @@
 use super::Label;
 use super::gazetteer::{Entry, Gazetteer, Kind};
 use super::lexicon::{
-    CONNECTORS, DISTANCE_UNITS, INTERSECTIONS, LEADING_DIRECTIONS, ROAD_ENDS, SUFFIXES, Suffix,
-    TRAILING_DIRECTIONS, is_close, is_open, is_road_modifier, is_separator,
+    CONNECTORS, DISTANCE_UNITS, INNER_DIRECTIONS, INTERSECTIONS, LEADING_DIRECTIONS, REMARKS,
+    ROAD_ENDS, Suffix, TRAILING_DIRECTIONS, is_close, is_open, is_road_modifier, is_separator,
 };
 
 /// A labelled span of the normalised text (char offsets).
@@ -68,8 +68,9 @@ fn kind_label(kind: Kind) -> Label {
     }
 }
 
-/// Segments the normalised `text`.
-pub(super) fn segment<'g>(text: &str, gaz: &'g Gazetteer) -> Vec<Seg<'g>> {
+/// Segments the normalised `text`; also returns the byte offset of each char of `text` (and of
+/// its end), for slicing the segments out of it.
+pub(super) fn segment<'g>(text: &str, gaz: &'g Gazetteer) -> (Vec<Seg<'g>>, Vec<usize>) {
     let chars: Vec<char> = text.chars().collect();
     let mut bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
     bytes.push(text.len());
@@ -78,7 +79,7 @@ pub(super) fn segment<'g>(text: &str, gaz: &'g Gazetteer) -> Vec<Seg<'g>> {
         chars,
         bytes,
         gaz,
-        segs: Vec::new(),
+        segs: Vec::with_capacity(16),
         level: 0,
     };
     p.run();
@@ -95,7 +96,32 @@ struct Parser<'a, 'g> {
 }
 
 /// A number with its unit, possibly split into several elements (`12-3-1001`).
-type NumTok = Vec<(Label, usize, usize)>;
+/// At most five spans (`12-3-1001`: building, filler, unit, filler, room), without allocating.
+#[derive(Clone, Copy)]
+struct NumTok {
+    spans: [(Label, usize, usize); 5],
+    len: usize,
+}
+
+impl NumTok {
+    fn new() -> Self {
+        NumTok {
+            spans: [(Label::Other, 0, 0); 5],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, span: (Label, usize, usize)) {
+        if let Some(slot) = self.spans.get_mut(self.len) {
+            *slot = span;
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[(Label, usize, usize)] {
+        self.spans.get(..self.len).unwrap_or_default()
+    }
+}
 
 impl<'g> Parser<'_, 'g> {
     fn n(&self) -> usize {
@@ -113,8 +139,17 @@ impl<'g> Parser<'_, 'g> {
     }
 
     fn ends_with(&self, e: usize, pat: &str) -> bool {
-        let k = pat.chars().count();
-        e >= k && self.starts_with(e - k, pat)
+        let mut k = e;
+        for p in pat.chars().rev() {
+            if k == 0 {
+                return false;
+            }
+            k -= 1;
+            if self.at(k) != Some(p) {
+                return false;
+            }
+        }
+        true
     }
 
     /// The label of the last component that places the address (not a direction or filler).
@@ -131,21 +166,41 @@ impl<'g> Parser<'_, 'g> {
             return;
         }
         let mut label = label;
+        // A point of interest right after another, or inside a building after a compound
+        // (`…大厦7楼伊袖专柜`), is part of it.
         if label == Label::Poi
-            && matches!(self.segs.last(), Some(s) if matches!(s.label, Label::Poi | Label::SubPoi))
+            && (matches!(self.segs.last(), Some(s) if matches!(s.label, Label::Poi | Label::SubPoi))
+                || (matches!(
+                    self.last(),
+                    Some(Label::Building | Label::Unit | Label::Floor | Label::Room)
+                ) && self.segs.iter().any(|s| s.label == Label::Poi)))
         {
             label = Label::SubPoi;
         }
-        if label.is_admin() && self.repeats(start, end, entry) {
-            label = Label::Redundant;
+        // `市辖区` (the districts of a city, as a whole) places nothing below the city.
+        if !(label == Label::District && self.slice(start, end) == "市辖区") {
+            self.level = self.level.max(rank(label));
         }
-        self.level = self.level.max(rank(label));
         self.segs.push(Seg {
             label,
             start,
             end,
             entry,
         });
+    }
+
+    /// Whether a division with `label` may come after what was read: below it, or a development
+    /// zone anywhere above the road (`…余杭镇中泰工业园仙桥路`).
+    fn level_fits(&self, label: Label) -> bool {
+        rank(label) > self.level || (label == Label::DevZone && self.level < rank(Label::Road))
+    }
+
+    /// Whether a province, city or district written in full after a lower division but before
+    /// the road still counts (`天山路街道上海市长宁区天山路`).
+    fn late_division(&self, e: &Entry) -> bool {
+        !e.short
+            && matches!(e.kind, Kind::Province | Kind::City | Kind::District)
+            && self.level < rank(Label::Road)
     }
 
     /// Whether a division at `start..end` repeats one already read (`浙江省杭州市浙江省`).
@@ -182,7 +237,7 @@ impl<'g> Parser<'_, 'g> {
                 let fill = (i..j)
                     .filter(|&k| matches!(self.at(k), Some('-' | '_' | '—' | '－' | '=' | '*')))
                     .count();
-                if fill >= 2 {
+                if fill >= 1 {
                     self.push(Label::Redundant, i, j, None);
                 }
                 i = j;
@@ -190,7 +245,7 @@ impl<'g> Parser<'_, 'g> {
             }
             if let Some(tok) = self.number_at(i) {
                 let mut end = i;
-                for (label, s, e) in tok {
+                for &(label, s, e) in tok.as_slice() {
                     self.push(label, s, e, None);
                     end = e;
                 }
@@ -244,6 +299,10 @@ impl<'g> Parser<'_, 'g> {
             if c.is_ascii_alphanumeric() && self.number_at(j).is_some() {
                 break;
             }
+            // Digits right after a road suffix start its door number (`恒乐路1282飞虎科技`).
+            if c.is_ascii_digit() && ROAD_ENDS.iter().any(|r| self.ends_with(j, r)) {
+                break;
+            }
             if self.gazetteer_at(j).is_some() {
                 break;
             }
@@ -255,13 +314,9 @@ impl<'g> Parser<'_, 'g> {
     /// A known name at `i` that fits here: its label, length and meaning.
     fn gazetteer_at(&self, i: usize) -> Option<(Label, usize, &'g Entry)> {
         let gaz: &'g Gazetteer = self.gaz;
-        let longest = gaz.scan_bounds(self.at(i)?).min(self.n() - i);
-        for len in (1..=longest).rev() {
+        let found = gaz.prefixes(self.chars.get(i..).unwrap_or_default());
+        for &(len, entries) in found.as_slice().iter().rev() {
             let end = i + len;
-            let entries = gaz.get(self.slice(i, end));
-            if entries.is_empty() {
-                continue;
-            }
             let mut best: Option<&'g Entry> = None;
             for e in entries {
                 let label = kind_label(e.kind);
@@ -269,11 +324,13 @@ impl<'g> Parser<'_, 'g> {
                     Kind::Road => true,
                     Kind::Poi => !self.road_follows(end, 1),
                     _ => {
-                        (rank(label) > self.level || self.repeats(i, end, Some(e)))
+                        (self.level_fits(label)
+                            || self.repeats(i, end, Some(e))
+                            || self.late_division(e))
                             && !(e.short
                                 && (self.road_follows(end, 2)
                                     || self.short_blocked(end)
-                                    || !self.short_fits(end)))
+                                    || !self.short_fits(end, e.kind == Kind::District)))
                     }
                 };
                 if fits && best.is_none_or(|b| e.kind < b.kind) {
@@ -307,16 +364,28 @@ impl<'g> Parser<'_, 'g> {
         let Some(c) = self.at(end) else {
             return false;
         };
-        if "区县市镇乡村州省旗盟".contains(c) {
+        // A division suffix, or a Chinese numeral as in the numbered compounds `梅陇三村`,
+        // `长桥二村`.
+        if "区县市镇乡村州省旗盟一二三四五六七八九十".contains(c) {
             return true;
         }
-        SUFFIXES.iter().any(|s| self.starts_with(end, s.word))
+        // One name char and a road suffix: the short form starts the road's name (`广宁伯街`).
+        if ROAD_ENDS.iter().any(|r| self.starts_with(end + 1, r)) {
+            return true;
+        }
+        self.gaz
+            .suffixes
+            .starting_with(c)
+            .iter()
+            .any(|s| self.starts_with(end, s.word))
     }
 
     /// Whether what follows a short form fits after a division: the end, a separator, a
     /// number, a known division, or a name ending in a division or road suffix before any
-    /// point-of-interest suffix (`杭州文三路`, but not `上海交通大学`).
-    fn short_fits(&self, end: usize) -> bool {
+    /// point-of-interest suffix (`杭州文三路`, but not `上海交通大学`). A county-level short form
+    /// (`poi_ok`) may also come before a point of interest with a name of its own
+    /// (`义乌国际商贸城`, `海宁皮革城`, but not `金山公寓`).
+    fn short_fits(&self, end: usize, poi_ok: bool) -> bool {
         for k in end..self.n().min(end + 8) {
             let Some(c) = self.at(k) else { return true };
             if is_separator(c) || is_open(c) || c.is_ascii_alphanumeric() {
@@ -326,7 +395,7 @@ impl<'g> Parser<'_, 'g> {
                 return true;
             }
             let mut best: Option<&Suffix> = None;
-            for sfx in SUFFIXES {
+            for sfx in self.gaz.suffixes.starting_with(c) {
                 if k > end
                     && self.starts_with(k, sfx.word)
                     && best.is_none_or(|b| b.word.len() < sfx.word.len())
@@ -335,21 +404,21 @@ impl<'g> Parser<'_, 'g> {
                 }
             }
             if let Some(sfx) = best {
-                return sfx.label != Label::Poi;
+                return sfx.label != Label::Poi || (poi_ok && k >= end + 2);
             }
         }
         true
     }
 
-    /// Whether a full division name from the gazetteer starts at `i`.
+    /// Whether a division name from the gazetteer starts at `i`: a full name, or the short
+    /// form of a city (`浙江台州…`).
     fn gazetteer_admin_at(&self, i: usize) -> bool {
-        let Some(c) = self.at(i) else { return false };
-        let longest = self.gaz.scan_bounds(c).min(self.n() - i);
-        (2..=longest).any(|len| {
-            self.gaz
-                .get(self.slice(i, i + len))
-                .iter()
-                .any(|e| !e.short && e.kind <= Kind::Street)
+        let found = self.gaz.prefixes(self.chars.get(i..).unwrap_or_default());
+        found.as_slice().iter().any(|&(len, entries)| {
+            len >= 2
+                && entries
+                    .iter()
+                    .any(|e| (!e.short && e.kind <= Kind::Street) || e.kind == Kind::City)
         })
     }
 
@@ -374,7 +443,11 @@ impl<'g> Parser<'_, 'g> {
             k += 1;
         }
         let last = self.last();
-        let one = |label: Label, end: usize| Some(vec![(label, i, end)]);
+        let one = |label: Label, end: usize| {
+            let mut tok = NumTok::new();
+            tok.push((label, i, end));
+            Some(tok)
+        };
         if self.starts_with(k, "支弄") {
             return one(Label::SubLane, k + 2);
         }
@@ -397,7 +470,16 @@ impl<'g> Parser<'_, 'g> {
             {
                 end += 2;
             }
-            return one(Label::Door, end);
+            let digits = self.digits(i, j);
+            let label = match last {
+                // `83幢2号` is the second unit, `83幢1227号` room 1227.
+                Some(Label::Building) if digits <= 2 => Label::Unit,
+                Some(Label::Building | Label::Unit | Label::Floor) => Label::Room,
+                // A shop in a mall or a tower: `…广场1039号`.
+                Some(Label::Poi | Label::SubPoi) if digits >= 4 => Label::Room,
+                _ => Label::Door,
+            };
+            return one(label, end);
         }
         for (unit, label) in [
             ("单元", Label::Unit),
@@ -418,7 +500,8 @@ impl<'g> Parser<'_, 'g> {
             }
         }
         if self.starts_with(j, "楼") {
-            let floor = matches!(last, Some(Label::Door | Label::Building | Label::Unit));
+            // `7楼` is a floor; `A楼` (letters only) a building.
+            let floor = code_has_digit;
             return one(if floor { Label::Floor } else { Label::Building }, j + 1);
         }
         if code_has_digit {
@@ -431,15 +514,31 @@ impl<'g> Parser<'_, 'g> {
         // A bare code: only numbers, and only before a separator or the end.
         let next = self.at(j);
         let bare_ok = next.is_none_or(|c| is_separator(c) || is_open(c) || is_close(c));
+        // After a road, digits right before a name are its door number without `号`
+        // (`恒乐路1282飞虎科技`).
+        let door_before_name = last == Some(Label::Road)
+            && (i..j).all(|k| self.at(k).is_some_and(|c| c.is_ascii_digit()))
+            && next.is_some_and(|c| !c.is_ascii() && !is_separator(c));
+        if door_before_name {
+            return one(Label::Door, j);
+        }
         if !code_has_digit || !bare_ok {
             return None;
         }
-        let parts = split_dashes(&self.chars, i, j);
-        let labels: &[Label] = match (parts.len(), last) {
+        // Room numbers carry the floor (`1102`, three or four digits); building and unit
+        // numbers are short: `63-36` is building 63, unit 36; `8-895` building 8, room 895.
+        let (parts, count) = split_dashes(&self.chars, i, j);
+        let short = |k: usize| parts.get(k).is_some_and(|&(s, e)| self.digits(s, e) <= 2);
+        let labels: &[Label] = match (count, last) {
             (3, _) => &[Label::Building, Label::Unit, Label::Room],
             (2, Some(Label::Road)) => return one(Label::Door, j),
             (2, Some(Label::Building)) => &[Label::Unit, Label::Room],
+            (2, _) if short(1) => &[Label::Building, Label::Unit],
             (2, _) => &[Label::Building, Label::Room],
+            (1, Some(Label::Building)) if short(0) => &[Label::Unit],
+            (1, Some(Label::Poi | Label::SubPoi)) if !short(0) && self.digits(i, j) >= 4 => {
+                &[Label::Room]
+            }
             (1, Some(Label::Road | Label::Lane | Label::SubLane | Label::Community)) => {
                 &[Label::Door]
             }
@@ -456,13 +555,15 @@ impl<'g> Parser<'_, 'g> {
             (1, Some(Label::Poi | Label::SubPoi)) => &[Label::Building],
             _ => return one(Label::Other, j),
         };
-        Some(
-            parts
-                .iter()
-                .zip(labels)
-                .map(|(&(s, e), &l)| (l, s, e))
-                .collect(),
-        )
+        // The dashes between the parts are fillers.
+        let mut tok = NumTok::new();
+        for (k, (&(s, e), &l)) in parts.iter().zip(labels).enumerate() {
+            if k > 0 {
+                tok.push((Label::Redundant, s - 1, s));
+            }
+            tok.push((l, s, e));
+        }
+        Some(tok)
     }
 
     /// Reads the chunk `i..end`: directions, connectors, intersections, then names.
@@ -488,11 +589,37 @@ impl<'g> Parser<'_, 'g> {
             }
         }
         let mut e = end;
+        let mut remark = None;
+        for w in REMARKS {
+            if !self.ends_with(e, w) {
+                continue;
+            }
+            let k = w.chars().count();
+            if e >= s + k {
+                remark = Some((e - k, e));
+                e -= k;
+                break;
+            }
+        }
+        // A direction word inside the chunk, between two names (`邮局旁沙发垫厂`,
+        // `隆华精编厂院内亚士力…`): the names on either side are read apart.
+        if let Some((a, b)) = self.inner_direction(s, e) {
+            self.chunk(s, a);
+            self.push(Label::Direction, a, b, None);
+            self.chunk(b, e);
+            if let Some((a, b)) = remark {
+                self.push(Label::Redundant, a, b, None);
+            }
+            return;
+        }
         let mut tail = None;
         for w in TRAILING_DIRECTIONS {
+            if !self.ends_with(e, w) {
+                continue;
+            }
             let k = w.chars().count();
             let has_anchor = e >= s + k && (e > s + k || !self.segs.is_empty());
-            if has_anchor && self.ends_with(e, w) {
+            if has_anchor {
                 tail = Some((e - k, e));
                 e -= k;
                 break;
@@ -504,6 +631,41 @@ impl<'g> Parser<'_, 'g> {
         if let Some((a, b)) = tail {
             self.push(Label::Direction, a, b, None);
         }
+        if let Some((a, b)) = remark {
+            self.push(Label::Redundant, a, b, None);
+        }
+    }
+
+    /// The first direction word strictly inside `s..e` with a name of at least two chars on
+    /// either side, the one before ending a point of interest.
+    fn inner_direction(&self, s: usize, e: usize) -> Option<(usize, usize)> {
+        for k in s + 2..e.saturating_sub(2) {
+            for w in INNER_DIRECTIONS {
+                if !self.starts_with(k, w) {
+                    continue;
+                }
+                let len = w.chars().count();
+                if k + len + 2 <= e && self.poi_suffix_before(s, k) {
+                    return Some((k, k + len));
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether a point-of-interest suffix ends `s..k` (`邮局`, `…精编厂`).
+    fn poi_suffix_before(&self, s: usize, k: usize) -> bool {
+        // Suffixes are at most five chars: look no further back (keeps long inputs linear).
+        (k.saturating_sub(5).max(s)..k).any(|j| {
+            self.at(j).is_some_and(|c| {
+                self.gaz.suffixes.starting_with(c).iter().any(|sfx| {
+                    sfx.label == Label::Poi
+                        && j + sfx.word.chars().count() == k
+                        && j - s >= sfx.min_core
+                        && self.starts_with(j, sfx.word)
+                })
+            })
+        })
     }
 
     /// What may follow a road within `..end`: a connector to a second road (dropped), an
@@ -547,6 +709,15 @@ impl<'g> Parser<'_, 'g> {
         while j < e {
             match self.suffix_at(start, j, e) {
                 Some((Label::Poi, len)) => {
+                    // A second name with its own suffix after a complete one is a part of it
+                    // (`春江景园龙祥园`, `新天地商务中心尚座西楼`): the first ends at its suffix.
+                    if let Some(pe) = poi_end
+                        && pe - start >= 3
+                        && j >= pe + 2
+                    {
+                        self.push(Label::Poi, start, pe, None);
+                        start = pe;
+                    }
                     poi_end = Some(j + len);
                     j += len;
                 }
@@ -579,10 +750,7 @@ impl<'g> Parser<'_, 'g> {
     fn suffix_at(&self, start: usize, j: usize, e: usize) -> Option<(Label, usize)> {
         let mut best: Option<(Label, usize)> = None;
         let first = self.at(j)?;
-        for sfx in SUFFIXES {
-            if !sfx.word.starts_with(first) {
-                continue;
-            }
+        for sfx in self.gaz.suffixes.starting_with(first) {
             let len = sfx.word.chars().count();
             if j + len > e || j - start < sfx.min_core || !self.starts_with(j, sfx.word) {
                 continue;
@@ -601,10 +769,12 @@ impl<'g> Parser<'_, 'g> {
                 }
                 Label::Poi => {
                     !self.road_follows(end, 1)
-                        && !SUFFIXES.iter().any(|s| {
-                            s.label.is_admin()
-                                && s.label != Label::DevZone
-                                && self.starts_with(end, s.word)
+                        && !self.at(end).is_some_and(|c| {
+                            self.gaz.suffixes.starting_with(c).iter().any(|s| {
+                                s.label.is_admin()
+                                    && s.label != Label::DevZone
+                                    && self.starts_with(end, s.word)
+                            })
                         })
                 }
                 Label::Community if sfx.word == "村" && j > start => {
@@ -617,7 +787,7 @@ impl<'g> Parser<'_, 'g> {
                         && !self.road_follows(end, 1)
                 }
                 label => {
-                    (rank(label) > self.level || self.repeats(start, end, None))
+                    (self.level_fits(label) || self.repeats(start, end, None))
                         && !self.road_follows(end, 1)
                 }
             };
@@ -634,7 +804,7 @@ impl<'g> Parser<'_, 'g> {
         let door_follows = e == chunk_end
             && next_number
                 .as_ref()
-                .and_then(|t| t.first())
+                .and_then(|t| t.as_slice().first().copied())
                 .is_some_and(|(l, _, _)| matches!(l, Label::Door | Label::Lane));
         let label = if e - s == 1 && !self.at(s).is_some_and(|c| c.is_ascii_alphanumeric()) {
             Label::Other
@@ -647,7 +817,7 @@ impl<'g> Parser<'_, 'g> {
     }
 
     /// Merges neighbouring redundant spans.
-    fn finish(self) -> Vec<Seg<'g>> {
+    fn finish(self) -> (Vec<Seg<'g>>, Vec<usize>) {
         let mut out: Vec<Seg<'g>> = Vec::with_capacity(self.segs.len());
         for seg in self.segs {
             if let Some(prev) = out.last_mut()
@@ -661,20 +831,33 @@ impl<'g> Parser<'_, 'g> {
             }
             out.push(seg);
         }
-        out
+        (out, self.bytes)
+    }
+}
+
+impl Parser<'_, '_> {
+    /// How many ASCII digits `i..j` holds.
+    fn digits(&self, i: usize, j: usize) -> usize {
+        (i..j)
+            .filter(|&k| self.at(k).is_some_and(|c| c.is_ascii_digit()))
+            .count()
     }
 }
 
 /// The dash-separated parts of the code `i..j`.
-fn split_dashes(chars: &[char], i: usize, j: usize) -> Vec<(usize, usize)> {
-    let mut parts = Vec::new();
+/// The first three are kept; the count is of all of them.
+fn split_dashes(chars: &[char], i: usize, j: usize) -> ([(usize, usize); 3], usize) {
+    let mut parts = [(0, 0); 3];
+    let mut count = 0;
     let mut start = i;
-    for k in i..j {
-        if chars.get(k) == Some(&'-') {
-            parts.push((start, k));
+    for k in i..=j {
+        if k == j || chars.get(k) == Some(&'-') {
+            if let Some(slot) = parts.get_mut(count) {
+                *slot = (start, k);
+            }
+            count += 1;
             start = k + 1;
         }
     }
-    parts.push((start, j));
-    parts
+    (parts, count)
 }

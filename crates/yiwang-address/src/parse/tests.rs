@@ -1,9 +1,15 @@
 use super::*;
 
+/// The default gazetteer, built once for all tests.
+fn gaz() -> &'static Gazetteer {
+    static GAZ: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
+    GAZ.get_or_init(Gazetteer::default)
+}
+
 /// Parses `input` with the default gazetteer and compares the rendering, then the district.
 fn check(input: &str, expect: &str) {
-    let g = Gazetteer::default();
-    let p = parse(input, &g);
+    let g = gaz();
+    let p = parse(input, g);
     assert_eq!(p.render(), expect, "input: {input}");
     for c in &p.components {
         assert!(
@@ -15,8 +21,8 @@ fn check(input: &str, expect: &str) {
 
 /// Checks the district and its code.
 fn check_district(input: &str, district: Option<&str>, code: Option<&str>) {
-    let g = Gazetteer::default();
-    let p = parse(input, &g);
+    let g = gaz();
+    let p = parse(input, g);
     assert_eq!(
         (p.district.as_deref(), p.district_code.as_deref()),
         (district, code),
@@ -27,8 +33,8 @@ fn check_district(input: &str, district: Option<&str>, code: Option<&str>) {
 
 /// Checks the CCKS rendering.
 fn check_ccks(input: &str, expect: &str) {
-    let g = Gazetteer::default();
-    let p = parse(input, &g);
+    let g = gaz();
+    let p = parse(input, g);
     let got: Vec<String> = ccks_components(&p)
         .iter()
         .map(|(l, c)| format!("{l}={}", c.text))
@@ -178,15 +184,15 @@ fn compounds_and_pois() {
     check("徐汇苑3号楼", "poi:徐汇苑 building:3号楼");
     check(
         "竹海水韵12-3-1001",
-        "poi:竹海水韵 building:12 unit:3 room:1001",
+        "poi:竹海水韵 building:12 redundant:- unit:3 redundant:- room:1001",
     );
     check(
         "蒋村花园新达苑18幢2单元101",
-        "poi:蒋村花园新达苑 building:18号楼 unit:2单元 room:101",
+        "poi:蒋村花园 sub_poi:新达苑 building:18号楼 unit:2单元 room:101",
     );
     check(
         "金府机电城A区3栋16号",
-        "poi:金府机电城 sub_poi:A区 building:3号楼 door:16号",
+        "poi:金府机电城 sub_poi:A区 building:3号楼 unit:16号",
     );
     check(
         "阿里巴巴西溪园区6号楼",
@@ -303,11 +309,86 @@ fn other_provinces() {
 fn redundant_repeats() {
     check(
         "浙江省杭州市滨江区浙江省杭州市滨江区六和路",
-        "province:浙江省 city:杭州市 district:滨江区 redundant:浙江省杭州市滨江区 road:六和路",
+        "province:浙江省 city:杭州市 district:滨江区 province:浙江省 city:杭州市 district:滨江区 road:六和路",
     );
     check(
         "浙江省杭州市滨江区六和路----东信大道",
         "province:浙江省 city:杭州市 district:滨江区 road:六和路 redundant:---- road:东信大道",
+    );
+    check(
+        "浙江省-温州市_鹿城区",
+        "province:浙江省 redundant:- city:温州市 redundant:_ district:鹿城区",
+    );
+}
+
+#[test]
+fn sub_pois_directions_and_remarks_between_names() {
+    check("华侨商务中心望江楼", "poi:华侨商务中心 sub_poi:望江楼");
+    check("翠湖景园桂香园", "poi:翠湖景园 sub_poi:桂香园");
+    check(
+        "新桥镇邮局旁五金厂",
+        "street:新桥镇 poi:邮局 direction:旁 poi:五金厂",
+    );
+    check(
+        "萧山区北干街道顺达快运电联",
+        "district:萧山区 street:北干街道 poi:顺达快运 redundant:电联",
+    );
+    // One name with one suffix stays whole.
+    check("阿里巴巴西溪园区", "poi:阿里巴巴西溪园区");
+}
+
+#[test]
+fn divisions_out_of_order_and_short_chains() {
+    // CCKS writes the street first, then the city and district in full.
+    check(
+        "仙霞新村街道上海市长宁区仙霞路9号",
+        "street:仙霞新村街道 province:上海市 district:长宁区 road:仙霞路 door:9号",
+    );
+    check(
+        "浙江温州永嘉县瓯北大道3号",
+        "province:浙江 city:温州 district:永嘉县 road:瓯北大道 door:3号",
+    );
+}
+
+#[test]
+fn door_numbers_and_places_before_names() {
+    check(
+        "海宁市文苑路388星辰科技",
+        "district:海宁市 road:文苑路 door:388 poi:星辰科技",
+    );
+    check("慈溪家电市场", "district:慈溪 poi:家电市场");
+    // A short form that is the whole name before the suffix stays in the name.
+    check("松江公寓3号", "poi:松江公寓 door:3号");
+    check("上海交通大学", "poi:上海交通大学");
+}
+
+#[test]
+fn unit_and_room_numbers_by_length() {
+    check("明珠小区12幢3号", "poi:明珠小区 building:12号楼 unit:3号");
+    check(
+        "明珠小区12幢1502号",
+        "poi:明珠小区 building:12号楼 room:1502号",
+    );
+    check("明珠小区7-2", "poi:明珠小区 building:7 redundant:- unit:2");
+    check(
+        "枫林公寓5-1203",
+        "poi:枫林公寓 building:5 redundant:- room:1203",
+    );
+    check("环球大厦1806", "poi:环球大厦 room:1806");
+    check("环球大厦12", "poi:环球大厦 building:12");
+}
+
+#[test]
+fn rooms_floors_and_pois_inside_buildings() {
+    check("兰苑6幢1105号", "poi:兰苑 building:6号楼 room:1105号");
+    check("时代商城B区五楼", "poi:时代商城 sub_poi:B区 floor:5楼");
+    check(
+        "银泰百货3楼丽人专柜",
+        "poi:银泰百货 floor:3层 sub_poi:丽人专柜",
+    );
+    check(
+        "瓶窑镇彭公工业园凤都路2号",
+        "street:瓶窑镇 devzone:彭公工业园 road:凤都路 door:2号",
     );
 }
 
@@ -319,9 +400,34 @@ fn districts_written_and_inferred() {
     check_district("徐汇宛平南路500弄", Some("徐汇区"), Some("310104"));
     check_district("上海市闸北区天目中路1号", Some("静安区"), Some("310106"));
     check_district("七宝镇漕宝路3366号", Some("闵行区"), Some("310112"));
-    check_district("浙江省杭州市西湖区文三路90号", Some("西湖区"), None);
+    check_district(
+        "浙江省杭州市西湖区文三路90号",
+        Some("西湖区"),
+        Some("330106"),
+    );
+    // 西湖区 is in Hangzhou and in Nanchang: with no province or city written, no code.
+    check_district("西湖区文三路90号", Some("西湖区"), None);
+    check_district(
+        "江西省南昌市西湖区孺子路1号",
+        Some("西湖区"),
+        Some("360103"),
+    );
+    check_district("浙江义乌市稠州北路1号", Some("义乌市"), Some("330782"));
+    check_district(
+        "江苏省南京市鼓楼区中山北路30号",
+        Some("鼓楼区"),
+        Some("320106"),
+    );
+    // Shanghai roads outside Xuhui, and towns written without 镇.
+    check_district("东方路800号", Some("浦东新区"), Some("310115"));
+    check_district("国权路1号", Some("杨浦区"), Some("310110"));
+    check_district("周浦年家浜路1号", Some("浦东新区"), Some("310115"));
+    // A road in two districts does not decide.
+    check_district("延安中路1号", None, None);
+    // 普陀区 is in Shanghai and in Zhoushan: alone, the home municipality's.
+    check_district("普陀区长寿路155号", Some("普陀区"), Some("310107"));
     check_district("北京市海淀区中关村大街27号", Some("海淀区"), Some("110108"));
-    check_district("浙江省舟山市普陀区东港街道", Some("普陀区"), None);
+    check_district("浙江省舟山市普陀区东港街道", Some("普陀区"), Some("330903"));
     // 桂林路 is also a road of 桂林市; a written province elsewhere stops the inference.
     check_district("广西桂林市桂林路1号", None, None);
     check_district("某某路1号", None, None);
@@ -345,8 +451,8 @@ fn runtime_gazetteer_entries() {
 
 #[test]
 fn spans_point_into_the_input() {
-    let g = Gazetteer::default();
-    let p = parse("徐汇区 宛平南路五百弄三幢", &g);
+    let g = gaz();
+    let p = parse("徐汇区 宛平南路五百弄三幢", g);
     let spans: Vec<(String, usize, usize)> = p
         .components
         .iter()
@@ -375,7 +481,7 @@ fn ccks_scheme() {
     );
     check_ccks(
         "竹海水韵12-3-1001",
-        "poi=竹海水韵 houseno=12 cellno=3 roomno=1001",
+        "poi=竹海水韵 houseno=12 redundant=- cellno=3 redundant=- roomno=1001",
     );
     check_ccks(
         "新中路与新前路交叉口北500米",
@@ -383,7 +489,7 @@ fn ccks_scheme() {
     );
     check_ccks(
         "沿山村5组6号",
-        "community=沿山村 village_group=5组 roadno=6号",
+        "community=沿山村 village_group=5组 houseno=6号",
     );
     check_ccks("浙江省温州市", "prov=浙江省 city=温州市");
 }
@@ -472,9 +578,9 @@ fn generated(n: usize) -> Vec<String> {
 
 #[test]
 fn never_panics_and_spans_stay_in_bounds() {
-    let g = Gazetteer::default();
+    let g = gaz();
     for input in generated(5000) {
-        let p = parse(&input, &g);
+        let p = parse(&input, g);
         let n = input.chars().count();
         for c in &p.components {
             assert!(c.start < c.end && c.end <= n, "{c:?} in {input:?}");
@@ -487,11 +593,57 @@ fn never_panics_and_spans_stay_in_bounds() {
     }
 }
 
+/// A 10 KB input (the generated mix, joined) parses without panic and with spans in bounds; its
+/// speed is measured in `benches/parse.rs`, not here.
+#[test]
+fn ten_kilobytes_parse() {
+    let mut long = String::new();
+    for piece in generated(4000) {
+        if long.len() >= 10 * 1024 {
+            break;
+        }
+        long.push_str(&piece);
+    }
+    assert!(long.len() >= 10 * 1024);
+    let p = parse(&long, gaz());
+    let n = long.chars().count();
+    assert!(!p.components.is_empty());
+    assert!(p.components.iter().all(|c| c.start < c.end && c.end <= n));
+    // One long run of digits, and one of a single CJK char.
+    let digits = "1".repeat(10 * 1024);
+    assert!(
+        parse(&digits, gaz())
+            .components
+            .iter()
+            .all(|c| c.end <= 10 * 1024)
+    );
+    for unit in ["路", "旁", "浙江省", "1号", "-"] {
+        let text = unit.repeat(10 * 1024 / unit.len());
+        let n = text.chars().count();
+        let p = parse(&text, gaz());
+        assert!(p.components.iter().all(|c| c.end <= n), "{unit}");
+    }
+}
+
 proptest::proptest! {
+    /// Address-like text: CJK address chars, digits, letters, numerals, units and punctuation.
+    #[test]
+    fn address_like_strings_parse(
+        s in "[上海市徐汇区浙江省杭州路弄号楼幢栋层室单元小区大厦广场一二三十百零〇0-9A-Za-z \\-_#,()（）—~]{0,120}"
+    ) {
+        let g = gaz();
+        let p = parse(&s, g);
+        let n = s.chars().count();
+        for c in &p.components {
+            proptest::prop_assert!(c.start < c.end && c.end <= n);
+        }
+        let _ = ccks_components(&p);
+    }
+
     #[test]
     fn any_string_parses(s in "\\PC{0,40}") {
-        let g = Gazetteer::default();
-        let p = parse(&s, &g);
+        let g = gaz();
+        let p = parse(&s, g);
         let n = s.chars().count();
         for c in &p.components {
             proptest::prop_assert!(c.start < c.end && c.end <= n);
