@@ -19,9 +19,13 @@ use yiwang_core::reference::{
     CategoryKind, EventCategoryFact, RequestTypeFact, TimeLimitUnit, departments, event_categories,
     request_types,
 };
-use yiwang_core::workflow::{CaseFlow, CaseState, StageLimits, TimeLimit, shanghai};
+use yiwang_core::role::Role;
+use yiwang_core::workflow::{
+    ActionInput, Actor, CaseAction, CaseFlow, CaseState, StageLimits, TimeLimit, decide,
+    overdue_supervision, shanghai,
+};
 use yiwang_index::GridLocator;
-use yiwang_store::{CaseQuery, Intake, NewCase, Store, StoreError};
+use yiwang_store::{CaseChange, CaseQuery, Intake, NewCase, Store, StoreError};
 
 /// Most cases committed together.
 const GROUP_MAX: usize = 512;
@@ -109,7 +113,7 @@ impl CaseDesk {
         let calendar = WorkCalendar::statutory().map_err(|e| DeskError(e.to_string()))?;
         let (writer, queue) = mpsc::channel(QUEUE_DEPTH);
         tokio::spawn(write_groups(store, queue));
-        Ok(Arc::new(CaseDesk {
+        let desk = Arc::new(CaseDesk {
             classifier: Classifier::new(categories),
             matrix: RwLock::new(matrix),
             calendar: RwLock::new(calendar),
@@ -117,7 +121,27 @@ impl CaseDesk {
             duplicates: DuplicateRules::default(),
             request_types: request_types().map_err(|e| DeskError(e.to_string()))?,
             writer,
-        }))
+        });
+        Ok(desk)
+    }
+
+    /// Runs the automatic 督办 every `every` until the process ends.
+    pub fn spawn_supervision(self: &Arc<Self>, store: Store, every: std::time::Duration) {
+        let desk = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                let Some(desk) = desk.upgrade() else { return };
+                match desk.supervise_overdue(&store, Utc::now()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(cases = n, "overdue cases flagged for supervision"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "automatic supervision failed; retrying next round")
+                    }
+                }
+            }
+        });
     }
 
     /// A category row by kind and subclass, choosing the filing condition the text points at.
@@ -268,21 +292,16 @@ impl CaseDesk {
         case: &Case,
         store: &Store,
     ) -> Result<Option<(i64, String)>, StoreError> {
-        let open: Vec<String> = CaseState::ALL
-            .iter()
-            .filter(|s| !s.is_finished())
-            .map(|s| s.as_str().to_owned())
-            .collect();
+        // Candidates by premises and by 楼组, recent first; open ones are picked here rather than
+        // in SQL, so each query walks one small index range (premises_id / grid_code).
         let mut candidates = Vec::new();
-        let since = case.created_at - self.duplicates.same_place_window;
         if let Some(premises_id) = case.premises_id {
             candidates.extend(
                 store
                     .cases(&CaseQuery {
-                        states: open.clone(),
                         premises_id: Some(premises_id),
-                        created_from: Some(since),
-                        limit: 50,
+                        created_from: Some(case.created_at - self.duplicates.same_place_window),
+                        limit: 100,
                         ..CaseQuery::default()
                     })
                     .await?,
@@ -292,15 +311,15 @@ impl CaseDesk {
             candidates.extend(
                 store
                     .cases(&CaseQuery {
-                        states: open,
-                        grid_prefix: Some(grid.clone()),
+                        grid_code: Some(grid.clone()),
                         created_from: Some(case.created_at - self.duplicates.nearby_window),
-                        limit: 50,
+                        limit: 100,
                         ..CaseQuery::default()
                     })
                     .await?,
             );
         }
+        candidates.retain(|c| c.state.parse::<CaseState>().is_ok_and(|s| !s.is_finished()));
         let probe = |c: &Case| Probe {
             id: c.id,
             premises_id: c.premises_id,
@@ -314,6 +333,56 @@ impl CaseDesk {
         };
         let open: Vec<Probe> = candidates.iter().map(probe).collect();
         Ok(find_duplicate(&probe(case), &open, &self.duplicates))
+    }
+
+    /// The automatic 督办: flags every open case past its deadline that is not yet supervised,
+    /// as the `system` actor with the shift leader's authority, on the case's timeline. Answers
+    /// how many were flagged.
+    pub async fn supervise_overdue(
+        &self,
+        store: &Store,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let system = Actor {
+            roles: vec![Role::ShiftLeader],
+            org_code: None,
+        };
+        let input = ActionInput::new(CaseAction::Supervise);
+        let mut flagged = 0;
+        loop {
+            let batch = store.overdue_unsupervised(now, 500).await?;
+            if batch.is_empty() {
+                return Ok(flagged);
+            }
+            for mut case in batch {
+                let Ok(flow) = case.flow() else { continue };
+                if !overdue_supervision(&flow, now) {
+                    continue;
+                }
+                let next = {
+                    let calendar = self.calendar.read().map_err(|_| poisoned())?;
+                    match decide(&flow, &input, &system, now, &calendar, &self.limits) {
+                        Ok(next) => next,
+                        Err(_) => continue,
+                    }
+                };
+                let from = case.state.clone();
+                case.set_flow(&next);
+                let change = CaseChange {
+                    case: &case,
+                    action: CaseAction::Supervise.as_str(),
+                    actor: "system",
+                    from_state: &from,
+                    detail: serde_json::json!({ "reason": "超期自动督办", "due_at": flow.due_at }),
+                };
+                match store.change_case(&change).await {
+                    Ok(_) => flagged += 1,
+                    // Someone acted on it meanwhile; the next sweep looks again.
+                    Err(StoreError::Stale(_)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
     }
 
     /// Hands `case` to the writer and waits until its group is committed.

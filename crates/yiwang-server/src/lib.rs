@@ -41,6 +41,8 @@ pub struct AppState {
     pub gazetteer: Arc<Gazetteer>,
     /// Case rules, reference data and the intake writer.
     pub desk: Arc<desk::CaseDesk>,
+    /// Name of the district the database holds (e.g. 徐汇区), to read addresses written without it.
+    pub district_name: Option<String>,
 }
 
 /// An address matched to the premises registry.
@@ -135,13 +137,21 @@ impl AppState {
             cells = locator.cell_count(),
             "spatial index and tiles ready"
         );
+        let district_name = store
+            .divisions(None)
+            .await?
+            .into_iter()
+            .next()
+            .map(|d| d.name);
         let desk = desk::CaseDesk::start(store.clone())?;
+        desk.spawn_supervision(store.clone(), Duration::from_secs(60));
         Ok(AppState {
             store,
             locator: Arc::new(locator),
             tiles: Arc::new(tiles),
             gazetteer,
             desk,
+            district_name,
         })
     }
 
@@ -155,11 +165,8 @@ impl AppState {
         let standard = if normalized.starts_with("上海市") {
             normalized
         } else {
-            let district = self.store.divisions(None).await?.into_iter().next();
-            match district {
-                Some(d) if !normalized.starts_with(&d.name) => {
-                    format!("上海市{}{normalized}", d.name)
-                }
+            match &self.district_name {
+                Some(d) if !normalized.starts_with(d.as_str()) => format!("上海市{d}{normalized}"),
                 _ => format!("上海市{normalized}"),
             }
         };

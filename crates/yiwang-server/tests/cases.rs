@@ -427,3 +427,61 @@ async fn deadlines_follow_the_statutory_calendar() {
         .await;
     assert_problem(&r, StatusCode::BAD_REQUEST, "invalid_query");
 }
+
+#[tokio::test]
+async fn overdue_cases_are_supervised_automatically() {
+    let api = Api::new(Backend::Sqlite).await;
+    let intake = api.login("intake_operator").await;
+    let (_, spoken) = a_building(&api).await;
+    let created = api
+        .send(
+            "POST",
+            "/api/v1/cases",
+            Some(&intake),
+            Some(json!({"text": "路灯不亮", "address": spoken})),
+        )
+        .await;
+    let id = created.body["id"].as_i64().unwrap();
+    // Move its deadline into the past, as if days had gone by.
+    let mut case = api.db.store.case(id).await.unwrap().unwrap();
+    case.due_at = Some(chrono::Utc::now() - chrono::Duration::hours(1));
+    api.db
+        .store
+        .change_case(&yiwang_store::CaseChange {
+            case: &case,
+            action: "comment",
+            actor: "test",
+            from_state: "received",
+            detail: json!({"comment": "time passes"}),
+        })
+        .await
+        .unwrap();
+    let flagged = api
+        .state
+        .desk
+        .supervise_overdue(&api.db.store, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert!(flagged >= 1);
+    let leader = api.login("shift_leader").await;
+    let seen = api
+        .send("GET", &format!("/api/v1/cases/{id}"), Some(&leader), None)
+        .await;
+    let seen = ok(&seen);
+    assert_eq!(seen["supervised"], true);
+    assert_eq!(seen["deadline_status"], "overdue");
+    let last = seen["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (&last["action"], &last["actor"]),
+        (&json!("supervise"), &json!("system"))
+    );
+    // A second sweep finds nothing new.
+    assert_eq!(
+        api.state
+            .desk
+            .supervise_overdue(&api.db.store, chrono::Utc::now())
+            .await
+            .unwrap(),
+        0
+    );
+}

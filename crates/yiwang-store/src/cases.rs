@@ -100,6 +100,8 @@ pub struct CaseQuery {
     pub street_code: Option<String>,
     /// In this grid cell or below it (code prefix).
     pub grid_prefix: Option<String>,
+    /// In exactly this grid cell.
+    pub grid_code: Option<String>,
     /// From this source.
     pub source: Option<String>,
     /// Supervised (督办) or not.
@@ -266,15 +268,30 @@ impl Bulk<'_> {
 
 impl Store {
     /// Takes in a group of cases in one transaction: one durable commit acknowledges them all.
-    /// Each case is isolated by a savepoint, so one bad case (a reused idempotency key, a
-    /// reference that does not exist) is answered with its error and the others still commit.
-    /// The outer error is for the transaction as a whole (database unreachable, commit failed):
-    /// then nothing was taken in.
+    /// One bad case (a reused idempotency key, a reference that does not exist) is answered with
+    /// its error and the others still commit. The outer error is for the transaction as a whole
+    /// (database unreachable, commit failed): then nothing was taken in.
     pub async fn insert_cases(
         &self,
         batch: &[NewCase],
     ) -> Result<Vec<Result<Intake, StoreError>>, StoreError> {
         let now = Utc::now().trunc_subsecs(6);
+        // Usually every case is fine: take them in without savepoints. At the first error the
+        // transaction is dropped (rolled back) and the group goes again, each case in a savepoint.
+        {
+            let mut bulk = self.bulk().await?;
+            let mut results = Vec::with_capacity(batch.len());
+            for item in batch {
+                match bulk.insert_case(item, now).await {
+                    Ok(intake) => results.push(Ok(intake)),
+                    Err(_) => break,
+                }
+            }
+            if results.len() == batch.len() {
+                bulk.commit().await?;
+                return Ok(results);
+            }
+        }
         let mut bulk = self.bulk().await?;
         let mut results = Vec::with_capacity(batch.len());
         for item in batch {
@@ -463,6 +480,10 @@ where
         qb.push_bind(g.clone());
         qb.push(" AND grid_code < ");
         qb.push_bind(format!("{g}{}", char::MAX));
+    }
+    if let Some(g) = &q.grid_code {
+        and(qb, "grid_code = ");
+        qb.push_bind(g.clone());
     }
     if let Some(s) = &q.source {
         and(qb, "source = ");

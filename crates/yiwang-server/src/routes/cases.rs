@@ -407,10 +407,8 @@ pub(crate) async fn create(
         duplicate_of,
         ..
     } = enrichment;
-    let (dto, revealed) = to_dto(&state, &caller, case);
-    if revealed {
-        audit_reveal(&state, &caller, dto.case.id).await?;
-    }
+    // The reporter's details in the answer are what this caller just sent: no read to audit.
+    let (dto, _) = to_dto(&state, &caller, case);
     let status = if replayed {
         StatusCode::OK
     } else {

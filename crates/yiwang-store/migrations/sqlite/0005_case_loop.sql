@@ -14,7 +14,6 @@ ALTER TABLE cases ADD COLUMN reporter_account_id INTEGER REFERENCES accounts(id)
 ALTER TABLE cases ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX cases_department_state ON cases(department_code, state);
 CREATE INDEX cases_parent ON cases(parent_id);
-CREATE INDEX cases_premises ON cases(premises_id);
 
 CREATE TABLE case_events (
     id         INTEGER PRIMARY KEY,
@@ -36,3 +35,5 @@ CREATE TABLE case_idempotency (
     created_at   TEXT NOT NULL,
     PRIMARY KEY (actor, key)
 );
+CREATE INDEX cases_grid_created ON cases(grid_code, created_at);
+CREATE INDEX cases_premises_created ON cases(premises_id, created_at);
