@@ -408,7 +408,19 @@ impl MatchIndex {
 
     /// [`find`](Self::find) for an address already parsed.
     pub fn find_parsed(&self, parsed: &Parsed, limit: usize) -> Vec<Candidate> {
-        let query = Query::new(parsed, &self.strings);
+        let mut query = Query::new(parsed, &self.strings);
+        // A compound name the parser took for a road (`长桥三村10号`) is looked up as a name.
+        if let Some(road) = query.road
+            && !self
+                .strings
+                .get(road)
+                .is_some_and(|s| self.roads.contains_key(&s))
+        {
+            query.names.push(Name {
+                text: road,
+                written: false,
+            });
+        }
         let mut found = Found::default();
         self.by_alias_text(parsed, &mut found);
         self.by_road(&query, &mut found);
@@ -808,12 +820,18 @@ impl<'p> Query<'p> {
         if let Some(t) = door {
             steps.push(Step::new(StepKind::Door, t, [sym(t), None]));
         }
+        // `10号楼之一`: the parser leaves `之一` after the building.
+        let ordinal = parsed
+            .components
+            .windows(2)
+            .find(|w| w[0].label == Label::Building && is_ordinal(&w[1].text))
+            .map(|w| w[1].text.as_str());
         if let Some(t) = first(Label::Building) {
             let stem = t
                 .strip_suffix("号楼")
                 .or_else(|| t.chars().all(|c| c.is_ascii_digit()).then_some(t));
             let as_building = stem.map_or_else(|| t.to_owned(), |s| format!("{s}号楼"));
-            let as_door = stem.map(|s| format!("{s}号"));
+            let as_door = stem.map(|s| format!("{s}号{}", ordinal.unwrap_or_default()));
             let (b, d) = (sym(&as_building), as_door.as_deref().and_then(sym));
             // `13号楼` with no door written is the door `13号`.
             let keys = if door.is_none() { [d, b] } else { [b, d] };
@@ -853,6 +871,7 @@ impl<'p> Query<'p> {
                 let loose = matches!(c.label, Label::Community | Label::Other);
                 let t = c.text.as_str();
                 let usable = !t.chars().any(|c| c.is_ascii_digit())
+                    && !is_ordinal(t)
                     && t.chars().count() >= if written { 2 } else { fuzzy::MIN_CHARS };
                 ((written || loose) && usable).then_some(Name { text: t, written })
             })
@@ -868,6 +887,19 @@ impl<'p> Query<'p> {
     fn has(&self, kind: StepKind) -> bool {
         self.steps.iter().any(|s| s.kind == kind)
     }
+}
+
+/// Whether `text` is the ordinal of a door squeezed in after another (`之一`).
+fn is_ordinal(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!(
+        (chars.next(), chars.next(), chars.next()),
+        (
+            Some('之'),
+            Some('一' | '二' | '三' | '四' | '五' | '1'..='5'),
+            None
+        )
+    )
 }
 
 /// A name written (a POI) or a stretch of text that may be one.

@@ -33,6 +33,7 @@ fn index() -> MatchIndex {
         e(14, Building, "龙华西路100弄9号", &[]),
         e(15, Building, "普雄路13号", &[]),
         e(16, Building, "长乐路100弄3支弄5号", &[]),
+        e(17, Building, "普雄路29弄13号之一", &[]),
     ])
 }
 
@@ -132,6 +133,14 @@ fn lane_and_number_equivalences() {
         "12 room 1 上海市徐汇区宛平南路500弄9号660室 | road 宛平南路; 6层 implied by the room number",
     );
     check(
+        "逸流公寓13号楼之一",
+        "17 building 1 上海市徐汇区普雄路29弄13号之一 | name 逸流公寓; 13号楼 read as 13号之一",
+    );
+    check(
+        "逸流公寓14号",
+        "5 building 1 上海市徐汇区普雄路29弄14号 | name 逸流公寓",
+    );
+    check(
         "田林路20号",
         "9 building 1 上海市徐汇区田林路18-22号 | road 田林路; 20号 lies in 18-22号",
     );
@@ -195,6 +204,6 @@ fn levels_round_trip() {
 #[test]
 fn stats_count_what_was_indexed() {
     let s = index().stats();
-    assert_eq!((s.premises, s.unplaced), (16, 0));
+    assert_eq!((s.premises, s.unplaced), (17, 0));
     assert!(s.heap_bytes > 0);
 }
