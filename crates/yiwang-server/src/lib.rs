@@ -21,7 +21,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
-use yiwang_address::Gazetteer;
+use yiwang_address::{Gazetteer, MatchIndex};
 use yiwang_index::{BuildingPoint, CasePoint, GridLocator, TileRenderer};
 use yiwang_store::Store;
 
@@ -38,6 +38,8 @@ pub struct AppState {
     pub tiles: Arc<TileRenderer>,
     /// Place names for the address parser: national facts plus the registry's roads and POIs.
     pub gazetteer: Arc<Gazetteer>,
+    /// Every premises by its address tokens, names and aliases, for address matching.
+    pub matcher: Arc<MatchIndex>,
 }
 
 /// The address gazetteer: the facts `yiwang-address` carries plus the registry's roads and POI
@@ -105,9 +107,16 @@ impl AppState {
             .collect();
         let roads = store.roads().await?;
         let gazetteer = Arc::new(gazetteer(&store).await?);
-        let (locator, tiles) = tokio::task::spawn_blocking(move || {
+        let addresses = store.premises_addresses().await?;
+        let aliases = store.all_aliases().await?;
+        let (locator, tiles, matcher) = tokio::task::spawn_blocking(move || {
             let tiles = TileRenderer::build(&grids, &roads, buildings.clone(), cases)?;
-            Ok::<_, yiwang_index::IndexError>((GridLocator::build(grids, buildings)?, tiles))
+            let matcher = yiwang_index::build_match_index(addresses, aliases);
+            Ok::<_, yiwang_index::IndexError>((
+                GridLocator::build(grids, buildings)?,
+                tiles,
+                matcher,
+            ))
         })
         .await
         .map_err(|e| yiwang_index::IndexError {
@@ -118,11 +127,19 @@ impl AppState {
             cells = locator.cell_count(),
             "spatial index and tiles ready"
         );
+        let stats = matcher.stats();
+        tracing::info!(
+            premises = stats.premises,
+            names = stats.names,
+            heap_mb = stats.heap_bytes / 1_000_000,
+            "address matcher ready"
+        );
         Ok(AppState {
             store,
             locator: Arc::new(locator),
             tiles: Arc::new(tiles),
             gazetteer,
+            matcher: Arc::new(matcher),
         })
     }
 }

@@ -18,7 +18,7 @@ use crate::routes::{accounts, address, auth, locate, places, premises, system, t
         auth::login, auth::logout, auth::me,
         accounts::list, accounts::create,
         places::divisions, places::division, places::grids, places::grid, places::history, places::check, places::departments,
-        locate::locate, tiles::tile, address::parse_addresses,
+        locate::locate, tiles::tile, address::parse_addresses, address::match_addresses,
         premises::one, premises::children, premises::search,
     ),
     components(schemas(crate::error::Problem)),
@@ -29,7 +29,7 @@ use crate::routes::{accounts, address, auth, locate, places, premises, system, t
         (name = "accounts", description = "Account administration"),
         (name = "places", description = "Divisions, grids, departments"),
         (name = "premises", description = "Premises registry (住所云)"),
-        (name = "address", description = "Chinese address parsing"),
+        (name = "address", description = "Chinese address parsing and matching to the premises registry"),
     )
 )]
 pub struct ApiDoc;
