@@ -7,7 +7,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 pub(super) type Sym = u32;
 
 /// The FxHash function (rustc's): one multiply per word, good for small keys that are not
-/// chosen by an adversary (interned ids, short tokens of the registry).
+/// chosen by an adversary (interned ids, short tokens of the registry; query text is only ever
+/// looked up, never inserted).
 #[derive(Debug, Default, Clone, Copy)]
 pub(super) struct FxHasher(u64);
 
@@ -51,8 +52,11 @@ impl Hasher for FxHasher {
         self.add(i as u64);
     }
 
+    /// The high bits of a product depend on every input bit, the low bits only on the low input
+    /// bits; hash tables index by the low bits, so the high ones are rotated down (as rustc-hash
+    /// 2 does). Without this, keys `(parent << 32) | token` would collide on the token alone.
     fn finish(&self) -> u64 {
-        self.0
+        self.0.rotate_left(26)
     }
 }
 
@@ -96,5 +100,33 @@ impl Interner {
     /// Bytes held by the strings (twice: the map keys and the table), for memory reports.
     pub(super) fn bytes(&self) -> usize {
         self.strings.iter().map(|s| 2 * (s.len() + 16)).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_differing_only_in_the_high_half_spread_over_the_low_bits() {
+        let low_bits = |k: u64| {
+            let mut h = FxHasher::default();
+            h.write_u64(k);
+            h.finish() & 0xffff
+        };
+        let distinct: std::collections::HashSet<u64> =
+            (0..1000u64).map(|parent| low_bits((parent << 32) | 7)).collect();
+        assert!(distinct.len() > 950, "{} distinct", distinct.len());
+    }
+
+    #[test]
+    fn interns_once() {
+        let mut i = Interner::default();
+        let a = i.intern("13号");
+        assert_eq!(i.intern("13号"), a);
+        assert_eq!(i.get("13号"), Some(a));
+        assert_eq!(i.get("14号"), None);
+        assert_eq!(i.resolve(a), "13号");
+        assert_eq!(i.len(), 1);
     }
 }
