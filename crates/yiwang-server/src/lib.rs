@@ -109,20 +109,21 @@ impl AppState {
         let gazetteer = Arc::new(gazetteer(&store).await?);
         let addresses = store.premises_addresses().await?;
         let aliases = store.all_aliases().await?;
-        let (locator, tiles, matcher) = tokio::task::spawn_blocking(move || {
-            let tiles = TileRenderer::build(&grids, &roads, buildings.clone(), cases)?;
-            let matcher = yiwang_index::build_match_index(addresses, aliases);
-            Ok::<_, yiwang_index::IndexError>((
-                GridLocator::build(grids, buildings)?,
-                tiles,
-                matcher,
-            ))
-        })
-        .await
-        .map_err(|e| yiwang_index::IndexError {
+        let join_error = |e: tokio::task::JoinError| yiwang_index::IndexError {
             code: "-".to_owned(),
             reason: e.to_string(),
-        })??;
+        };
+        // The matcher builds on another core while the spatial indexes do.
+        let matcher = tokio::task::spawn_blocking(move || {
+            yiwang_index::build_match_index(addresses, aliases)
+        });
+        let (locator, tiles) = tokio::task::spawn_blocking(move || {
+            let tiles = TileRenderer::build(&grids, &roads, buildings.clone(), cases)?;
+            Ok::<_, yiwang_index::IndexError>((GridLocator::build(grids, buildings)?, tiles))
+        })
+        .await
+        .map_err(join_error)??;
+        let matcher = matcher.await.map_err(join_error)?;
         tracing::info!(
             cells = locator.cell_count(),
             "spatial index and tiles ready"
