@@ -114,8 +114,9 @@ mod tests {
             h.write_u64(k);
             h.finish() & 0xffff
         };
-        let distinct: std::collections::HashSet<u64> =
-            (0..1000u64).map(|parent| low_bits((parent << 32) | 7)).collect();
+        let distinct: std::collections::HashSet<u64> = (0..1000u64)
+            .map(|parent| low_bits((parent << 32) | 7))
+            .collect();
         assert!(distinct.len() > 950, "{} distinct", distinct.len());
     }
 
