@@ -161,6 +161,10 @@ fn names_exact_fuzzy_and_ambiguous() {
         "2 building 0.85 上海市徐汇区普雄路29弄13号 | name 逸留公寓 read as 逸流公寓 (one char off)",
     );
     check(
+        "普熊路29弄13号",
+        "2 building 0.85 上海市徐汇区普雄路29弄13号 | road 普熊路 read as 普雄路; road 普雄路",
+    );
+    check(
         "汇翠花园9号",
         "11 building 0.9 上海市徐汇区宛平南路500弄9号 | name 汇翠花园; 2 premises go by 汇翠花园\n\
          14 building 0.9 上海市徐汇区龙华西路100弄9号 | name 汇翠花园; 2 premises go by 汇翠花园",
