@@ -24,17 +24,49 @@ pub fn build_match_index(
     premises: impl IntoIterator<Item = PremisesAddress>,
     aliases: impl IntoIterator<Item = PremisesAlias>,
 ) -> MatchIndex {
-    let mut by_premises: HashMap<i64, Vec<String>> = HashMap::new();
-    for a in aliases {
-        by_premises.entry(a.premises_id).or_default().push(a.alias);
+    let mut builder = MatchIndexBuilder::new(aliases);
+    for p in premises {
+        builder.add(p);
     }
-    MatchIndex::build(premises.into_iter().map(|p| MatchEntry {
-        premises_id: p.id,
-        level: match_level(p.kind),
-        aliases: by_premises.remove(&p.id).unwrap_or_default(),
-        district_code: p.street_code.get(..6).unwrap_or_default().to_owned(),
-        standard_address: p.standard_address,
-    }))
+    builder.finish()
+}
+
+/// Builds a [`MatchIndex`] from premises given one at a time (read from the store in pages).
+#[derive(Debug, Default)]
+pub struct MatchIndexBuilder {
+    index: MatchIndex,
+    aliases: HashMap<i64, Vec<String>>,
+}
+
+impl MatchIndexBuilder {
+    /// A builder that gives each premises added its `aliases`.
+    pub fn new(aliases: impl IntoIterator<Item = PremisesAlias>) -> Self {
+        let mut by_premises: HashMap<i64, Vec<String>> = HashMap::new();
+        for a in aliases {
+            by_premises.entry(a.premises_id).or_default().push(a.alias);
+        }
+        MatchIndexBuilder {
+            index: MatchIndex::default(),
+            aliases: by_premises,
+        }
+    }
+
+    /// Adds one premises.
+    pub fn add(&mut self, p: PremisesAddress) {
+        self.index.insert(MatchEntry {
+            premises_id: p.id,
+            level: match_level(p.kind),
+            aliases: self.aliases.remove(&p.id).unwrap_or_default(),
+            district_code: p.street_code.get(..6).unwrap_or_default().to_owned(),
+            standard_address: p.standard_address,
+        });
+    }
+
+    /// The index.
+    pub fn finish(mut self) -> MatchIndex {
+        self.index.shrink_to_fit();
+        self.index
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ mod coverage;
 mod locator;
 mod tiles;
 
-pub use addresses::{build_match_index, match_level};
+pub use addresses::{MatchIndexBuilder, build_match_index, match_level};
 pub use boundaries::{
     BoundaryFeature, BoundaryPlan, BuildingMembership, BuildingMove, RejectedFeature,
     plan_boundaries,

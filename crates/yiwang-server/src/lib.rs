@@ -63,6 +63,27 @@ pub async fn gazetteer(store: &Store) -> Result<Gazetteer, yiwang_store::StoreEr
     Ok(gazetteer)
 }
 
+/// Premises read per query when building the address matcher.
+const MATCH_PAGE: i64 = 20_000;
+
+/// The address matcher over every premises and alias of the registry, read page by page so the
+/// rows are never all in memory at once.
+pub async fn match_index(store: &Store) -> Result<MatchIndex, yiwang_store::StoreError> {
+    let mut builder = yiwang_index::MatchIndexBuilder::new(store.all_aliases().await?);
+    let mut after = 0;
+    loop {
+        let page = store.premises_addresses(after, MATCH_PAGE).await?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        after = last.id;
+        for p in page {
+            builder.add(p);
+        }
+    }
+    Ok(builder.finish())
+}
+
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -107,23 +128,17 @@ impl AppState {
             .collect();
         let roads = store.roads().await?;
         let gazetteer = Arc::new(gazetteer(&store).await?);
-        let addresses = store.premises_addresses().await?;
-        let aliases = store.all_aliases().await?;
         let join_error = |e: tokio::task::JoinError| yiwang_index::IndexError {
             code: "-".to_owned(),
             reason: e.to_string(),
         };
-        // The matcher builds on another core while the spatial indexes do.
-        let matcher = tokio::task::spawn_blocking(move || {
-            yiwang_index::build_match_index(addresses, aliases)
-        });
-        let (locator, tiles) = tokio::task::spawn_blocking(move || {
+        // The spatial indexes build on a blocking thread while the matcher reads and builds here.
+        let spatial = tokio::task::spawn_blocking(move || {
             let tiles = TileRenderer::build(&grids, &roads, buildings.clone(), cases)?;
             Ok::<_, yiwang_index::IndexError>((GridLocator::build(grids, buildings)?, tiles))
-        })
-        .await
-        .map_err(join_error)??;
-        let matcher = matcher.await.map_err(join_error)?;
+        });
+        let matcher = match_index(&store).await?;
+        let (locator, tiles) = spatial.await.map_err(join_error)??;
         tracing::info!(
             cells = locator.cell_count(),
             "spatial index and tiles ready"

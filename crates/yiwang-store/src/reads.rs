@@ -231,10 +231,19 @@ impl Store {
         Ok(all)
     }
 
-    /// Every premises' id, kind, standard address and street, by id (for the address matcher).
-    pub async fn premises_addresses(&self) -> Result<Vec<PremisesAddress>, StoreError> {
-        let sql = "SELECT id, kind, standard_address, street_code FROM premises ORDER BY id";
-        with_pool!(&self.pool, p => decode_all(&sqlx::query(sql).fetch_all(p).await?))
+    /// Up to `limit` premises with an id above `after`, by id: their id, kind, standard address
+    /// and street (for the address matcher, which reads the registry page by page so a million
+    /// rows are never held at once).
+    pub async fn premises_addresses(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<PremisesAddress>, StoreError> {
+        let sql = "SELECT id, kind, standard_address, street_code FROM premises WHERE id > $1 \
+                   ORDER BY id LIMIT $2";
+        with_pool!(&self.pool, p => decode_all(
+            &sqlx::query(sql).bind(after).bind(limit).fetch_all(p).await?
+        ))
     }
 
     /// Every alias of every kind, by premises.

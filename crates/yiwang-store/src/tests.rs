@@ -304,8 +304,11 @@ both_backends!(
     reads_every_address_and_alias_for_the_matcher,
     |db: TestDb| async move {
         seed(&db.store).await;
-        let all = db.store.premises_addresses().await.unwrap();
+        let all = db.store.premises_addresses(0, 100).await.unwrap();
         assert_eq!(all.len(), 5);
+        let page = db.store.premises_addresses(2, 2).await.unwrap();
+        let ids: Vec<i64> = page.iter().map(|p| p.id).collect();
+        assert_eq!(ids, [3, 4]);
         assert_eq!(
             all[2],
             PremisesAddress {

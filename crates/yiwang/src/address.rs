@@ -118,10 +118,8 @@ pub async fn match_addresses(
     }
     let store = db.open().await?;
     let gazetteer = yiwang_server::gazetteer(&store).await?;
-    let addresses = store.premises_addresses().await?;
-    let aliases = store.all_aliases().await?;
+    let index = yiwang_server::match_index(&store).await?;
     store.close().await;
-    let index = yiwang_index::build_match_index(addresses, aliases);
     let reader: Box<dyn BufRead> = match file {
         Some(path) if path != Path::new("-") => Box::new(std::io::BufReader::new(
             std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,

@@ -258,14 +258,15 @@ impl MatchIndex {
     pub fn build(entries: impl IntoIterator<Item = MatchEntry>) -> MatchIndex {
         let mut index = MatchIndex::default();
         for entry in entries {
-            index.add(entry);
+            index.insert(entry);
         }
-        index.nodes.shrink_to_fit();
-        index.ids.shrink_to_fit();
+        index.shrink_to_fit();
         index
     }
 
-    fn add(&mut self, entry: MatchEntry) {
+    /// Adds one premises (as [`build`](Self::build) does for each), for callers that read the
+    /// registry in pages.
+    pub fn insert(&mut self, entry: MatchEntry) {
         let address = normalize_str(&entry.standard_address);
         let node = match tokens::split(&address) {
             Some(split) => {
@@ -335,6 +336,12 @@ impl MatchIndex {
                 self.fuzzy_names.add(&alias, sym);
             }
         }
+    }
+
+    /// Releases the spare capacity of the node and id tables.
+    pub fn shrink_to_fit(&mut self) {
+        self.nodes.shrink_to_fit();
+        self.ids.shrink_to_fit();
     }
 
     fn push_node(
