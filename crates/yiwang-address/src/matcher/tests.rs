@@ -215,3 +215,38 @@ fn stats_count_what_was_indexed() {
     assert_eq!((s.premises, s.unplaced), (17, 0));
     assert!(s.heap_bytes > 0);
 }
+
+/// Every standard address of the fixture, cut after each of its tokens and with rooms that do
+/// not exist appended: every candidate's address is a prefix of what was written (nothing is
+/// added below it), and the best one is the whole of it when the registry has it.
+#[test]
+fn no_candidate_extends_what_was_written() {
+    let index = index();
+    let g = Gazetteer::default();
+    let addresses: Vec<String> = (0..index.nodes.len() as u32)
+        .filter(|&n| index.nodes[n as usize].entry != NONE)
+        .map(|n| index.address(n))
+        .collect();
+    for address in &addresses {
+        let split = tokens::split(address).unwrap();
+        let mut written = split.head.to_owned();
+        for token in &split.tokens {
+            written.push_str(token);
+            for input in [written.clone(), format!("{written}8888室")] {
+                let found = index.find(&input, &g, 5);
+                assert!(!found.is_empty(), "{input}");
+                for c in &found {
+                    assert!(
+                        input.starts_with(&c.standard_address),
+                        "{input} → {} ({:?})",
+                        c.standard_address,
+                        c.reasons
+                    );
+                }
+                if addresses.contains(&input) {
+                    assert_eq!(found[0].standard_address, input);
+                }
+            }
+        }
+    }
+}
