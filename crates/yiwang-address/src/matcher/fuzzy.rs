@@ -18,6 +18,8 @@ pub(super) const MIN_CHARS: usize = 3;
 pub(super) struct Fuzzy {
     /// Hash of a name or of a one-char deletion of it → the names.
     by_hash: FxMap<u64, Vec<Sym>>,
+    /// The longest name in chars: a query more than one char longer cannot be within one edit.
+    max_chars: usize,
 }
 
 fn hash(s: &[char]) -> u64 {
@@ -32,6 +34,7 @@ impl Fuzzy {
         if chars.len() < MIN_CHARS {
             return;
         }
+        self.max_chars = self.max_chars.max(chars.len());
         let mut push = |h| {
             let list = self.by_hash.entry(h).or_default();
             if !list.contains(&sym) {
@@ -53,12 +56,14 @@ impl Fuzzy {
         }
     }
 
-    /// The names within one edit of `query`, other than `query` itself, in symbol order.
+    /// The names within one edit of `query`, other than `query` itself, in symbol order. A
+    /// query longer than every name by more than one char costs nothing (no probes).
     pub(super) fn near(&self, query: &str, names: &Interner) -> Vec<Sym> {
-        let chars: Vec<char> = query.chars().collect();
-        if chars.len() < MIN_CHARS {
+        let n = query.chars().count();
+        if n < MIN_CHARS || n > self.max_chars + 1 {
             return Vec::new();
         }
+        let chars: Vec<char> = query.chars().collect();
         let mut out: Vec<Sym> = Vec::new();
         let probe = |h: u64, out: &mut Vec<Sym>| {
             for &sym in self.by_hash.get(&h).map_or(&[][..], Vec::as_slice) {

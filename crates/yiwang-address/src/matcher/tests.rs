@@ -250,3 +250,19 @@ fn no_candidate_extends_what_was_written() {
         }
     }
 }
+
+#[test]
+fn long_inputs_are_cheap() {
+    let index = index();
+    let g = Gazetteer::default();
+    let long = "某".repeat(10_000);
+    let start = std::time::Instant::now();
+    let found = index.find(&format!("普雄路29弄13号{long}"), &g, 5);
+    assert_eq!(found[0].premises_id, Some(2));
+    assert!(index.find(&long, &g, 5).is_empty());
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
+}
