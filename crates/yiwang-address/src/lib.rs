@@ -6,12 +6,14 @@
 #![warn(missing_docs)]
 
 mod door;
+mod matcher;
 mod normalize;
 mod output;
 mod parse;
 mod standard;
 
 pub use door::{DoorNumber, DoorSuffix};
+pub use matcher::{Candidate, MatchEntry, MatchIndex, MatchLevel, MatchStats};
 pub use normalize::{Normalized, normalize, normalize_str};
 pub use output::{Scheme, WireComponent, WireParse, to_wire};
 pub use parse::{

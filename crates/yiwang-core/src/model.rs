@@ -277,6 +277,19 @@ pub struct Premises {
     pub grid_code: Option<String>,
 }
 
+/// What address matching needs of a premises: its id, kind, standard address and street.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PremisesAddress {
+    /// Identifier.
+    pub id: i64,
+    /// Kind of node.
+    pub kind: PremisesKind,
+    /// Standard address.
+    pub standard_address: String,
+    /// Street/town division code (its first 6 digits are the district's).
+    pub street_code: String,
+}
+
 /// Another name people use for premises: a POI name, an old name, a variant spelling.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

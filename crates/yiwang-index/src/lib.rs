@@ -2,14 +2,17 @@
 //!
 //! They are built from store records at start-up (the server loads the records; this crate does no
 //! I/O) and answer in microseconds: which grid cells contain a point, from 楼组 up to 街镇
-//! ([`GridLocator::chain`]), and which buildings are nearest ([`GridLocator::nearest_buildings`]).
+//! ([`GridLocator::chain`]), and which buildings are nearest ([`GridLocator::nearest_buildings`]);
+//! and the address matcher's index of the premises registry ([`build_match_index`]).
 #![warn(missing_docs)]
 
+mod addresses;
 mod boundaries;
 mod coverage;
 mod locator;
 mod tiles;
 
+pub use addresses::{MatchIndexBuilder, build_match_index, match_level};
 pub use boundaries::{
     BoundaryFeature, BoundaryPlan, BuildingMembership, BuildingMove, RejectedFeature,
     plan_boundaries,

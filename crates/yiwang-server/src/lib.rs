@@ -22,7 +22,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
-use yiwang_address::Gazetteer;
+use yiwang_address::{Gazetteer, MatchIndex};
 use yiwang_index::{BuildingPoint, CasePoint, GridLocator, TileRenderer};
 use yiwang_store::Store;
 
@@ -39,6 +39,8 @@ pub struct AppState {
     pub tiles: Arc<TileRenderer>,
     /// Place names for the address parser: national facts plus the registry's roads and POIs.
     pub gazetteer: Arc<Gazetteer>,
+    /// Every premises by its address tokens, names and aliases, for address matching.
+    pub matcher: Arc<MatchIndex>,
     /// Case rules, reference data and the intake writer.
     pub desk: Arc<desk::CaseDesk>,
     /// Name of the district the database holds (e.g. 徐汇区), to read addresses written without it.
@@ -54,7 +56,15 @@ pub struct AddressMatch {
     pub standard_address: String,
     /// Its WGS-84 point, or its nearest ancestor's (rooms have none of their own).
     pub point: Option<(f64, f64)>,
+    /// The matcher's confidence (0–1).
+    pub score: f64,
+    /// The level matched (`room`, `building`, `compound`, …).
+    pub level: String,
 }
+
+/// Lowest matcher score at which intake attaches a case to a premises; below it the case keeps
+/// the address as written and is located by its point, if any.
+pub const ADDRESS_MATCH_THRESHOLD: f64 = 0.6;
 
 /// The address gazetteer: the facts `yiwang-address` carries plus the registry's roads and POI
 /// names (all in this district).
@@ -75,6 +85,27 @@ pub async fn gazetteer(store: &Store) -> Result<Gazetteer, yiwang_store::StoreEr
         }
     }
     Ok(gazetteer)
+}
+
+/// Premises read per query when building the address matcher.
+const MATCH_PAGE: i64 = 20_000;
+
+/// The address matcher over every premises and alias of the registry, read page by page so the
+/// rows are never all in memory at once.
+pub async fn match_index(store: &Store) -> Result<MatchIndex, yiwang_store::StoreError> {
+    let mut builder = yiwang_index::MatchIndexBuilder::new(store.all_aliases().await?);
+    let mut after = 0;
+    loop {
+        let page = store.premises_addresses(after, MATCH_PAGE).await?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        after = last.id;
+        for p in page {
+            builder.add(p);
+        }
+    }
+    Ok(builder.finish())
 }
 
 /// Why the server could not start.
@@ -124,15 +155,17 @@ impl AppState {
             .collect();
         let roads = store.roads().await?;
         let gazetteer = Arc::new(gazetteer(&store).await?);
-        let (locator, tiles) = tokio::task::spawn_blocking(move || {
-            let tiles = TileRenderer::build(&grids, &roads, buildings.clone(), cases)?;
-            Ok::<_, yiwang_index::IndexError>((GridLocator::build(grids, buildings)?, tiles))
-        })
-        .await
-        .map_err(|e| yiwang_index::IndexError {
+        let join_error = |e: tokio::task::JoinError| yiwang_index::IndexError {
             code: "-".to_owned(),
             reason: e.to_string(),
-        })??;
+        };
+        // The spatial indexes build on a blocking thread while the matcher reads and builds here.
+        let spatial = tokio::task::spawn_blocking(move || {
+            let tiles = TileRenderer::build(&grids, &roads, buildings.clone(), cases)?;
+            Ok::<_, yiwang_index::IndexError>((GridLocator::build(grids, buildings)?, tiles))
+        });
+        let matcher = match_index(&store).await?;
+        let (locator, tiles) = spatial.await.map_err(join_error)??;
         tracing::info!(
             cells = locator.cell_count(),
             "spatial index and tiles ready"
@@ -145,6 +178,13 @@ impl AppState {
             .map(|d| d.name);
         let desk = desk::CaseDesk::start(store.clone())?;
         desk.spawn_supervision(store.clone(), Duration::from_secs(60));
+        let stats = matcher.stats();
+        tracing::info!(
+            premises = stats.premises,
+            names = stats.names,
+            heap_mb = stats.heap_bytes / 1_000_000,
+            "address matcher ready"
+        );
         Ok(AppState {
             store,
             locator: Arc::new(locator),
@@ -152,31 +192,26 @@ impl AppState {
             gazetteer,
             desk,
             district_name,
+            matcher: Arc::new(matcher),
         })
     }
 
-    /// Matches an address to the premises registry: the normalised address, read as a standard
-    /// address of this district, must name a premises exactly.
+    /// Matches an address to the premises registry with the address matcher: the best
+    /// candidate that names a premises, if its score reaches [`ADDRESS_MATCH_THRESHOLD`].
     pub async fn resolve_address(
         &self,
         address: &str,
     ) -> Result<Option<AddressMatch>, yiwang_store::StoreError> {
-        let normalized = yiwang_address::normalize_str(address);
-        let standard = if normalized.starts_with("上海市") {
-            normalized
-        } else {
-            match &self.district_name {
-                Some(d) if !normalized.starts_with(d.as_str()) => format!("上海市{d}{normalized}"),
-                _ => format!("上海市{normalized}"),
-            }
-        };
-        let found = self
-            .store
-            .premises_by_prefix(&standard, 1)
-            .await?
+        let best = self
+            .matcher
+            .find(address, &self.gazetteer, 1)
             .into_iter()
-            .find(|p| p.standard_address == standard);
-        let Some(premises) = found else {
+            .next()
+            .filter(|c| c.score >= ADDRESS_MATCH_THRESHOLD);
+        let Some((candidate, id)) = best.and_then(|c| c.premises_id.map(|id| (c, id))) else {
+            return Ok(None);
+        };
+        let Some(premises) = self.store.premises(id).await?.map(|d| d.premises) else {
             return Ok(None);
         };
         let mut point = premises.lon.zip(premises.lat);
@@ -193,6 +228,8 @@ impl AppState {
             premises_id: premises.id,
             standard_address: premises.standard_address,
             point,
+            score: candidate.score,
+            level: candidate.level.as_str().to_owned(),
         }))
     }
 }

@@ -20,7 +20,7 @@ use crate::routes::{
         auth::login, auth::logout, auth::me,
         accounts::list, accounts::create,
         places::divisions, places::division, places::grids, places::grid, places::history, places::check, places::departments,
-        locate::locate, tiles::tile, address::parse_addresses,
+        locate::locate, tiles::tile, address::parse_addresses, address::match_addresses,
         premises::one, premises::children, premises::search,
         cases::create, cases::list, cases::one, cases::act, calendar::deadline,
     ),
@@ -32,7 +32,7 @@ use crate::routes::{
         (name = "accounts", description = "Account administration"),
         (name = "places", description = "Divisions, grids, departments"),
         (name = "premises", description = "Premises registry (住所云)"),
-        (name = "address", description = "Chinese address parsing"),
+        (name = "address", description = "Chinese address parsing and matching to the premises registry"),
         (name = "cases", description = "Case loop: intake, queues, workflow actions (GB/T 30428 + 12345), time limits"),
     )
 )]

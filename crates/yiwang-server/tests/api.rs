@@ -439,6 +439,8 @@ async fn openapi_document_and_swagger_ui_are_served() {
         "/api/v1/grids",
         "/api/v1/premises/{id}",
         "/api/v1/departments",
+        "/api/v1/address/parse",
+        "/api/v1/address/match",
     ] {
         assert!(
             doc.body["paths"].get(path).is_some(),
@@ -772,6 +774,93 @@ async fn addresses_are_parsed_singly_and_in_batches() {
         .await;
     assert_problem(&neither, StatusCode::BAD_REQUEST, "invalid_request");
 }
+
+both_backends!(
+    addresses_are_matched_to_premises_singly_and_in_batches,
+    |db: TestDb| async move {
+        let api = Api::from_db(db).await;
+        let token = api.login("intake_operator").await;
+        // A residential building with rooms, as a caller says it.
+        let building = api
+            .db
+            .store
+            .buildings_with_points()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|b| b.parent_id.is_some())
+            .unwrap();
+        let spoken = building.standard_address.trim_start_matches("上海市徐汇区");
+        let one = api
+            .send(
+                "POST",
+                "/api/v1/address/match",
+                Some(&token),
+                Some(json!({"address": spoken})),
+            )
+            .await;
+        assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+        assert_eq!(one.body["input"], spoken);
+        let best = &one.body["candidates"][0];
+        assert_eq!(best["premises_id"], building.id);
+        assert_eq!(best["standard_address"], building.standard_address.as_str());
+        assert_eq!(best["level"], "building");
+        assert_eq!(best["score"], 1.0);
+
+        // A room that does not exist: the building, never a room, with the reason.
+        let room = api
+            .send(
+                "POST",
+                "/api/v1/address/match",
+                Some(&token),
+                Some(json!({"addresses": [format!("{spoken}9999室"), "北京市海淀区中关村大街27号"], "limit": 1})),
+            )
+            .await;
+        assert_eq!(room.status, StatusCode::OK, "{}", room.body);
+        let results = room.body["results"].as_array().unwrap();
+        assert_eq!(results.len(), 2);
+        let best = &results[0]["candidates"][0];
+        assert_eq!(best["premises_id"], building.id);
+        assert_eq!(best["level"], "building");
+        assert!(
+            best["reasons"].to_string().contains("9999室 not found"),
+            "{best}"
+        );
+        assert_eq!(results[0]["candidates"].as_array().unwrap().len(), 1);
+        assert_eq!(results[1]["candidates"][0]["level"], "district");
+        assert_eq!(results[1]["candidates"][0]["premises_id"], Value::Null);
+
+        let too_many = vec!["徐汇区"; 10_001];
+        let big = api
+            .send(
+                "POST",
+                "/api/v1/address/match",
+                Some(&token),
+                Some(json!({"addresses": too_many})),
+            )
+            .await;
+        assert_problem(&big, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+        let bad_limit = api
+            .send(
+                "POST",
+                "/api/v1/address/match",
+                Some(&token),
+                Some(json!({"address": spoken, "limit": 0})),
+            )
+            .await;
+        assert_problem(&bad_limit, StatusCode::BAD_REQUEST, "invalid_request");
+        let citizen = api.login("citizen").await;
+        let denied = api
+            .send(
+                "POST",
+                "/api/v1/address/match",
+                Some(&citizen),
+                Some(json!({"address": spoken})),
+            )
+            .await;
+        assert_problem(&denied, StatusCode::FORBIDDEN, "permission_denied");
+    }
+);
 
 #[tokio::test]
 async fn citizens_locating_a_point_see_no_premises_and_masked_staff() {

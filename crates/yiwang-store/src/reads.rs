@@ -3,7 +3,8 @@
 use serde::Serialize;
 use sqlx::Row;
 use yiwang_core::model::{
-    Department, Division, Grid, GridLevel, GridStaff, Premises, PremisesAlias, Road, Stats,
+    Department, Division, Grid, GridLevel, GridStaff, Premises, PremisesAddress, PremisesAlias,
+    Road, Stats,
 };
 
 use crate::pool::with_pool;
@@ -228,6 +229,28 @@ impl Store {
             all.extend(rows);
         }
         Ok(all)
+    }
+
+    /// Up to `limit` premises with an id above `after`, by id: their id, kind, standard address
+    /// and street (for the address matcher, which reads the registry page by page so a million
+    /// rows are never held at once).
+    pub async fn premises_addresses(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<PremisesAddress>, StoreError> {
+        let sql = "SELECT id, kind, standard_address, street_code FROM premises WHERE id > $1 \
+                   ORDER BY id LIMIT $2";
+        with_pool!(&self.pool, p => decode_all(
+            &sqlx::query(sql).bind(after).bind(limit).fetch_all(p).await?
+        ))
+    }
+
+    /// Every alias of every kind, by premises.
+    pub async fn all_aliases(&self) -> Result<Vec<PremisesAlias>, StoreError> {
+        let sql =
+            "SELECT premises_id, alias, kind FROM premises_aliases ORDER BY premises_id, alias";
+        with_pool!(&self.pool, p => decode_all(&sqlx::query(sql).fetch_all(p).await?))
     }
 
     /// Every alias of one kind (`poi`, `variant`, `old_name`), by premises.

@@ -3,8 +3,8 @@
 use std::str::FromStr;
 
 use yiwang_core::model::{
-    Case, Department, Division, Grid, GridStaff, Housing, Person, Premises, PremisesAlias, Road,
-    Unit,
+    Case, Department, Division, Grid, GridStaff, Housing, Person, Premises, PremisesAddress,
+    PremisesAlias, Road, Unit,
 };
 
 use crate::StoreError;
@@ -81,6 +81,12 @@ record!(Premises {
     street_code,
     community_code,
     grid_code
+});
+record!(PremisesAddress {
+    id,
+    kind: parse,
+    standard_address,
+    street_code
 });
 record!(PremisesAlias {
     premises_id,

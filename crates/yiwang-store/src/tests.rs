@@ -314,6 +314,33 @@ both_backends!(reads_back_what_was_written, |db: TestDb| async move {
 });
 
 both_backends!(
+    reads_every_address_and_alias_for_the_matcher,
+    |db: TestDb| async move {
+        seed(&db.store).await;
+        let all = db.store.premises_addresses(0, 100).await.unwrap();
+        assert_eq!(all.len(), 5);
+        let page = db.store.premises_addresses(2, 2).await.unwrap();
+        let ids: Vec<i64> = page.iter().map(|p| p.id).collect();
+        assert_eq!(ids, [3, 4]);
+        assert_eq!(
+            all[2],
+            PremisesAddress {
+                id: 3,
+                kind: PremisesKind::Room,
+                standard_address: "上海市徐汇区宛平南路500弄9号660室".into(),
+                street_code: "310104003".into(),
+            }
+        );
+        let aliases = db.store.all_aliases().await.unwrap();
+        assert_eq!(aliases.len(), 1);
+        assert_eq!(
+            (aliases[0].premises_id, aliases[0].alias.as_str()),
+            (1, "汇翠花园")
+        );
+    }
+);
+
+both_backends!(
     prefix_search_is_a_true_prefix_in_address_order,
     |db: TestDb| async move {
         seed(&db.store).await;

@@ -1,4 +1,4 @@
-//! `yiwang address parse`.
+//! `yiwang address parse` and `yiwang address match`.
 
 use std::io::{BufRead, BufWriter, IsTerminal, Write};
 use std::path::Path;
@@ -93,6 +93,89 @@ pub async fn parse(
             }
         } else {
             serde_json::to_writer(&mut out, &wire)?;
+            writeln!(out)?;
+        }
+    }
+    bar.finish_and_clear();
+    out.flush()?;
+    Ok(())
+}
+
+/// `yiwang address match`: each line's candidates in the registry of `db`, best first.
+pub async fn match_addresses(
+    file: Option<&Path>,
+    format: &str,
+    limit: usize,
+    db: &crate::cli::DbArgs,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(limit >= 1, "--limit must be at least 1");
+    if db.database_url.is_none() {
+        anyhow::ensure!(
+            db.db.exists(),
+            "no database at {} (create one with `yiwang demo`, or give --database-url)",
+            db.db.display()
+        );
+    }
+    let store = db.open().await?;
+    let gazetteer = yiwang_server::gazetteer(&store).await?;
+    let index = yiwang_server::match_index(&store).await?;
+    store.close().await;
+    let reader: Box<dyn BufRead> = match file {
+        Some(path) if path != Path::new("-") => Box::new(std::io::BufReader::new(
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
+        )),
+        _ => Box::new(std::io::stdin().lock()),
+    };
+    let bar = match file {
+        Some(path) if path != Path::new("-") && std::io::stderr().is_terminal() => {
+            let bar = ProgressBar::new(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} matching [{bar:32}] {binary_bytes}/{binary_total_bytes} {per_sec} eta {eta}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar
+        }
+        _ => ProgressBar::hidden(),
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if format == "csv" {
+        writeln!(
+            out,
+            "line,input,rank,premises_id,standard_address,score,level,reasons"
+        )?;
+    }
+    for (n, line) in reader.lines().enumerate() {
+        let line = line.with_context(|| format!("line {} is not UTF-8 text", n + 1))?;
+        bar.inc(line.len() as u64 + 1);
+        let address = line.trim();
+        if address.is_empty() {
+            continue;
+        }
+        let candidates = index.find(address, &gazetteer, limit);
+        if format == "csv" {
+            if candidates.is_empty() {
+                writeln!(out, "{},{},,,,,,", n + 1, csv_field(address))?;
+            }
+            for (rank, c) in candidates.iter().enumerate() {
+                writeln!(
+                    out,
+                    "{},{},{},{},{},{},{},{}",
+                    n + 1,
+                    csv_field(address),
+                    rank + 1,
+                    c.premises_id.map(|id| id.to_string()).unwrap_or_default(),
+                    csv_field(&c.standard_address),
+                    c.score,
+                    c.level,
+                    csv_field(&c.reasons.join("; "))
+                )?;
+            }
+        } else {
+            serde_json::to_writer(
+                &mut out,
+                &serde_json::json!({ "input": address, "candidates": candidates }),
+            )?;
             writeln!(out)?;
         }
     }

@@ -59,6 +59,22 @@ enum AddressCommand {
         #[arg(long, value_name = "URL")]
         database_url: Option<String>,
     },
+    /// Match addresses (one per line) to the premises registry: for each, the candidates best
+    /// first, each with its premises id, standard address, score (0 to 1), level and reasons.
+    /// Never returns a level below what was written. Writes JSON lines (or CSV, one row per
+    /// candidate).
+    Match {
+        /// File with one address per line; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+        /// Output format: jsonl or csv.
+        #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "csv"])]
+        format: String,
+        /// Candidates per address.
+        #[arg(long, value_name = "N", default_value_t = 5)]
+        limit: usize,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -284,6 +300,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             crate::boundaries::import(&file, &options, db).await
         }
+        Command::Address(AddressCommand::Match {
+            file,
+            format,
+            limit,
+            db,
+        }) => crate::address::match_addresses(file.as_deref(), &format, limit, &db).await,
         Command::Address(AddressCommand::Parse {
             file,
             scheme,

@@ -559,3 +559,75 @@ fn address_parse_reads_lines_and_writes_json_lines_or_csv() {
         "/nonexistent/y.db",
     );
 }
+
+#[tokio::test]
+async fn address_match_writes_candidates_per_line() {
+    let db = temp_db("match");
+    let out = yiwang(&[
+        "demo",
+        "--scale",
+        "0.003",
+        "--no-serve",
+        "--db",
+        &db,
+        "--demo-password",
+        "demo-password",
+    ]);
+    assert!(out.status.success());
+    let store = yiwang_store::Store::connect(&format!("sqlite://{db}"))
+        .await
+        .unwrap();
+    let building = store
+        .buildings_with_points()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|b| b.parent_id.is_some())
+        .unwrap();
+    store.close().await;
+    let spoken = building.standard_address.trim_start_matches("上海市徐汇区");
+    let file = format!("{db}.addresses.txt");
+    std::fs::write(&file, format!("{spoken}\n\n{spoken}9999室\n")).unwrap();
+
+    let out = yiwang(&["address", "match", "--db", &db, "--limit", "2", &file]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "blank lines are skipped");
+    assert_eq!(lines[0]["input"], spoken);
+    let best = &lines[0]["candidates"][0];
+    assert_eq!(best["premises_id"], building.id);
+    assert_eq!(best["level"], "building");
+    assert_eq!(best["score"], 1.0);
+    assert_eq!(
+        lines[1]["candidates"][0]["premises_id"], building.id,
+        "a room that does not exist gives the building"
+    );
+    assert!(lines[1]["candidates"].as_array().unwrap().len() <= 2);
+
+    let csv = yiwang(&["address", "match", "--db", &db, "--format", "csv", &file]);
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(
+        csv.starts_with("line,input,rank,premises_id,standard_address,score,level,reasons\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(&format!(
+            ",1,{},{},1,building,",
+            building.id, building.standard_address
+        )),
+        "{csv}"
+    );
+    assert_one_line_error(
+        &yiwang(&["address", "match", "--db", "/nonexistent/y.db"]),
+        1,
+        "/nonexistent/y.db",
+    );
+}

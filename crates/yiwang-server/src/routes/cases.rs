@@ -145,6 +145,10 @@ pub(crate) struct ClassificationDto {
 pub(crate) struct PremisesMatchDto {
     premises_id: i64,
     standard_address: String,
+    /// The matcher's confidence (0–1).
+    score: f64,
+    /// The level matched: `room`, `floor`, `unit`, `building`, `compound`.
+    level: String,
 }
 
 fn actor(caller: &Caller) -> Actor {
@@ -433,6 +437,8 @@ pub(crate) async fn create(
             premises: matched.map(|m| PremisesMatchDto {
                 premises_id: m.premises_id,
                 standard_address: m.standard_address,
+                score: (m.score * 1000.0).round() / 1000.0,
+                level: m.level,
             }),
             replayed,
         }),

@@ -47,6 +47,7 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/departments", get(places::departments))
         .route("/api/v1/locate", get(locate::locate))
         .route("/api/v1/address/parse", post(address::parse_addresses))
+        .route("/api/v1/address/match", post(address::match_addresses))
         .route("/tiles/{layer}/{z}/{x}/{file}", get(tiles::tile))
         .route("/api/v1/premises", get(premises::search))
         .route("/api/v1/premises/{id}", get(premises::one))
