@@ -887,7 +887,12 @@ impl<'p> Query<'p> {
             road: first(Label::Road),
             steps,
             names,
-            district_code: parsed.district_code.as_deref(),
+            // Only a district the input writes can disagree with the registry; an inferred one
+            // (from a road name the gazetteer places elsewhere too) is no evidence against it.
+            district_code: parsed
+                .district_code
+                .as_deref()
+                .filter(|_| parsed.get(Label::District).next().is_some()),
         }
     }
 
