@@ -55,7 +55,10 @@ fn args() -> Args {
             other => panic!("unknown flag {other}"),
         }
     }
-    assert!(!a.url.is_empty() && !a.addresses.is_empty(), "--url and --addresses are required");
+    assert!(
+        !a.url.is_empty() && !a.addresses.is_empty(),
+        "--url and --addresses are required"
+    );
     a
 }
 
@@ -78,12 +81,21 @@ async fn main() {
         .build_http();
     let stop = Arc::new(AtomicBool::new(false));
     let counter = Arc::new(AtomicU64::new(0));
-    let run = format!("{}-{}", std::process::id(), chrono::Utc::now().timestamp_millis());
+    let run = format!(
+        "{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_millis()
+    );
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..args.connections {
-        let (client, args, stop, counter, run) =
-            (client.clone(), args.clone(), stop.clone(), counter.clone(), run.clone());
+        let (client, args, stop, counter, run) = (
+            client.clone(),
+            args.clone(),
+            stop.clone(),
+            counter.clone(),
+            run.clone(),
+        );
         workers.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut acked = Vec::new();
@@ -111,7 +123,8 @@ async fn main() {
                         latencies.push(t.elapsed());
                         match (status.as_u16(), bytes) {
                             (200 | 201, Ok(bytes)) => {
-                                let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+                                let v: serde_json::Value =
+                                    serde_json::from_slice(&bytes).unwrap_or_default();
                                 if let Some(id) = v["id"].as_i64() {
                                     acked.push(id);
                                 }
