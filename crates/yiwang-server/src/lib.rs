@@ -41,6 +41,55 @@ pub struct AppState {
     pub gazetteer: Arc<Gazetteer>,
     /// Case rules, reference data and the intake writer.
     pub desk: Arc<desk::CaseDesk>,
+    /// Open311 GeoReport v2 settings.
+    pub open311: Open311Config,
+}
+
+/// Open311 GeoReport v2 settings of this jurisdiction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Open311Config {
+    /// The `jurisdiction_id` this server answers for; any other is refused with 404.
+    pub jurisdiction_id: String,
+    /// Whether reads (services, requests) are open to anyone, as the spec has them; when off,
+    /// they need an `api_key` or a bearer token.
+    pub public_reads: bool,
+}
+
+impl Default for Open311Config {
+    fn default() -> Self {
+        Self {
+            jurisdiction_id: "xuhui.sh.cn".to_owned(),
+            public_reads: true,
+        }
+    }
+}
+
+impl Open311Config {
+    /// The defaults, changed by `YIWANG_OPEN311_JURISDICTION` and
+    /// `YIWANG_OPEN311_PUBLIC_READS` (`true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`; any other
+    /// value switches public reads off, with a warning).
+    pub fn from_env() -> Self {
+        let mut config = Self::default();
+        if let Ok(j) = std::env::var("YIWANG_OPEN311_JURISDICTION")
+            && !j.trim().is_empty()
+        {
+            config.jurisdiction_id = j.trim().to_owned();
+        }
+        if let Ok(v) = std::env::var("YIWANG_OPEN311_PUBLIC_READS") {
+            config.public_reads = match v.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" | "on" => true,
+                "false" | "0" | "no" | "off" => false,
+                other => {
+                    tracing::warn!(
+                        value = other,
+                        "YIWANG_OPEN311_PUBLIC_READS is not true/false; public reads are off"
+                    );
+                    false
+                }
+            };
+        }
+        config
+    }
 }
 
 /// An address matched to the premises registry.
@@ -142,6 +191,7 @@ impl AppState {
             tiles: Arc::new(tiles),
             gazetteer,
             desk,
+            open311: Open311Config::from_env(),
         })
     }
 
@@ -169,9 +219,27 @@ impl AppState {
             .await?
             .into_iter()
             .find(|p| p.standard_address == standard);
-        let Some(premises) = found else {
-            return Ok(None);
-        };
+        match found {
+            Some(premises) => self.premises_match(premises).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// A premises of the registry by id, with its point (or its nearest ancestor's).
+    pub async fn premises_by_id(
+        &self,
+        id: i64,
+    ) -> Result<Option<AddressMatch>, yiwang_store::StoreError> {
+        match self.store.premises(id).await? {
+            Some(found) => self.premises_match(found.premises).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn premises_match(
+        &self,
+        premises: yiwang_core::model::Premises,
+    ) -> Result<AddressMatch, yiwang_store::StoreError> {
         let mut point = premises.lon.zip(premises.lat);
         let mut parent = premises.parent_id;
         while point.is_none() {
@@ -182,11 +250,11 @@ impl AppState {
             point = up.premises.lon.zip(up.premises.lat);
             parent = up.premises.parent_id;
         }
-        Ok(Some(AddressMatch {
+        Ok(AddressMatch {
             premises_id: premises.id,
             standard_address: premises.standard_address,
             point,
-        }))
+        })
     }
 }
 
