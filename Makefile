@@ -8,7 +8,7 @@ DEMO_PASSWORD ?= yiwang-demo
 # PostgreSQL the test suite creates and drops its throwaway databases on.
 export YIWANG_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo build test test-deps lint test-rust test-e2e bench-foundation clean
+.PHONY: demo build test test-deps lint test-rust test-e2e test-open311 bench-foundation clean
 
 ## Build in release mode, generate the Xuhui twin (first run only) and serve it at http://127.0.0.1:8080
 demo: build
@@ -17,8 +17,8 @@ demo: build
 build:
 	$(CARGO) build --release -p yiwang
 
-## The whole suite: format, lints, Rust tests on SQLite and PostgreSQL, browser journeys
-test: test-deps lint test-rust test-e2e
+## The whole suite: format, lints, Rust tests on SQLite and PostgreSQL, browser journeys, Open311 clients
+test: test-deps lint test-rust test-e2e test-open311
 
 test-deps:
 	./scripts/ensure-test-deps.sh
@@ -33,6 +33,11 @@ test-rust:
 test-e2e:
 	$(CARGO) build -p yiwang
 	cd e2e && npm ci --no-audit --no-fund && npm test
+
+## Open311 against the real PyPI clients civicbot 0.4.0 and georeport 0.3.1 (venv in target/)
+test-open311:
+	$(CARGO) build -p yiwang
+	python3 e2e/open311_clients.py --bin target/debug/yiwang
 
 ## Twin generation, database size, start time and memory at scales 0.1 and 1 (docs/PERFORMANCE.md)
 bench-foundation: build

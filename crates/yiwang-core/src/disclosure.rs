@@ -1,7 +1,7 @@
 //! What personal data a caller may see, decided by role (PIPL; GB/T 35273): the one place the
 //! masking choice is made, so handlers only ask.
 
-use crate::mask::{mask_name, mask_phone};
+use crate::mask::{mask_name, mask_numbers_in_text, mask_phone};
 use crate::role::{Permission, Role, roles_allow};
 
 /// A grid staff member's contact as `roles` may see it: the name in full for roles that work with
@@ -51,6 +51,13 @@ pub fn reporter_contact(
     }
 }
 
+/// Free text (a case's description, an address as given) as anyone may see it, with no session
+/// (Open311 reads): mobile and ID numbers written into it are masked.
+#[must_use]
+pub fn public_text(text: &str) -> String {
+    mask_numbers_in_text(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +85,17 @@ mod tests {
             (Some("王小明".to_owned()), None, true)
         );
         assert!(may_see_premises(&[Role::GridWorker]));
+    }
+
+    #[test]
+    fn public_text_hides_numbers() {
+        let cases = [
+            ("垃圾没人清，联系13812345678", "垃圾没人清，联系138****5678"),
+            ("身份证310104199003071239", "身份证310104********1239"),
+            ("路灯不亮", "路灯不亮"),
+        ];
+        for (input, expect) in cases {
+            assert_eq!(public_text(input), expect, "{input}");
+        }
     }
 }

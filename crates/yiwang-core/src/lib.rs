@@ -2,7 +2,7 @@
 //!
 //! * [`validate`] — GB 11643 citizen ID numbers, GB 32100 unified social
 //!   credit codes, GB/T 2260 division code shapes, phone numbers;
-//! * [`mask`] — display masking of ID numbers, phones and names;
+//! * [`mask`] — display masking of ID numbers, phones and names, and of such numbers in free text;
 //! * [`role`] — roles, permissions and the role–permission matrix;
 //! * [`calendar`] — the statutory working-day calendar and deadlines;
 //! * [`reference`](mod@reference) — embedded departments, case categories and 12345
@@ -27,7 +27,7 @@ pub mod workflow;
 
 pub use audit::{GENESIS_HASH, audit_hash, verify_chain};
 pub use calendar::{CalendarError, DayKind, WorkCalendar, WorkingDayRule};
-pub use mask::{mask_id_number, mask_name, mask_phone};
+pub use mask::{mask_id_number, mask_name, mask_numbers_in_text, mask_phone};
 pub use reference::{
     DepartmentFact, EventCategoryFact, ReferenceError, RequestTypeFact, TimeLimitUnit, departments,
     event_categories, request_types,

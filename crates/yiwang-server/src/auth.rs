@@ -19,7 +19,7 @@ use chrono::Utc;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use yiwang_core::role::{Permission, Role, roles_allow};
-use yiwang_store::Session;
+use yiwang_store::{NewApiKey, Session};
 
 use crate::AppState;
 use crate::error::{ApiError, Code};
@@ -56,10 +56,41 @@ pub fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// The hash under which a token is stored.
+/// Prefix of every API key, so a key is recognisable in a configuration file.
+pub const API_KEY_PREFIX: &str = "yw_";
+
+/// A new random API key, as given to the client once: `yw_` and 32 random bytes, base64url.
+pub fn new_api_key() -> String {
+    format!("{API_KEY_PREFIX}{}", new_token())
+}
+
+/// The hash under which a token (or an API key) is stored.
 pub fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Makes a key for `account_id`, records its hash (audited as done by `actor`), and answers the
+/// record with the key in clear.
+pub async fn issue_api_key(
+    store: &yiwang_store::Store,
+    account_id: i64,
+    label: &str,
+    actor: &str,
+) -> Result<(yiwang_store::ApiKeyRecord, String), yiwang_store::StoreError> {
+    let key = new_api_key();
+    let record = store
+        .create_api_key(
+            &NewApiKey {
+                account_id,
+                key_hash: token_hash(&key),
+                prefix: key.chars().take(7).collect(),
+                label: label.to_owned(),
+            },
+            actor,
+        )
+        .await?;
+    Ok((record, key))
 }
 
 /// The authenticated caller of a request.

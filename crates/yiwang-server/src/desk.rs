@@ -78,6 +78,9 @@ pub struct IntakeRequest {
     pub point: Option<(f64, f64)>,
     /// Category chosen by the caller (kind and subclass), if any.
     pub category: Option<(CategoryKind, String)>,
+    /// The filing condition (立案条件) of that subclass chosen by the caller; else the text
+    /// decides.
+    pub filing_condition: Option<String>,
     /// 12345 request type name (咨询/求助/投诉/举报/建议).
     pub request_type: Option<String>,
     /// `normal`, `urgent` or `critical`, if the caller set it.
@@ -205,7 +208,23 @@ impl CaseDesk {
         let street_code = chain.and_then(|c| c[0].map(|g| g.code.clone()));
         let grid_code = chain.and_then(|c| c.iter().rev().flatten().next().map(|g| g.code.clone()));
         let (category, classification) = match &req.category {
-            Some((kind, code)) => (self.category(*kind, code, &req.text), None),
+            Some((kind, code)) => {
+                let chosen = req.filing_condition.as_ref().and_then(|condition| {
+                    self.classifier
+                        .categories()
+                        .iter()
+                        .find(|c| {
+                            c.kind == *kind
+                                && c.subclass_code == *code
+                                && c.filing_condition == *condition
+                        })
+                        .cloned()
+                });
+                (
+                    chosen.or_else(|| self.category(*kind, code, &req.text)),
+                    None,
+                )
+            }
             None => match self.classifier.classify(&req.text) {
                 Some(c) => (Some(c.category.clone()), Some(c)),
                 None => (None, None),

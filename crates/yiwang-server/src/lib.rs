@@ -45,6 +45,55 @@ pub struct AppState {
     pub desk: Arc<desk::CaseDesk>,
     /// Name of the district the database holds (e.g. 徐汇区), to read addresses written without it.
     pub district_name: Option<String>,
+    /// Open311 GeoReport v2 settings.
+    pub open311: Open311Config,
+}
+
+/// Open311 GeoReport v2 settings of this jurisdiction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Open311Config {
+    /// The `jurisdiction_id` this server answers for; any other is refused with 404.
+    pub jurisdiction_id: String,
+    /// Whether reads (services, requests) are open to anyone, as the spec has them; when off,
+    /// they need an `api_key` or a bearer token.
+    pub public_reads: bool,
+}
+
+impl Default for Open311Config {
+    fn default() -> Self {
+        Self {
+            jurisdiction_id: "xuhui.sh.cn".to_owned(),
+            public_reads: true,
+        }
+    }
+}
+
+impl Open311Config {
+    /// The defaults, changed by `YIWANG_OPEN311_JURISDICTION` and
+    /// `YIWANG_OPEN311_PUBLIC_READS` (`true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`; any other
+    /// value switches public reads off, with a warning).
+    pub fn from_env() -> Self {
+        let mut config = Self::default();
+        if let Ok(j) = std::env::var("YIWANG_OPEN311_JURISDICTION")
+            && !j.trim().is_empty()
+        {
+            config.jurisdiction_id = j.trim().to_owned();
+        }
+        if let Ok(v) = std::env::var("YIWANG_OPEN311_PUBLIC_READS") {
+            config.public_reads = match v.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" | "on" => true,
+                "false" | "0" | "no" | "off" => false,
+                other => {
+                    tracing::warn!(
+                        value = other,
+                        "YIWANG_OPEN311_PUBLIC_READS is not true/false; public reads are off"
+                    );
+                    false
+                }
+            };
+        }
+        config
+    }
 }
 
 /// An address matched to the premises registry.
@@ -193,6 +242,7 @@ impl AppState {
             desk,
             district_name,
             matcher: Arc::new(matcher),
+            open311: Open311Config::from_env(),
         })
     }
 
@@ -214,6 +264,34 @@ impl AppState {
         let Some(premises) = self.store.premises(id).await?.map(|d| d.premises) else {
             return Ok(None);
         };
+        self.premises_match(premises, candidate.score, candidate.level.as_str())
+            .await
+            .map(Some)
+    }
+
+    /// A premises of the registry by id (Open311 `address_id`), with its point (or its nearest
+    /// ancestor's).
+    pub async fn premises_by_id(
+        &self,
+        id: i64,
+    ) -> Result<Option<AddressMatch>, yiwang_store::StoreError> {
+        match self.store.premises(id).await? {
+            Some(found) => {
+                let level = found.premises.kind.as_str();
+                self.premises_match(found.premises.clone(), 1.0, level)
+                    .await
+                    .map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn premises_match(
+        &self,
+        premises: yiwang_core::model::Premises,
+        score: f64,
+        level: &str,
+    ) -> Result<AddressMatch, yiwang_store::StoreError> {
         let mut point = premises.lon.zip(premises.lat);
         let mut parent = premises.parent_id;
         while point.is_none() {
@@ -224,13 +302,13 @@ impl AppState {
             point = up.premises.lon.zip(up.premises.lat);
             parent = up.premises.parent_id;
         }
-        Ok(Some(AddressMatch {
+        Ok(AddressMatch {
             premises_id: premises.id,
             standard_address: premises.standard_address,
             point,
-            score: candidate.score,
-            level: candidate.level.as_str().to_owned(),
-        }))
+            score,
+            level: level.to_owned(),
+        })
     }
 }
 

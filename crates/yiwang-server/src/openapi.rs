@@ -8,7 +8,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::AppState;
 use crate::error::Code;
 use crate::routes::{
-    accounts, address, auth, calendar, cases, locate, places, premises, system, tiles,
+    accounts, address, auth, calendar, cases, locate, open311, places, premises, system, tiles,
 };
 
 /// The API description served at `/api/v1/openapi.json`.
@@ -18,11 +18,13 @@ use crate::routes::{
     paths(
         system::healthz, system::stats, system::audit,
         auth::login, auth::logout, auth::me,
-        accounts::list, accounts::create,
+        accounts::list, accounts::create, accounts::create_api_key,
         places::divisions, places::division, places::grids, places::grid, places::history, places::check, places::departments,
         locate::locate, tiles::tile, address::parse_addresses, address::match_addresses,
         premises::one, premises::children, premises::search,
         cases::create, cases::list, cases::one, cases::act, calendar::deadline,
+        open311::discovery, open311::services, open311::service_definition, open311::create_request,
+        open311::list_requests, open311::one_request, open311::token,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&Security, &ErrorTable),
@@ -34,6 +36,7 @@ use crate::routes::{
         (name = "premises", description = "Premises registry (住所云)"),
         (name = "address", description = "Chinese address parsing and matching to the premises registry"),
         (name = "cases", description = "Case loop: intake, queues, workflow actions (GB/T 30428 + 12345), time limits"),
+        (name = "open311", description = "Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): JSON (bare arrays, ids as strings) or XML by the path suffix; errors are lists of {code, description} with 400/403/404; reads are public (no reporter, numbers in text masked) unless the jurisdiction switches them off; POST needs an `api_key` issued to an account"),
     )
 )]
 pub struct ApiDoc;

@@ -109,6 +109,22 @@ impl Store {
         }
     }
 
+    /// Finds an account by id.
+    pub async fn account(&self, id: i64) -> Result<Option<AccountRecord>, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1");
+        let found: Option<AccountRecord> = with_pool!(&self.pool, p => {
+            let rows = sqlx::query(&sql).bind(id).fetch_all(p).await?;
+            decode_all(&rows)?.into_iter().next()
+        });
+        match found {
+            Some(mut account) => {
+                account.roles = self.roles_of(account.id).await?;
+                Ok(Some(account))
+            }
+            None => Ok(None),
+        }
+    }
+
     /// All accounts, by username.
     pub async fn accounts(&self) -> Result<Vec<AccountRecord>, StoreError> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY username");
@@ -120,7 +136,7 @@ impl Store {
         Ok(accounts)
     }
 
-    async fn roles_of(&self, account_id: i64) -> Result<Vec<Role>, StoreError> {
+    pub(crate) async fn roles_of(&self, account_id: i64) -> Result<Vec<Role>, StoreError> {
         let sql = "SELECT role FROM account_roles WHERE account_id = $1 ORDER BY role";
         let names: Vec<String> = with_pool!(&self.pool, p => sqlx::query_scalar(sql).bind(account_id).fetch_all(p).await?);
         names.into_iter().map(|n| parse_column(n, "role")).collect()

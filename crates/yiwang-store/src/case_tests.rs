@@ -277,3 +277,56 @@ both_backends!(queues_filter_and_count, |db: TestDb| async move {
     assert_eq!(sweep.len(), 1);
     assert_eq!(sweep[0].text, "占道经营");
 });
+
+both_backends!(cases_filter_by_category, |db: TestDb| async move {
+    seed(&db.store).await;
+    let mut lamp = new_case("路灯不亮", None);
+    lamp.case.category_kind = Some("component".into());
+    lamp.case.category_code = Some("0118".into());
+    let mut rubbish = new_case("暴露垃圾", None);
+    rubbish.case.category_kind = Some("event".into());
+    rubbish.case.category_code = Some("0102".into());
+    // The same subclass code under the other kind is another category.
+    let mut cover = new_case("污水井盖", None);
+    cover.case.category_kind = Some("component".into());
+    cover.case.category_code = Some("0102".into());
+    let results = db
+        .store
+        .insert_cases(&[lamp, rubbish, cover, new_case("没有分类", None)])
+        .await
+        .unwrap();
+    assert!(results.iter().all(Result::is_ok));
+    let cases = [
+        (vec![("event", "0102")], vec!["暴露垃圾"]),
+        (vec![("component", "0102")], vec!["污水井盖"]),
+        (
+            vec![("component", "0118"), ("event", "0102")],
+            vec!["暴露垃圾", "路灯不亮"],
+        ),
+        (vec![("event", "9999")], vec![]),
+    ];
+    for (categories, expect) in cases {
+        let query = CaseQuery {
+            categories: categories
+                .iter()
+                .map(|(k, c)| ((*k).to_owned(), (*c).to_owned()))
+                .collect(),
+            limit: 10,
+            ..CaseQuery::default()
+        };
+        let mut texts: Vec<String> = db
+            .store
+            .cases(&query)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.text)
+            .collect();
+        texts.sort();
+        assert_eq!(texts, expect, "{categories:?}");
+        assert_eq!(
+            db.store.count_cases(&query).await.unwrap(),
+            expect.len() as i64
+        );
+    }
+});

@@ -114,6 +114,8 @@ pub struct CaseQuery {
     pub created_to: Option<DateTime<Utc>>,
     /// At this premises.
     pub premises_id: Option<i64>,
+    /// Under any of these categories, as (kind, subclass code).
+    pub categories: Vec<(String, String)>,
     /// Only these ids (full-text search results).
     pub ids: Option<Vec<i64>>,
     /// At most this many (newest first).
@@ -511,6 +513,20 @@ where
     if let Some(id) = q.premises_id {
         and(qb, "premises_id = ");
         qb.push_bind(id);
+    }
+    if !q.categories.is_empty() {
+        and(qb, "(");
+        for (i, (kind, code)) in q.categories.iter().enumerate() {
+            if i > 0 {
+                qb.push(" OR ");
+            }
+            qb.push("(category_kind = ");
+            qb.push_bind(kind.clone());
+            qb.push(" AND category_code = ");
+            qb.push_bind(code.clone());
+            qb.push(")");
+        }
+        qb.push(")");
     }
     if let Some(ids) = &q.ids {
         if ids.is_empty() {

@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 mod accounts;
+mod api_keys;
 mod audit;
 mod bulk;
 mod cases;
@@ -18,6 +19,7 @@ mod reads;
 mod records;
 
 pub use accounts::{AccountRecord, NewAccount, Session};
+pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use audit::{AuditEntry, AuditEvent};
 pub use bulk::Bulk;
 pub use cases::{CaseChange, CaseEvent, CaseQuery, IdempotencyKey, Intake, NewCase};

@@ -616,3 +616,58 @@ both_backends!(
         );
     }
 );
+
+both_backends!(api_keys_act_as_their_account, |db: TestDb| async move {
+    let store = &db.store;
+    let id = store
+        .create_account(
+            &NewAccount {
+                username: "citizen_app".into(),
+                display_name: "市民App".into(),
+                password_hash: "$argon2id$x".into(),
+                org_code: None,
+                roles: vec![Role::Citizen],
+            },
+            "admin",
+        )
+        .await
+        .unwrap();
+    let key = crate::NewApiKey {
+        account_id: id,
+        key_hash: "ab".repeat(32),
+        prefix: "yw_abcd".into(),
+        label: "civicbot".into(),
+    };
+    let made = store.create_api_key(&key, "admin").await.unwrap();
+    assert_eq!((made.account_id, made.prefix.as_str()), (id, "yw_abcd"));
+    // The same hash again is a conflict.
+    assert!(matches!(
+        store.create_api_key(&key, "admin").await,
+        Err(StoreError::Conflict(_))
+    ));
+    let cases = [
+        (key.key_hash.clone(), Some("citizen_app")),
+        ("cd".repeat(32), None),
+    ];
+    for (hash, expect) in cases {
+        let found = store.account_by_api_key(&hash).await.unwrap();
+        assert_eq!(found.as_ref().map(|a| a.username.as_str()), expect);
+        if let Some(account) = found {
+            assert_eq!(account.roles, vec![Role::Citizen]);
+        }
+    }
+    let listed = store.api_keys_of(id).await.unwrap();
+    assert_eq!(listed, vec![made]);
+    assert_eq!(
+        store.account(id).await.unwrap().map(|a| a.username),
+        Some("citizen_app".to_owned())
+    );
+    assert_eq!(store.account(id + 1000).await.unwrap(), None);
+    let newest = store.audit_entries(1).await.unwrap();
+    assert_eq!(newest[0].action, "api_key.create");
+    assert_eq!(
+        newest[0].entity_id.as_deref(),
+        Some(id.to_string().as_str())
+    );
+    assert!(!newest[0].detail.contains(&key.key_hash));
+});

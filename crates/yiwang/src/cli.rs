@@ -37,6 +37,25 @@ enum Command {
     /// Chinese address tools.
     #[command(subcommand)]
     Address(AddressCommand),
+    /// Account tools.
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AccountsCommand {
+    /// Issue an API key to an account (audited) and print it on standard output; the key is
+    /// shown only this once (the database keeps its SHA-256). Clients send it as Open311
+    /// `api_key`, and what they report is recorded under the account.
+    ApiKey {
+        /// Username of the account.
+        username: String,
+        /// What the key is for (e.g. the client application).
+        #[arg(long, default_value = "")]
+        label: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -321,6 +340,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 database_url.as_deref(),
             )
             .await
+        }
+        Command::Accounts(AccountsCommand::ApiKey {
+            username,
+            label,
+            db,
+        }) => {
+            let store = db.open().await?;
+            let account = store
+                .account_by_username(&username)
+                .await?
+                .with_context(|| format!("no account `{username}`"))?;
+            if account.disabled {
+                anyhow::bail!("account `{username}` is disabled; its keys would not work");
+            }
+            let (record, key) =
+                yiwang_server::auth::issue_api_key(&store, account.id, &label, "cli").await?;
+            eprintln!(
+                "API key {}… issued to `{username}` (key id {}); it is shown only now:",
+                record.prefix, record.id
+            );
+            println!("{key}");
+            store.close().await;
+            Ok(())
         }
         Command::Stats(args) => {
             let store = args.db.open().await?;

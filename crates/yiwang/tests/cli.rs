@@ -631,3 +631,57 @@ async fn address_match_writes_candidates_per_line() {
         "/nonexistent/y.db",
     );
 }
+
+#[tokio::test]
+async fn accounts_api_key_issues_a_key_shown_once() {
+    let db = temp_db("api_key");
+    // No such account: one line, non-zero.
+    assert_one_line_error(
+        &yiwang(&["accounts", "api-key", "nobody", "--db", &db]),
+        1,
+        "no account `nobody`",
+    );
+    let store = yiwang_store::Store::connect(&format!("sqlite://{db}"))
+        .await
+        .unwrap();
+    store
+        .create_account(
+            &yiwang_store::NewAccount {
+                username: "citizen_app".into(),
+                display_name: "市民App".into(),
+                password_hash: "$argon2id$x".into(),
+                org_code: None,
+                roles: vec![yiwang_core::Role::Citizen],
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    let out = yiwang(&[
+        "accounts",
+        "api-key",
+        "citizen_app",
+        "--label",
+        "civicbot",
+        "--db",
+        &db,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(key.starts_with("yw_") && !key.contains('\n'), "{key}");
+    let found = store
+        .account_by_api_key(&yiwang_server::auth::token_hash(&key))
+        .await
+        .unwrap();
+    assert_eq!(found.map(|a| a.username), Some("citizen_app".to_owned()));
+    let audit = store.audit_entries(1).await.unwrap();
+    assert_eq!(
+        (audit[0].actor.as_str(), audit[0].action.as_str()),
+        ("cli", "api_key.create")
+    );
+    store.close().await;
+}

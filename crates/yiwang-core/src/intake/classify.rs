@@ -52,6 +52,15 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("黑车拉客", &["黑车"]),
 ];
 
+/// Words callers use for a subclass besides its name (empty when none are known).
+#[must_use]
+pub fn synonyms(subclass_name: &str) -> &'static [&'static str] {
+    SYNONYMS
+        .iter()
+        .find(|(name, _)| *name == subclass_name)
+        .map_or(&[], |(_, words)| words)
+}
+
 /// Words that point at the urgent filing condition of a subclass (缺失, 塌陷 … 危及安全).
 const URGENT_WORDS: &[&str] = &[
     "缺失",

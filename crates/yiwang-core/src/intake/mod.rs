@@ -5,6 +5,6 @@ pub mod classify;
 pub mod duplicates;
 pub mod routing;
 
-pub use classify::{Classification, Classifier};
+pub use classify::{Classification, Classifier, synonyms};
 pub use duplicates::{DuplicateRules, Probe, find_duplicate};
 pub use routing::{ResponsibilityMatrix, Route, RouteRule, RoutingError, Target};

@@ -1,17 +1,19 @@
 //! Account administration.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use yiwang_core::role::Role;
 use yiwang_core::validate::account::{validate_password, validate_username};
 use yiwang_store::NewAccount;
 
-use super::extract::AppJson;
+use super::extract::{AppJson, AppPath};
 use crate::AppState;
-use crate::auth::{Need, hash_password, perm};
+use crate::auth::{Need, hash_password, issue_api_key, perm};
 use crate::error::{ApiError, ApiResult, Code};
 
 /// An account as administrators see it (never the password hash).
@@ -128,6 +130,77 @@ pub(crate) async fn create(
             org_code: new.org_code,
             disabled: false,
             roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        }),
+    ))
+}
+
+/// An API key to issue.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub(crate) struct CreateApiKey {
+    /// What the key is for (e.g. the client application); at most 200 characters.
+    label: Option<String>,
+}
+
+/// A new API key: `key` is shown this once and never again (only its hash is kept).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub(crate) struct ApiKeyDto {
+    id: i64,
+    account_id: i64,
+    username: String,
+    /// The key: send it as Open311 `api_key`.
+    key: String,
+    /// Its first characters, to tell keys apart later.
+    prefix: String,
+    label: String,
+    created_at: DateTime<Utc>,
+}
+
+/// Issues an API key to an account (audited): machine clients such as a citizen app send it as
+/// Open311 `api_key`, and their requests are recorded under the account.
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/api-keys", tag = "accounts", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "account id")), request_body = CreateApiKey,
+    responses((status = 201, body = ApiKeyDto), (status = 400, body = crate::error::Problem),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub(crate) async fn create_api_key(
+    State(state): State<AppState>,
+    Need(caller, _): Need<perm::ManageAccounts>,
+    AppPath(id): AppPath<i64>,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<ApiKeyDto>)> {
+    // The body is optional: no body is no label.
+    let req: CreateApiKey = if body.iter().all(u8::is_ascii_whitespace) {
+        CreateApiKey::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            ApiError::new(
+                Code::InvalidJson,
+                format!("the body is not a key request: {e}"),
+            )
+        })?
+    };
+    let label = req.label.unwrap_or_default().trim().to_owned();
+    if label.chars().count() > 200 {
+        return Err(ApiError::new(
+            Code::InvalidRequest,
+            "`label` is longer than 200 characters",
+        ));
+    }
+    let account = state
+        .store
+        .account(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("account", id))?;
+    let (record, key) = issue_api_key(&state.store, account.id, &label, caller.username()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ApiKeyDto {
+            id: record.id,
+            account_id: account.id,
+            username: account.username,
+            key,
+            prefix: record.prefix,
+            label: record.label,
+            created_at: record.created_at,
         }),
     ))
 }

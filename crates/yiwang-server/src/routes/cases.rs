@@ -330,6 +330,7 @@ fn check_request(
             .map(str::to_owned),
         point,
         category,
+        filing_condition: None,
         request_type: req.request_type.clone(),
         priority: req.priority.clone(),
         reporter_name: req

@@ -7,6 +7,7 @@ pub(crate) mod calendar;
 pub(crate) mod cases;
 pub(crate) mod extract;
 pub(crate) mod locate;
+pub(crate) mod open311;
 pub(crate) mod places;
 pub(crate) mod premises;
 pub(crate) mod system;
@@ -25,6 +26,14 @@ pub(crate) fn public() -> Router<AppState> {
         .route("/", get(system::console))
         .route("/healthz", get(system::healthz))
         .route("/api/v1/auth/login", post(auth::login))
+        // Open311 GeoReport v2: the format is the path's suffix (`services.json`, `services.xml`).
+        .route(
+            "/open311/v2/{file}",
+            get(open311::root_get).post(open311::root_post),
+        )
+        .route("/open311/v2/services/{file}", get(open311::service_get))
+        .route("/open311/v2/requests/{file}", get(open311::request_get))
+        .route("/open311/v2/tokens/{file}", get(open311::token_get))
 }
 
 /// Routes that need a live session; each handler also names its permission.
@@ -36,6 +45,10 @@ pub(crate) fn protected() -> Router<AppState> {
         .route(
             "/api/v1/accounts",
             get(accounts::list).post(accounts::create),
+        )
+        .route(
+            "/api/v1/accounts/{id}/api-keys",
+            post(accounts::create_api_key),
         )
         .route("/api/v1/audit", get(system::audit))
         .route("/api/v1/divisions", get(places::divisions))
