@@ -35,6 +35,13 @@ def db_url(backend, scale):
     return f"postgres://postgres@127.0.0.1:5432/yiwang_intake_s{scale.replace('.', '_')}"
 
 
+def db_args(url):
+    """`--db PATH` for a SQLite file, `--database-url URL` for PostgreSQL."""
+    if url.startswith("sqlite://"):
+        return ["--db", url.removeprefix("sqlite://")]
+    return ["--database-url", url]
+
+
 def exists(backend, url):
     if backend == "sqlite":
         return os.path.exists(url.removeprefix("sqlite://"))
@@ -70,7 +77,7 @@ def free_port():
 
 
 def start(url, port):
-    server = subprocess.Popen([BIN, "serve", "--db", url, "--port", str(port)], stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([BIN, "serve", *db_args(url), "--port", str(port)], stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(1200):
         try:
@@ -104,7 +111,7 @@ def main():
     if not exists(args.backend, url):
         if args.backend == "postgres":
             create_pg(url)
-        subprocess.run([BIN, "demo", "--scale", args.scale, "--db", url, "--no-serve", "--demo-password", PASSWORD],
+        subprocess.run([BIN, "demo", "--scale", args.scale, *db_args(url), "--no-serve", "--demo-password", PASSWORD],
                        check=True)
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(addresses(args.backend, url)))
