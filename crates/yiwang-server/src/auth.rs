@@ -249,5 +249,6 @@ pub mod perm {
         ReadAudit => ReadAudit,
         ReadCases => ReadCases,
         IntakeCases => IntakeCases,
+        ManageReferenceData => ManageReferenceData,
     }
 }

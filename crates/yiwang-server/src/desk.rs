@@ -147,6 +147,24 @@ impl CaseDesk {
         });
     }
 
+    /// Lays the district's listed dates over the statutory calendar.
+    pub fn apply_calendar_days(&self, days: &[yiwang_store::CalendarDay]) -> Result<(), DeskError> {
+        let mut calendar = self
+            .calendar
+            .write()
+            .map_err(|_| DeskError("calendar lock poisoned".to_owned()))?;
+        for d in days {
+            let date = chrono::NaiveDate::parse_from_str(&d.day, "%Y-%m-%d")
+                .map_err(|e| DeskError(format!("calendar day {}: {e}", d.day)))?;
+            let kind: yiwang_core::DayKind = d
+                .kind
+                .parse()
+                .map_err(|e| DeskError(format!("calendar day {}: {e}", d.day)))?;
+            calendar.with_overrides(date, kind);
+        }
+        Ok(())
+    }
+
     /// A category row by kind and subclass, choosing the filing condition the text points at.
     pub fn category(
         &self,

@@ -226,6 +226,7 @@ impl AppState {
             .next()
             .map(|d| d.name);
         let desk = desk::CaseDesk::start(store.clone())?;
+        desk.apply_calendar_days(&store.calendar_days().await?)?;
         desk.spawn_supervision(store.clone(), Duration::from_secs(60));
         let stats = matcher.stats();
         tracing::info!(
@@ -261,7 +262,7 @@ impl AppState {
         let Some((candidate, id)) = best.and_then(|c| c.premises_id.map(|id| (c, id))) else {
             return Ok(None);
         };
-        let Some(premises) = self.store.premises(id).await?.map(|d| d.premises) else {
+        let Some(premises) = self.store.premises_record(id).await? else {
             return Ok(None);
         };
         self.premises_match(premises, candidate.score, candidate.level.as_str())
@@ -275,10 +276,10 @@ impl AppState {
         &self,
         id: i64,
     ) -> Result<Option<AddressMatch>, yiwang_store::StoreError> {
-        match self.store.premises(id).await? {
+        match self.store.premises_record(id).await? {
             Some(found) => {
-                let level = found.premises.kind.as_str();
-                self.premises_match(found.premises.clone(), 1.0, level)
+                let level = found.kind.as_str();
+                self.premises_match(found.clone(), 1.0, level)
                     .await
                     .map(Some)
             }
@@ -296,11 +297,11 @@ impl AppState {
         let mut parent = premises.parent_id;
         while point.is_none() {
             let Some(id) = parent else { break };
-            let Some(up) = self.store.premises(id).await? else {
+            let Some(up) = self.store.premises_record(id).await? else {
                 break;
             };
-            point = up.premises.lon.zip(up.premises.lat);
-            parent = up.premises.parent_id;
+            point = up.lon.zip(up.lat);
+            parent = up.parent_id;
         }
         Ok(AddressMatch {
             premises_id: premises.id,

@@ -485,3 +485,63 @@ async fn overdue_cases_are_supervised_automatically() {
         0
     );
 }
+
+#[tokio::test]
+async fn the_district_adds_next_years_holidays() {
+    let api = Api::new(Backend::Sqlite).await;
+    let cdo = api.login("district_cdo").await;
+    let intake = api.login("intake_operator").await;
+    // Monday 2027-02-08 + 1 working day, before and after the district lists the holidays.
+    let ask =
+        "/api/v1/calendar/deadline?start=2027-02-05T10:00:00%2B08:00&amount=1&unit=working_day";
+    let before = api.send("GET", ask, Some(&intake), None).await;
+    assert_eq!(ok(&before)["deadline"], "2027-02-08T23:59:59+08:00");
+
+    let bad = api
+        .send("POST", "/api/v1/calendar/days", Some(&cdo), Some(json!({
+            "csv": "date,kind,note\n2027-02-08,holiday,春节\n2027-02-30,holiday,\n2027-02-20,feast,\n"
+        })))
+        .await;
+    assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_request");
+    let detail = bad.body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("line 3") && detail.contains("line 4"),
+        "{detail}"
+    );
+    assert_eq!(
+        ok(&api.send("GET", ask, Some(&intake), None).await)["deadline"],
+        "2027-02-08T23:59:59+08:00",
+        "nothing changed"
+    );
+
+    let r = api
+        .send(
+            "POST",
+            "/api/v1/calendar/days",
+            Some(&intake),
+            Some(json!({"days": [{"date": "2027-02-08", "kind": "holiday"}]})),
+        )
+        .await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "permission_denied");
+
+    let set = api
+        .send("POST", "/api/v1/calendar/days", Some(&cdo), Some(json!({
+            "csv": "date,kind,note\n2027-02-08,holiday,2027年春节\n2027-02-09,holiday,2027年春节\n2027-02-20,workday,调休上班\n"
+        })))
+        .await;
+    let set = ok(&set);
+    assert_eq!(set["years_covered"][1], 2027);
+    assert_eq!(set["district_days"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        ok(&api.send("GET", ask, Some(&intake), None).await)["deadline"],
+        "2027-02-10T23:59:59+08:00"
+    );
+
+    // Kept in the database: a restarted server computes the same.
+    let again = yiwang_server::AppState::load(api.db.store.clone())
+        .await
+        .unwrap();
+    let calendar = again.desk.calendar.read().unwrap();
+    assert!(!calendar.is_working_day(chrono::NaiveDate::from_ymd_opt(2027, 2, 8).unwrap()));
+    assert!(calendar.is_working_day(chrono::NaiveDate::from_ymd_opt(2027, 2, 20).unwrap()));
+}

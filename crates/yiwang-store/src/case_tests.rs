@@ -330,3 +330,44 @@ both_backends!(cases_filter_by_category, |db: TestDb| async move {
         );
     }
 });
+
+both_backends!(
+    calendar_days_are_kept_and_relisted,
+    |db: TestDb| async move {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        db.store
+            .set_calendar_days(
+                &[
+                    (d("2027-02-08"), "holiday", Some("春节")),
+                    (d("2027-02-20"), "workday", None),
+                ],
+                "cdo",
+            )
+            .await
+            .unwrap();
+        db.store
+            .set_calendar_days(&[(d("2027-02-20"), "holiday", Some("更正"))], "cdo")
+            .await
+            .unwrap();
+        let days: Vec<(String, String)> = db
+            .store
+            .calendar_days()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.day, c.kind))
+            .collect();
+        assert_eq!(
+            days,
+            [
+                ("2027-02-08".to_owned(), "holiday".to_owned()),
+                ("2027-02-20".to_owned(), "holiday".to_owned())
+            ]
+        );
+        let bad = db
+            .store
+            .set_calendar_days(&[(d("2027-03-01"), "feast", None)], "cdo")
+            .await;
+        assert!(bad.is_err(), "the kind is checked by the database too");
+    }
+);

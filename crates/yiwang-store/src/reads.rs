@@ -171,6 +171,12 @@ impl Store {
         })
     }
 
+    /// One premises record by id, without its aliases and children (one indexed read).
+    pub async fn premises_record(&self, id: i64) -> Result<Option<Premises>, StoreError> {
+        let sql = format!("SELECT {PREMISES_COLUMNS} FROM premises WHERE id = $1");
+        with_pool!(&self.pool, p => Ok(decode_all(&sqlx::query(&sql).bind(id).fetch_all(p).await?)?.into_iter().next()))
+    }
+
     /// Direct children of a premises, in address order.
     pub async fn premises_children(&self, id: i64) -> Result<Vec<Premises>, StoreError> {
         let sql = format!(

@@ -69,6 +69,8 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/cases/{id}", get(cases::one))
         .route("/api/v1/cases/{id}/actions", post(cases::act))
         .route("/api/v1/calendar/deadline", get(calendar::deadline))
+        .route("/api/v1/calendar", get(calendar::show))
+        .route("/api/v1/calendar/days", post(calendar::set_days))
 }
 
 pub(crate) async fn not_found(uri: Uri) -> ApiError {

@@ -65,6 +65,7 @@ impl Api {
             (Role::ShiftLeader.as_str(), Role::ShiftLeader, None),
             (Role::Dispatcher.as_str(), Role::Dispatcher, None),
             (Role::GridWorker.as_str(), Role::GridWorker, None),
+            (Role::DistrictCdo.as_str(), Role::DistrictCdo, None),
             // 区绿化市容局 and 区城管执法局 case handlers.
             ("handler_lrj", Role::DepartmentHandler, Some("XH-LRJ")),
             ("handler_cgj", Role::DepartmentHandler, Some("XH-CGJ")),

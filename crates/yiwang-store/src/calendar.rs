@@ -1,0 +1,63 @@
+//! The district's calendar additions: dates listed as holidays or make-up working days.
+
+use chrono::{NaiveDate, SubsecRound, Utc};
+use serde::Serialize;
+
+use crate::audit::AuditEvent;
+use crate::bulk::on_tx;
+use crate::pool::with_pool;
+use crate::records::{decode_all, record};
+use crate::{Store, StoreError};
+
+/// A date the district listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalendarDay {
+    /// The date, `YYYY-MM-DD`.
+    pub day: String,
+    /// `holiday` or `workday`.
+    pub kind: String,
+    /// Why (e.g. 2027年春节).
+    pub note: Option<String>,
+}
+
+record!(CalendarDay { day, kind, note });
+
+impl Store {
+    /// Every listed date, in date order.
+    pub async fn calendar_days(&self) -> Result<Vec<CalendarDay>, StoreError> {
+        let sql = "SELECT day, kind, note FROM calendar_days ORDER BY day";
+        with_pool!(&self.pool, p => decode_all(&sqlx::query(sql).fetch_all(p).await?))
+    }
+
+    /// Lists (or re-lists) dates in one transaction, audited as done by `actor`.
+    pub async fn set_calendar_days(
+        &self,
+        days: &[(NaiveDate, &str, Option<&str>)],
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let now = Utc::now().trunc_subsecs(6);
+        let upsert = "INSERT INTO calendar_days (day, kind, note, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5) \
+                      ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, note = excluded.note, \
+                      changed_by = excluded.changed_by, changed_at = excluded.changed_at";
+        let mut bulk = self.bulk().await?;
+        for (day, kind, note) in days {
+            let day = day.format("%Y-%m-%d").to_string();
+            on_tx!(&mut bulk.tx, c => {
+                sqlx::query(upsert).bind(&day).bind(*kind).bind(*note).bind(actor).bind(now)
+                    .execute(&mut **c).await?;
+            });
+        }
+        bulk.audit(&AuditEvent {
+            actor: actor.to_owned(),
+            action: "calendar.set".to_owned(),
+            entity: "calendar".to_owned(),
+            entity_id: None,
+            detail: serde_json::json!({
+                "days": days.iter().map(|(d, k, _)| format!("{d} {k}")).collect::<Vec<_>>()
+            }),
+        })
+        .await?;
+        bulk.commit().await?;
+        Ok(())
+    }
+}
