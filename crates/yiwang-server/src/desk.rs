@@ -165,6 +165,23 @@ impl CaseDesk {
         Ok(())
     }
 
+    /// Lays the district's edited routing rules (CSV lines) over the defaults. A stored line that
+    /// no longer checks (a department removed since) is skipped with a warning.
+    pub fn apply_routing_lines(&self, lines: &[String]) -> Result<(), DeskError> {
+        let mut matrix = self
+            .matrix
+            .write()
+            .map_err(|_| DeskError("routing lock poisoned".to_owned()))?;
+        for line in lines {
+            let csv = format!("{}\n{line}\n", yiwang_core::intake::routing::CSV_HEADER);
+            if let Err(errors) = matrix.apply_csv(&csv) {
+                let reasons: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                tracing::warn!(line = %line, reasons = %reasons.join("; "), "stored routing rule skipped");
+            }
+        }
+        Ok(())
+    }
+
     /// A category row by kind and subclass, choosing the filing condition the text points at.
     pub fn category(
         &self,

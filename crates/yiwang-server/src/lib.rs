@@ -227,6 +227,7 @@ impl AppState {
             .map(|d| d.name);
         let desk = desk::CaseDesk::start(store.clone())?;
         desk.apply_calendar_days(&store.calendar_days().await?)?;
+        desk.apply_routing_lines(&store.routing_lines().await?)?;
         desk.spawn_supervision(store.clone(), Duration::from_secs(60));
         let stats = matcher.stats();
         tracing::info!(

@@ -545,3 +545,83 @@ async fn the_district_adds_next_years_holidays() {
     assert!(!calendar.is_working_day(chrono::NaiveDate::from_ymd_opt(2027, 2, 8).unwrap()));
     assert!(calendar.is_working_day(chrono::NaiveDate::from_ymd_opt(2027, 2, 20).unwrap()));
 }
+
+#[tokio::test]
+async fn the_responsibility_matrix_is_edited_by_csv() {
+    let api = Api::new(Backend::Sqlite).await;
+    let cdo = api.login("district_cdo").await;
+    let intake = api.login("intake_operator").await;
+    let csv = api
+        .send("GET", "/api/v1/routing?format=csv", Some(&intake), None)
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.content_type.starts_with("text/csv"));
+    let text = csv.body.as_str().unwrap().to_owned();
+    assert!(text.starts_with("kind,subclass_code,street_code,lead,assisting\n"));
+    assert!(
+        text.contains("event,0102,,XH-LRJ,属地街镇"),
+        "暴露垃圾 to 区绿化市容局 by default"
+    );
+
+    let bad = api
+        .send("POST", "/api/v1/routing", Some(&cdo), Some(json!({
+            "csv": "kind,subclass_code,street_code,lead,assisting\nevent,0102,310104003,区城管执法局,\nevent,0102,,310104003001,\n"
+        })))
+        .await;
+    assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_request");
+    assert!(
+        bad.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("residents' committee")
+    );
+
+    // In 天平路街道, 暴露垃圾 now goes to 区城管执法局; elsewhere still to 区绿化市容局.
+    let (_, spoken) = a_building(&api).await;
+    let here = api
+        .send(
+            "POST",
+            "/api/v1/cases",
+            Some(&intake),
+            Some(json!({"text": "门口暴露垃圾", "address": spoken})),
+        )
+        .await;
+    let street = here.body["street_code"].as_str().unwrap().to_owned();
+    let set = api
+        .send("POST", "/api/v1/routing", Some(&cdo), Some(json!({
+            "csv": format!("kind,subclass_code,street_code,lead,assisting\nevent,0102,{street},区城管执法局,属地街镇\n")
+        })))
+        .await;
+    assert_eq!(ok(&set)["changed"], 1);
+    let case = api
+        .send(
+            "GET",
+            &format!("/api/v1/cases/{}", here.body["id"]),
+            Some(&intake),
+            None,
+        )
+        .await;
+    assert_eq!(ok(&case)["suggested_route"]["lead"], "XH-CGJ");
+    let r = api
+        .send(
+            "POST",
+            "/api/v1/routing",
+            Some(&intake),
+            Some(json!({"csv": "kind,subclass_code,street_code,lead,assisting\n"})),
+        )
+        .await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "permission_denied");
+    // Kept: a restarted server routes the same way.
+    let again = yiwang_server::AppState::load(api.db.store.clone())
+        .await
+        .unwrap();
+    let matrix = again.desk.matrix.read().unwrap();
+    let route = matrix
+        .route(
+            yiwang_core::reference::CategoryKind::Event,
+            "0102",
+            Some(&street),
+        )
+        .unwrap();
+    assert_eq!(route.lead, "XH-CGJ");
+}

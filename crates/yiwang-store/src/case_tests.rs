@@ -371,3 +371,31 @@ both_backends!(
         assert!(bad.is_err(), "the kind is checked by the database too");
     }
 );
+
+both_backends!(routing_lines_are_kept_by_key, |db: TestDb| async move {
+    let line = |l: &str| l.to_owned();
+    db.store
+        .set_routing_lines(
+            &[("event:0102:".into(), line("event,0102,,XH-LRJ,属地街镇"))],
+            "cdo",
+        )
+        .await
+        .unwrap();
+    db.store
+        .set_routing_lines(
+            &[
+                ("event:0102:".into(), line("event,0102,,XH-CGJ,")),
+                (
+                    "event:0101:310104003".into(),
+                    line("event,0101,310104003,XH-CGJ,"),
+                ),
+            ],
+            "cdo",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        db.store.routing_lines().await.unwrap(),
+        ["event,0101,310104003,XH-CGJ,", "event,0102,,XH-CGJ,"]
+    );
+});

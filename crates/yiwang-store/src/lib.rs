@@ -11,24 +11,24 @@ mod accounts;
 mod api_keys;
 mod audit;
 mod bulk;
-mod calendar;
 mod cases;
 mod error;
 mod grid_changes;
 mod pool;
 mod reads;
 mod records;
+mod reference;
 
 pub use accounts::{AccountRecord, NewAccount, Session};
 pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use audit::{AuditEntry, AuditEvent};
 pub use bulk::Bulk;
-pub use calendar::CalendarDay;
 pub use cases::{CaseChange, CaseEvent, CaseQuery, IdempotencyKey, Intake, NewCase};
 pub use error::StoreError;
 pub use grid_changes::{GridChangeSummary, GridVersion, PremisesGridUpdate};
 pub use pool::{Backend, Store};
 pub use reads::{CaseMapPoint, PremisesDetail};
+pub use reference::CalendarDay;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -209,21 +209,10 @@ impl ResponsibilityMatrix {
     /// `属地街镇` for the local street office).
     #[must_use]
     pub fn to_csv(&self) -> String {
-        let name = |t: &Target| match t {
-            Target::Department(c) => c.clone(),
-            Target::LocalStreet => LOCAL_STREET.to_owned(),
-        };
         let mut out = format!("{CSV_HEADER}\n");
         for r in self.rules() {
-            let assisting: Vec<String> = r.assisting.iter().map(name).collect();
-            out.push_str(&format!(
-                "{},{},{},{},{}\n",
-                r.kind.as_str(),
-                r.subclass_code,
-                r.street_code.as_deref().unwrap_or(""),
-                name(&r.lead),
-                assisting.join(";")
-            ));
+            out.push_str(&Self::csv_line(r));
+            out.push('\n');
         }
         out
     }
@@ -231,6 +220,17 @@ impl ResponsibilityMatrix {
     /// Replaces or adds the rules of a CSV in [`Self::to_csv`]'s format. Every line is checked
     /// first; nothing changes if any line is wrong, and every wrong line is reported.
     pub fn apply_csv(&mut self, text: &str) -> Result<usize, Vec<RoutingError>> {
+        let rules = self.parse_csv(text)?;
+        let n = rules.len();
+        for r in rules {
+            self.rules.insert(key(&r), r);
+        }
+        Ok(n)
+    }
+
+    /// The rules of a CSV in [`Self::to_csv`]'s format, checked against this matrix's
+    /// departments, without applying them; every wrong line is reported.
+    pub fn parse_csv(&self, text: &str) -> Result<Vec<RouteRule>, Vec<RoutingError>> {
         let mut lines = text.lines().enumerate();
         if lines.next().map(|(_, h)| h.trim()) != Some(CSV_HEADER) {
             return Err(vec![RoutingError::Malformed {
@@ -296,11 +296,25 @@ impl ResponsibilityMatrix {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let n = rules.len();
-        for r in rules {
-            self.rules.insert(key(&r), r);
-        }
-        Ok(n)
+        Ok(rules)
+    }
+
+    /// One rule as a CSV line of [`Self::to_csv`]'s format (no newline).
+    #[must_use]
+    pub fn csv_line(rule: &RouteRule) -> String {
+        let name = |t: &Target| match t {
+            Target::Department(c) => c.clone(),
+            Target::LocalStreet => LOCAL_STREET.to_owned(),
+        };
+        let assisting: Vec<String> = rule.assisting.iter().map(name).collect();
+        format!(
+            "{},{},{},{},{}",
+            rule.kind.as_str(),
+            rule.subclass_code,
+            rule.street_code.as_deref().unwrap_or(""),
+            name(&rule.lead),
+            assisting.join(";")
+        )
     }
 }
 

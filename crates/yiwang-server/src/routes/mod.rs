@@ -10,6 +10,7 @@ pub(crate) mod locate;
 pub(crate) mod open311;
 pub(crate) mod places;
 pub(crate) mod premises;
+pub(crate) mod routing;
 pub(crate) mod system;
 pub(crate) mod tiles;
 
@@ -70,6 +71,7 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/cases/{id}/actions", post(cases::act))
         .route("/api/v1/calendar/deadline", get(calendar::deadline))
         .route("/api/v1/calendar", get(calendar::show))
+        .route("/api/v1/routing", get(routing::show).post(routing::edit))
         .route("/api/v1/calendar/days", post(calendar::set_days))
 }
 

@@ -1,4 +1,5 @@
-//! The district's calendar additions: dates listed as holidays or make-up working days.
+//! Reference data the district edits: calendar additions (holidays, make-up working days) and
+//! routing rules.
 
 use chrono::{NaiveDate, SubsecRound, Utc};
 use serde::Serialize;
@@ -55,6 +56,43 @@ impl Store {
             detail: serde_json::json!({
                 "days": days.iter().map(|(d, k, _)| format!("{d} {k}")).collect::<Vec<_>>()
             }),
+        })
+        .await?;
+        bulk.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The edited routing rules as CSV lines, by key.
+    pub async fn routing_lines(&self) -> Result<Vec<String>, StoreError> {
+        let sql = "SELECT line FROM routing_rules ORDER BY rule_key";
+        with_pool!(&self.pool, p => Ok(sqlx::query_scalar::<_, String>(sql).fetch_all(p).await?))
+    }
+
+    /// Keeps routing rules given as `(key, CSV line)` (replacing rules with the same key), in one
+    /// transaction, audited as done by `actor`.
+    pub async fn set_routing_lines(
+        &self,
+        lines: &[(String, String)],
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let now = Utc::now().trunc_subsecs(6);
+        let upsert = "INSERT INTO routing_rules (rule_key, line, changed_by, changed_at) VALUES ($1, $2, $3, $4) \
+                      ON CONFLICT (rule_key) DO UPDATE SET line = excluded.line, \
+                      changed_by = excluded.changed_by, changed_at = excluded.changed_at";
+        let mut bulk = self.bulk().await?;
+        for (key, line) in lines {
+            on_tx!(&mut bulk.tx, c => {
+                sqlx::query(upsert).bind(key).bind(line).bind(actor).bind(now).execute(&mut **c).await?;
+            });
+        }
+        bulk.audit(&AuditEvent {
+            actor: actor.to_owned(),
+            action: "routing.set".to_owned(),
+            entity: "routing".to_owned(),
+            entity_id: None,
+            detail: serde_json::json!({ "lines": lines.iter().map(|(_, l)| l).collect::<Vec<_>>() }),
         })
         .await?;
         bulk.commit().await?;
