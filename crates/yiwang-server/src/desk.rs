@@ -12,7 +12,8 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 use yiwang_core::WorkCalendar;
 use yiwang_core::intake::{
-    Classification, Classifier, DuplicateRules, Probe, ResponsibilityMatrix, Route, find_duplicate,
+    CategoryModel, Classification, Classifier, DuplicateRules, Probe, ResponsibilityMatrix, Route,
+    find_duplicate,
 };
 use yiwang_core::model::{Case, CaseSource};
 use yiwang_core::reference::{
@@ -45,8 +46,10 @@ pub struct DeskError(String);
 /// Rules and reference data for cases, and the intake writer.
 #[derive(Debug)]
 pub struct CaseDesk {
-    /// Text → category.
+    /// Text → category by keyword rules.
     pub classifier: Classifier,
+    /// Text → category, learned from the closed cases at start-up.
+    pub model: RwLock<CategoryModel>,
     /// Category × street → departments.
     pub matrix: RwLock<ResponsibilityMatrix>,
     /// Working days and hours.
@@ -118,6 +121,7 @@ impl CaseDesk {
         tokio::spawn(write_groups(store, queue));
         let desk = Arc::new(CaseDesk {
             classifier: Classifier::new(categories),
+            model: RwLock::new(CategoryModel::default()),
             matrix: RwLock::new(matrix),
             calendar: RwLock::new(calendar),
             limits: StageLimits::default(),
@@ -180,6 +184,25 @@ impl CaseDesk {
             }
         }
         Ok(())
+    }
+
+    /// Learns the category model from up to `limit` of the latest closed cases.
+    pub async fn learn_categories(&self, store: &Store, limit: i64) -> Result<usize, StoreError> {
+        let examples = store.closed_case_categories(limit).await?;
+        let model = tokio::task::spawn_blocking(move || {
+            CategoryModel::train(examples.iter().filter_map(|(text, kind, code)| {
+                Some((
+                    text.as_str(),
+                    kind.parse::<CategoryKind>().ok()?,
+                    code.as_str(),
+                ))
+            }))
+        })
+        .await
+        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let labels = model.label_count();
+        *self.model.write().map_err(|_| poisoned())? = model;
+        Ok(labels)
     }
 
     /// A category row by kind and subclass, choosing the filing condition the text points at.
@@ -260,10 +283,13 @@ impl CaseDesk {
                     None,
                 )
             }
-            None => match self.classifier.classify(&req.text) {
-                Some(c) => (Some(c.category.clone()), Some(c)),
-                None => (None, None),
-            },
+            None => {
+                let model = self.model.read().map_err(|_| poisoned())?;
+                match self.classifier.suggest(&req.text, &model) {
+                    Some(c) => (Some(c.category.clone()), Some(c)),
+                    None => (None, None),
+                }
+            }
         };
         let limit = self.time_limit(category.as_ref(), req.request_type.as_deref());
         let flow = {

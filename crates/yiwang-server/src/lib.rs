@@ -228,6 +228,11 @@ impl AppState {
         let desk = desk::CaseDesk::start(store.clone())?;
         desk.apply_calendar_days(&store.calendar_days().await?)?;
         desk.apply_routing_lines(&store.routing_lines().await?)?;
+        let learned = desk.learn_categories(&store, 50_000).await?;
+        tracing::info!(
+            categories = learned,
+            "category model learned from closed cases"
+        );
         desk.spawn_supervision(store.clone(), Duration::from_secs(60));
         let stats = matcher.stats();
         tracing::info!(

@@ -432,6 +432,23 @@ impl Store {
         })
     }
 
+    /// `(text, category kind, subclass code)` of up to `limit` of the latest closed cases with a
+    /// category: what the category model learns from.
+    pub async fn closed_case_categories(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let sql = "SELECT text, category_kind, category_code FROM cases \
+                   WHERE state = 'closed' AND category_kind IS NOT NULL AND category_code IS NOT NULL \
+                   ORDER BY id DESC LIMIT $1";
+        with_pool!(&self.pool, p => {
+            let rows = sqlx::query(sql).bind(limit).fetch_all(p).await?;
+            rows.iter()
+                .map(|r| Ok((r.try_get("text")?, r.try_get("category_kind")?, r.try_get("category_code")?)))
+                .collect()
+        })
+    }
+
     /// Open, unsupervised cases past their deadline at `now` (the automatic 督办 sweep), oldest first.
     pub async fn overdue_unsupervised(
         &self,

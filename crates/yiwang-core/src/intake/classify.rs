@@ -83,8 +83,10 @@ pub struct Classification {
     pub category: EventCategoryFact,
     /// How sure: the share of the best keyword in the text's evidence (0..1).
     pub confidence: f64,
-    /// The words that decided it.
+    /// The words that decided it (keyword rules only).
     pub matched: Vec<String>,
+    /// `keywords` or `model` (learned from closed cases).
+    pub method: &'static str,
 }
 
 /// Keyword classifier over the embedded categories.
@@ -184,7 +186,32 @@ impl Classifier {
             category,
             confidence: score as f64 / total.max(1) as f64,
             matched,
+            method: "keywords",
         })
+    }
+
+    /// The suggestion intake makes: the learned `model` when it is confident
+    /// ([`super::model::CONFIDENT`]), else the keyword rules, else the model's best guess.
+    /// On held-back twin cases this beats either alone (docs/PERFORMANCE.md).
+    #[must_use]
+    pub fn suggest(
+        &self,
+        text: &str,
+        model: &super::model::CategoryModel,
+    ) -> Option<Classification> {
+        let predicted = model.predict(text).and_then(|p| {
+            let category = self.row_for(p.kind, &p.subclass_code, text)?.clone();
+            Some(Classification {
+                category,
+                confidence: p.probability,
+                matched: Vec::new(),
+                method: "model",
+            })
+        });
+        match predicted {
+            Some(p) if p.confidence >= super::model::CONFIDENT => Some(p),
+            other => self.classify(text).or(other),
+        }
     }
 }
 
@@ -226,5 +253,43 @@ mod tests {
             Some(("非机动车充电", "working_day")),
         );
         check("请问居住证怎么办理", None);
+    }
+
+    #[test]
+    fn a_confident_model_comes_before_the_keywords() {
+        use crate::intake::model::CategoryModel;
+        let classifier = Classifier::new(event_categories().unwrap());
+        let seepage = classifier
+            .categories()
+            .iter()
+            .find(|c| c.subclass_name == "渗漏水")
+            .unwrap()
+            .clone();
+        let e = seepage.kind;
+        let code = seepage.subclass_code.as_str();
+        let model = CategoryModel::train([
+            ("楼上天天往我家滴水", e, code),
+            ("我家天花板滴水发霉", e, code),
+            ("卫生间顶上滴水", e, code),
+        ]);
+        // No keyword names it; the model knows the callers' words.
+        let got = classifier.suggest("楼上往我家滴水", &model).unwrap();
+        assert_eq!(
+            (got.category.subclass_name.as_str(), got.method),
+            ("渗漏水", "model")
+        );
+        // An untrained model leaves the keywords in charge.
+        let got = classifier
+            .suggest("门口暴露垃圾", &CategoryModel::default())
+            .unwrap();
+        assert_eq!(
+            (got.category.subclass_name.as_str(), got.method),
+            ("暴露垃圾", "keywords")
+        );
+        assert!(
+            classifier
+                .suggest("请问居住证怎么办理", &CategoryModel::default())
+                .is_none()
+        );
     }
 }

@@ -3,8 +3,10 @@
 
 pub mod classify;
 pub mod duplicates;
+pub mod model;
 pub mod routing;
 
 pub use classify::{Classification, Classifier, synonyms};
 pub use duplicates::{DuplicateRules, Probe, find_duplicate};
+pub use model::{CategoryModel, Prediction};
 pub use routing::{ResponsibilityMatrix, Route, RouteRule, RoutingError, Target};

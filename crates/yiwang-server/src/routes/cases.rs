@@ -133,6 +133,8 @@ pub(crate) struct DuplicateDto {
 /// A suggested category.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub(crate) struct ClassificationDto {
+    /// `model` (learned from closed cases) or `keywords`.
+    method: String,
     kind: String,
     code: String,
     name: String,
@@ -429,6 +431,7 @@ pub(crate) async fn create(
             classification: classification
                 .filter(|_| !replayed)
                 .map(|c| ClassificationDto {
+                    method: c.method.to_owned(),
                     kind: c.category.kind.as_str().to_owned(),
                     code: c.category.subclass_code,
                     name: c.category.subclass_name,
