@@ -8,7 +8,7 @@ DEMO_PASSWORD ?= yiwang-demo
 # PostgreSQL the test suite creates and drops its throwaway databases on.
 export YIWANG_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo build test test-deps lint test-rust test-e2e test-open311 bench-foundation clean
+.PHONY: demo build test test-deps lint test-rust test-e2e test-open311 test-api-fuzz bench-foundation clean
 
 ## Build in release mode, generate the Xuhui twin (first run only) and serve it at http://127.0.0.1:8080
 demo: build
@@ -18,7 +18,7 @@ build:
 	$(CARGO) build --release -p yiwang
 
 ## The whole suite: format, lints, Rust tests on SQLite and PostgreSQL, browser journeys, Open311 clients
-test: test-deps lint test-rust test-e2e test-open311
+test: test-deps lint test-rust test-e2e test-open311 test-api-fuzz
 
 test-deps:
 	./scripts/ensure-test-deps.sh
@@ -38,6 +38,11 @@ test-e2e:
 test-open311:
 	$(CARGO) build -p yiwang
 	python3 e2e/open311_clients.py --bin target/debug/yiwang
+
+## schemathesis (PyPI, venv under target/) over the OpenAPI document: no server error
+test-api-fuzz:
+	$(CARGO) build -p yiwang
+	python3 e2e/api_fuzz.py --bin target/debug/yiwang
 
 ## Twin generation, database size, start time and memory at scales 0.1 and 1 (docs/PERFORMANCE.md)
 bench-foundation: build
