@@ -141,6 +141,84 @@ macro_rules! append {
     }};
 }
 
+/// The audit chain held open across several appends in one transaction: the last hash is read
+/// once (under the table lock on PostgreSQL) and carried from append to append, so a group of
+/// writes costs one insert per entry.
+#[derive(Debug, Clone)]
+pub(crate) struct OpenChain {
+    pub(crate) prev: String,
+}
+
+macro_rules! append_chained {
+    ($conn:expr, $chain:expr, $event:expr) => {{
+        let event = $event;
+        let p = prepare(event);
+        let json = canonical_json(
+            p.at,
+            &event.actor,
+            &event.action,
+            &event.entity,
+            event.entity_id.as_deref(),
+            &p.detail,
+        );
+        let hash = audit_hash(&$chain.prev, &json);
+        let seq: i64 = sqlx::query_scalar(INSERT)
+            .bind(p.at)
+            .bind(&event.actor)
+            .bind(&event.action)
+            .bind(&event.entity)
+            .bind(&event.entity_id)
+            .bind(&p.detail)
+            .bind(&$chain.prev)
+            .bind(&hash)
+            .fetch_one(&mut *$conn)
+            .await?;
+        $chain.prev = hash;
+        Ok(seq)
+    }};
+}
+
+pub(crate) async fn open_chain_sqlite(
+    tx: &mut Transaction<'static, Sqlite>,
+) -> Result<OpenChain, StoreError> {
+    let prev: Option<String> = sqlx::query_scalar(LAST_HASH)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(OpenChain {
+        prev: prev.unwrap_or_else(|| GENESIS_HASH.to_owned()),
+    })
+}
+
+pub(crate) async fn open_chain_pg(
+    tx: &mut Transaction<'static, Postgres>,
+) -> Result<OpenChain, StoreError> {
+    sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE")
+        .execute(&mut **tx)
+        .await?;
+    let prev: Option<String> = sqlx::query_scalar(LAST_HASH)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(OpenChain {
+        prev: prev.unwrap_or_else(|| GENESIS_HASH.to_owned()),
+    })
+}
+
+pub(crate) async fn append_chained_sqlite(
+    tx: &mut Transaction<'static, Sqlite>,
+    chain: &mut OpenChain,
+    event: &AuditEvent,
+) -> Result<i64, StoreError> {
+    append_chained!(&mut **tx, chain, event)
+}
+
+pub(crate) async fn append_chained_pg(
+    tx: &mut Transaction<'static, Postgres>,
+    chain: &mut OpenChain,
+    event: &AuditEvent,
+) -> Result<i64, StoreError> {
+    append_chained!(&mut **tx, chain, event)
+}
+
 pub(crate) async fn append_audit_sqlite(
     tx: &mut Transaction<'static, Sqlite>,
     event: &AuditEvent,

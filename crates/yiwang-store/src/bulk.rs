@@ -8,7 +8,10 @@ use yiwang_core::model::{
 };
 
 use crate::NewAccount;
-use crate::audit::{AuditEvent, append_audit_pg, append_audit_sqlite};
+use crate::audit::{
+    AuditEvent, OpenChain, append_audit_pg, append_audit_sqlite, append_chained_pg,
+    append_chained_sqlite, open_chain_pg, open_chain_sqlite,
+};
 use crate::pool::Pool;
 use crate::{Store, StoreError};
 
@@ -457,6 +460,26 @@ impl Bulk<'_> {
         match &mut self.tx {
             Tx::Sqlite(tx) => append_audit_sqlite(tx, event).await,
             Tx::Postgres(tx) => append_audit_pg(tx, event).await,
+        }
+    }
+
+    /// Opens the audit chain for several appends in this transaction (see [`OpenChain`]).
+    pub(crate) async fn open_audit_chain(&mut self) -> Result<OpenChain, StoreError> {
+        match &mut self.tx {
+            Tx::Sqlite(tx) => open_chain_sqlite(tx).await,
+            Tx::Postgres(tx) => open_chain_pg(tx).await,
+        }
+    }
+
+    /// Appends an audit entry to a chain opened with [`Self::open_audit_chain`].
+    pub(crate) async fn audit_chained(
+        &mut self,
+        chain: &mut OpenChain,
+        event: &AuditEvent,
+    ) -> Result<i64, StoreError> {
+        match &mut self.tx {
+            Tx::Sqlite(tx) => append_chained_sqlite(tx, chain, event).await,
+            Tx::Postgres(tx) => append_chained_pg(tx, chain, event).await,
         }
     }
 

@@ -130,6 +130,8 @@ both_backends!(
         let texts: Vec<&str> = all.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts.len(), 2);
         assert!(texts.contains(&"路面坑洼") && texts.contains(&"违章停车"));
+        // The audit chain skipped the refused case and still verifies.
+        assert!(db.store.verify_audit().await.unwrap() >= 2);
     }
 );
 

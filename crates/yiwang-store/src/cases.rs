@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::{QueryBuilder, Row};
 use yiwang_core::model::Case;
 
-use crate::audit::AuditEvent;
+use crate::audit::{AuditEvent, OpenChain};
 use crate::bulk::{Bulk, CASE_COLUMNS, CASE_COLUMNS_BUT_ID, on_tx, push_case};
 use crate::pool::with_pool;
 use crate::records::{decode_all, record};
@@ -178,6 +178,7 @@ impl Bulk<'_> {
         &mut self,
         item: &NewCase,
         now: DateTime<Utc>,
+        chain: &mut OpenChain,
     ) -> Result<Intake, StoreError> {
         if let Some(key) = &item.idempotency {
             let seen =
@@ -251,13 +252,16 @@ impl Bulk<'_> {
                     .await?;
             }
         });
-        self.audit(&AuditEvent {
+        self.audit_chained(
+            chain,
+            &AuditEvent {
             actor: item.actor.clone(),
             action: "case.create".to_owned(),
             entity: "case".to_owned(),
             entity_id: Some(id.to_string()),
             detail: serde_json::json!({ "case_no": case.case_no, "source": case.source.as_str() }),
-        })
+        },
+        )
         .await?;
         Ok(Intake::Created(case))
     }
@@ -282,9 +286,10 @@ impl Store {
         // transaction is dropped (rolled back) and the group goes again, each case in a savepoint.
         {
             let mut bulk = self.bulk().await?;
+            let mut chain = bulk.open_audit_chain().await?;
             let mut results = Vec::with_capacity(batch.len());
             for item in batch {
-                match bulk.insert_case(item, now).await {
+                match bulk.insert_case(item, now, &mut chain).await {
                     Ok(intake) => results.push(Ok(intake)),
                     Err(_) => break,
                 }
@@ -295,12 +300,15 @@ impl Store {
             }
         }
         let mut bulk = self.bulk().await?;
+        let mut chain = bulk.open_audit_chain().await?;
         let mut results = Vec::with_capacity(batch.len());
         for item in batch {
             bulk.savepoint("SAVEPOINT intake").await?;
-            let result = bulk.insert_case(item, now).await;
+            let before = chain.clone();
+            let result = bulk.insert_case(item, now, &mut chain).await;
             if result.is_err() {
                 bulk.savepoint("ROLLBACK TO SAVEPOINT intake").await?;
+                chain = before;
             }
             bulk.savepoint("RELEASE SAVEPOINT intake").await?;
             results.push(result);
