@@ -206,6 +206,24 @@ impl WorkCalendar {
         Ok(())
     }
 
+    /// Parses working periods written `09:00-12:00,13:00-18:00` and sets them (see
+    /// [`Self::set_work_periods`] for the rules).
+    pub fn set_work_periods_text(&mut self, text: &str) -> Result<(), CalendarError> {
+        let bad = |message: String| CalendarError::Parse { line: 0, message };
+        let mut periods = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (a, b) = part
+                .split_once('-')
+                .ok_or_else(|| bad(format!("working period `{part}` is not HH:MM-HH:MM")))?;
+            let time = |t: &str| {
+                NaiveTime::parse_from_str(t.trim(), "%H:%M")
+                    .map_err(|_| bad(format!("`{t}` in `{part}` is not a time HH:MM")))
+            };
+            periods.push((time(a)?, time(b)?));
+        }
+        self.set_work_periods(periods)
+    }
+
     /// The working periods of a day, local time.
     #[must_use]
     pub fn work_periods(&self) -> &[(NaiveTime, NaiveTime)] {
@@ -401,6 +419,7 @@ impl WorkCalendar {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+    use chrono::Timelike;
 
     fn cal() -> WorkCalendar {
         WorkCalendar::statutory().unwrap()
@@ -572,6 +591,36 @@ mod tests {
             vec![(t(9, 0), t(12, 0)), (t(11, 0), t(18, 0))],
         ] {
             assert!(c.set_work_periods(bad).is_err());
+        }
+    }
+
+    #[test]
+    fn working_periods_from_text() {
+        let cases = [
+            (
+                "08:30-11:30,13:00-17:00",
+                Ok(vec![(8, 30, 11, 30), (13, 0, 17, 0)]),
+            ),
+            (" 09:00-17:00 ", Ok(vec![(9, 0, 17, 0)])),
+            ("", Err("at least one")),
+            ("9-12", Err("not a time")),
+            ("09:00", Err("HH:MM-HH:MM")),
+            ("13:00-12:00", Err("start before")),
+            ("09:00-12:00,11:00-18:00", Err("overlap")),
+        ];
+        for (text, expect) in cases {
+            let mut c = cal();
+            let got = c.set_work_periods_text(text).map(|()| {
+                c.work_periods()
+                    .iter()
+                    .map(|(a, b)| (a.hour(), a.minute(), b.hour(), b.minute()))
+                    .collect::<Vec<_>>()
+            });
+            match (got, expect) {
+                (Ok(got), Ok(expect)) => assert_eq!(got, expect, "{text}"),
+                (Err(e), Err(needle)) => assert!(e.to_string().contains(needle), "{text}: {e}"),
+                (got, expect) => panic!("{text}: got {got:?}, expected {expect:?}"),
+            }
         }
     }
 

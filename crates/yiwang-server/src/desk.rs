@@ -116,7 +116,22 @@ impl CaseDesk {
         let depts = departments().map_err(|e| DeskError(e.to_string()))?;
         let matrix = ResponsibilityMatrix::from_reference(&categories, &depts)
             .map_err(|e| DeskError(e.to_string()))?;
-        let calendar = WorkCalendar::statutory().map_err(|e| DeskError(e.to_string()))?;
+        let mut calendar = WorkCalendar::statutory().map_err(|e| DeskError(e.to_string()))?;
+        // The district's working hours and how working-day limits end, if configured.
+        if let Ok(periods) = std::env::var("YIWANG_WORK_PERIODS") {
+            calendar
+                .set_work_periods_text(&periods)
+                .map_err(|e| DeskError(format!("YIWANG_WORK_PERIODS: {e}")))?;
+        }
+        match std::env::var("YIWANG_WORKING_DAY_RULE").as_deref() {
+            Err(_) | Ok("end_of_day") => {}
+            Ok("same_time") => calendar.set_working_day_rule(yiwang_core::WorkingDayRule::SameTime),
+            Ok(other) => {
+                return Err(DeskError(format!(
+                    "YIWANG_WORKING_DAY_RULE `{other}` is not end_of_day or same_time"
+                )));
+            }
+        }
         let (writer, queue) = mpsc::channel(QUEUE_DEPTH);
         tokio::spawn(write_groups(store, queue));
         let desk = Arc::new(CaseDesk {
