@@ -165,22 +165,25 @@ impl Store {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Session>, StoreError> {
-        let sql = "SELECT a.id, a.username, a.display_name, a.password_hash, a.org_code, a.disabled, t.expires_at \
+        // One round trip: the account once per role (or once with no role).
+        let sql = "SELECT a.id, a.username, a.display_name, a.password_hash, a.org_code, a.disabled, t.expires_at, r.role \
                    FROM tokens t JOIN accounts a ON a.id = t.account_id \
-                   WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND NOT a.disabled";
-        let found = with_pool!(&self.pool, p => {
-            match sqlx::query(sql).bind(token_hash).bind(now).fetch_optional(p).await? {
-                Some(r) => Some(Session { account: AccountRecord::from_row(&r)?, expires_at: r.try_get("expires_at")? }),
-                None => None,
+                   LEFT JOIN account_roles r ON r.account_id = a.id \
+                   WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND NOT a.disabled \
+                   ORDER BY r.role";
+        with_pool!(&self.pool, p => {
+            let rows = sqlx::query(sql).bind(token_hash).bind(now).fetch_all(p).await?;
+            let Some(first) = rows.first() else {
+                return Ok(None);
+            };
+            let mut account = AccountRecord::from_row(first)?;
+            for r in &rows {
+                if let Some(role) = r.try_get::<Option<String>, _>("role")? {
+                    account.roles.push(parse_column(role, "role")?);
+                }
             }
-        });
-        match found {
-            Some(mut session) => {
-                session.account.roles = self.roles_of(session.account.id).await?;
-                Ok(Some(session))
-            }
-            None => Ok(None),
-        }
+            Ok(Some(Session { account, expires_at: first.try_get("expires_at")? }))
+        })
     }
 
     /// Revokes a token; returns whether a live token was revoked.
