@@ -222,6 +222,10 @@ pub struct ListenArgs {
     /// Port to listen on.
     #[arg(long, value_name = "P", default_value_t = 8080)]
     pub port: u16,
+    /// MQTT broker for sensor alerts (`mqtt://HOST[:PORT]`, e.g. `mqtt://127.0.0.1:1883`);
+    /// alerts on `yiwang/sensors/{sensor_id}/alert` become cases. Without it, no MQTT.
+    #[arg(long, value_name = "URL", env = "YIWANG_MQTT_URL")]
+    pub mqtt: Option<String>,
 }
 
 impl ListenArgs {
@@ -283,7 +287,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     "the database is empty; `yiwang demo` generates the Xuhui twin into it"
                 );
             }
-            serve(store, args.listen.addr()).await
+            serve(store, &args.listen).await
         }
         Command::Geo(GeoCommand::Convert { from, to, lon, lat }) => {
             if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
@@ -383,8 +387,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-pub async fn serve(store: Store, addr: SocketAddr) -> anyhow::Result<()> {
+/// Loads the indexes, starts the MQTT subscriber if a broker is given, and serves.
+pub async fn serve(store: Store, listen: &ListenArgs) -> anyhow::Result<()> {
+    let mqtt = match listen
+        .mqtt
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+    {
+        Some(url) => {
+            Some(yiwang_server::mqtt::MqttConfig::from_url(url).map_err(anyhow::Error::msg)?)
+        }
+        None => None,
+    };
+    let addr = listen.addr();
     let state = yiwang_server::AppState::load(store).await?;
+    match mqtt {
+        Some(config) => {
+            yiwang_server::mqtt::spawn(state.clone(), config);
+        }
+        None => {
+            tracing::info!("no MQTT broker given (--mqtt / YIWANG_MQTT_URL): sensor alerts are off")
+        }
+    }
     yiwang_server::serve(state, addr)
         .await
         .with_context(|| format!("cannot serve on {addr}"))
