@@ -123,6 +123,25 @@ enum ImportCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Import historical 12345 hotline orders from a CSV (UTF-8) or XLSX file (first sheet), the
+    /// first row naming the columns: order_no, received_at, request_type, text, address, state
+    /// (closed/open), and optionally category_code, category_kind, department, closed_at,
+    /// satisfaction, reply (see README). Bad rows are reported as FILE:LINE: reason (line 1 is
+    /// the header) and skipped, the good ones imported in one transaction; an order_no imported
+    /// before adds nothing. The exit status is 1 if any row was rejected.
+    Cases {
+        /// The .csv or .xlsx file.
+        file: PathBuf,
+        /// Check and enrich every row, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write `{"accepted", "already_imported", "unmatched_addresses", "rejected": [{"line",
+        /// "reason"}]}` to this file.
+        #[arg(long, value_name = "OUT.json")]
+        report: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -322,6 +341,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 dry_run,
             };
             crate::boundaries::import(&file, &options, db).await
+        }
+        Command::Import(ImportCommand::Cases {
+            file,
+            dry_run,
+            report,
+            db,
+        }) => {
+            let options = crate::orders::Options { dry_run, report };
+            crate::orders::import(&file, &options, db).await
         }
         Command::Address(AddressCommand::Match {
             file,
