@@ -16,7 +16,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use yiwang_core::model::CaseSource;
 use yiwang_core::reference::{CategoryKind, DepartmentFact, EventCategoryFact, RequestTypeFact};
-use yiwang_core::workflow::{CaseState, Satisfaction};
+use yiwang_core::workflow::{CaseFlow, CaseState, Satisfaction};
 use yiwang_server::desk::IntakeRequest;
 use yiwang_store::{IdempotencyKey, Intake, NewCase};
 
@@ -462,13 +462,32 @@ pub async fn import(file: &Path, options: &Options, db: DbArgs) -> anyhow::Resul
             reporter_account_id: None,
             premises: matched.map(|m| (m.premises_id, m.point)),
         };
-        let (mut case, _) = state
+        let (mut case, enrichment) = state
             .desk
             .prepare(req, &state.locator, &store, order.received_at)
             .await?;
         let mut flow = case
             .flow()
             .map_err(|e| anyhow::anyhow!("line {}: {e}", row.line))?;
+        if let Some((parent, _)) = enrichment.duplicate_of
+            && store
+                .case(parent)
+                .await?
+                .is_some_and(|p| p.created_at > order.received_at)
+        {
+            // History repeats no later case: only an earlier one can be the original.
+            let calendar = state
+                .desk
+                .calendar
+                .read()
+                .map_err(|_| anyhow::anyhow!("the working calendar is unreadable"))?;
+            flow = CaseFlow::received(
+                order.received_at,
+                flow.time_limit,
+                &calendar,
+                &state.desk.limits,
+            );
+        }
         if let Some(department) = &order.department {
             flow.department_code = Some(department.clone());
         }

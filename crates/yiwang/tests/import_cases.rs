@@ -144,6 +144,13 @@ async fn hotline_orders_import_from_csv_and_xlsx_once() {
         closed.closed_at.unwrap().to_rfc3339(),
         "2025-03-06T08:00:00+00:00"
     );
+    let open = imported.iter().find(|c| c.text.contains("乙")).unwrap();
+    assert_eq!(
+        (open.state.as_str(), open.parent_id),
+        ("received", None),
+        "an old order is merged into no later case: {open:?}"
+    );
+    assert!(open.due_at.is_some());
     let multi = imported.iter().find(|c| c.text.contains("丙")).unwrap();
     assert_eq!(multi.text, "导入测试丙：多行文本，\n含逗号");
 
