@@ -132,12 +132,30 @@ enum Outcome {
     Failed(String),
 }
 
-/// Starts the subscriber on the runtime; it runs until the process ends, reconnecting with
-/// backoff (1 s doubling to 30 s) when the broker is away.
-pub fn spawn(state: AppState, config: MqttConfig) -> Arc<MqttStats> {
+/// A running subscriber.
+#[derive(Debug)]
+pub struct MqttSubscriber {
+    /// Its counters.
+    pub stats: Arc<MqttStats>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl MqttSubscriber {
+    /// Stops it at once, without a DISCONNECT: the broker keeps the session and queues alerts
+    /// for the next subscriber with the same client id. Alerts in hand and not yet acknowledged
+    /// are sent again then.
+    pub fn abort(&self) {
+        self.task.abort();
+    }
+}
+
+/// Starts the subscriber on the runtime; it runs until the process ends (or
+/// [`MqttSubscriber::abort`]), reconnecting with backoff (1 s doubling to 30 s) when the broker
+/// is away.
+pub fn spawn(state: AppState, config: MqttConfig) -> MqttSubscriber {
     let stats = Arc::new(MqttStats::default());
-    tokio::spawn(run(state, config, stats.clone()));
-    stats
+    let task = tokio::spawn(run(state, config, stats.clone()));
+    MqttSubscriber { stats, task }
 }
 
 async fn run(state: AppState, config: MqttConfig, stats: Arc<MqttStats>) {

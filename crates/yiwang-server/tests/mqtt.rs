@@ -94,7 +94,8 @@ async fn alerts_become_cases_once_and_bad_payloads_are_refused() {
         topic_prefix: prefix.clone(),
         ..MqttConfig::from_url("mqtt://127.0.0.1:1883").unwrap()
     };
-    let stats: std::sync::Arc<MqttStats> = yiwang_server::mqtt::spawn(api.state.clone(), config);
+    let subscriber = yiwang_server::mqtt::spawn(api.state.clone(), config.clone());
+    let stats: &MqttStats = &subscriber.stats;
     wait_until("the subscriber to connect", async || {
         count(&stats.connections) >= 1
     })
@@ -180,4 +181,34 @@ async fn alerts_become_cases_once_and_bad_payloads_are_refused() {
     );
     assert_eq!(count(&stats.created), 2);
     assert_eq!(count(&stats.rejected), 1);
+
+    // While yiwang is away, the broker keeps the alerts of its persistent session: the next
+    // subscriber with the same client id gets them.
+    subscriber.abort();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let away_sensor = unique("lift");
+    client
+        .publish(
+            format!("{prefix}/sensors/{away_sensor}/alert"),
+            QoS::AtLeastOnce,
+            false,
+            serde_json::json!({"alert_id": "e-1", "kind": "elevator_trapped", "premises_id": building.id})
+                .to_string(),
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(sensor_cases(&api, &away_sensor).await.is_empty());
+    let again = yiwang_server::mqtt::spawn(api.state.clone(), config);
+    wait_until("the alert sent while away", async || {
+        !sensor_cases(&api, &away_sensor).await.is_empty()
+    })
+    .await;
+    let lift = sensor_cases(&api, &away_sensor).await.remove(0);
+    assert_eq!(
+        (lift.category_code.as_deref(), lift.priority.as_str()),
+        (Some("0604"), "urgent")
+    );
+    assert_eq!(count(&again.stats.created), 1);
+    again.abort();
 }
