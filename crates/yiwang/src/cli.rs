@@ -245,11 +245,40 @@ pub struct ListenArgs {
     /// alerts on `yiwang/sensors/{sensor_id}/alert` become cases. Without it, no MQTT.
     #[arg(long, value_name = "URL", env = "YIWANG_MQTT_URL")]
     pub mqtt: Option<String>,
+    /// MQTT client id: the broker keeps unacknowledged alerts for it while yiwang is away, so
+    /// each instance needs its own.
+    #[arg(
+        long,
+        value_name = "ID",
+        env = "YIWANG_MQTT_CLIENT_ID",
+        default_value = "yiwang"
+    )]
+    pub mqtt_client_id: String,
 }
 
 impl ListenArgs {
     fn addr(&self) -> SocketAddr {
         SocketAddr::new(self.bind, self.port)
+    }
+
+    /// The MQTT subscriber's settings, `None` without `--mqtt`.
+    pub fn mqtt_config(&self) -> anyhow::Result<Option<yiwang_server::mqtt::MqttConfig>> {
+        let Some(url) = self
+            .mqtt
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        else {
+            return Ok(None);
+        };
+        let mut config =
+            yiwang_server::mqtt::MqttConfig::from_url(url).map_err(anyhow::Error::msg)?;
+        let id = self.mqtt_client_id.trim();
+        if id.is_empty() {
+            anyhow::bail!("--mqtt-client-id is empty; the broker keeps the session by this id");
+        }
+        config.client_id = id.to_owned();
+        Ok(Some(config))
     }
 }
 
@@ -300,6 +329,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Demo(args) => crate::demo::run(args).await,
         Command::Serve(args) => {
+            // A bad broker URL is an argument error: said before anything is opened.
+            args.listen.mqtt_config()?;
             let store = args.db.open().await?;
             if store.is_empty().await? {
                 tracing::warn!(
@@ -417,17 +448,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Loads the indexes, starts the MQTT subscriber if a broker is given, and serves.
 pub async fn serve(store: Store, listen: &ListenArgs) -> anyhow::Result<()> {
-    let mqtt = match listen
-        .mqtt
-        .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-    {
-        Some(url) => {
-            Some(yiwang_server::mqtt::MqttConfig::from_url(url).map_err(anyhow::Error::msg)?)
-        }
-        None => None,
-    };
+    let mqtt = listen.mqtt_config()?;
     let addr = listen.addr();
     let state = yiwang_server::AppState::load(store).await?;
     match mqtt {

@@ -1,5 +1,5 @@
 //! `yiwang import cases` as a user runs it: CSV and XLSX, a row-level report, one transaction,
-//! and a second import that adds nothing.
+//! and a second import that adds nothing; and `serve --mqtt` refusing a bad broker URL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::{Command, Output};
@@ -245,5 +245,22 @@ async fn hotline_orders_import_from_csv_and_xlsx_once() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("lacks column(s) received_at"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn serve_refuses_a_bad_broker_url_in_one_line() {
+    let dir = temp_dir("mqtt_url");
+    let db = dir.join("y.db").display().to_string();
+    for (url, needle) in [
+        ("http://127.0.0.1:1883", "must start with mqtt://"),
+        ("mqtt://127.0.0.1:99999", "is not a port"),
+    ] {
+        let out = yiwang(&["serve", "--db", &db, "--mqtt", url]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(needle), "{stderr}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
