@@ -378,8 +378,28 @@ pub struct Options {
 }
 
 /// The digest stored with the idempotency key: the same order_no with other content is refused.
+/// Built from the checked values (times in UTC, codes resolved), joined by a unit separator, so
+/// it stays the same across releases and spellings (`TS` or `投诉`, `+08:00` or `Z`).
 fn order_hash(o: &Order) -> String {
-    let canonical = format!("{o:?}");
+    let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
+    let canonical = [
+        o.order_no.clone(),
+        time(Some(o.received_at)),
+        o.request_type.clone(),
+        o.text.clone(),
+        o.address.clone(),
+        o.category
+            .as_ref()
+            .map(|(k, c)| format!("{}:{c}", k.as_str()))
+            .unwrap_or_default(),
+        o.department.clone().unwrap_or_default(),
+        time(o.closed_at),
+        o.satisfaction
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        o.reply.clone().unwrap_or_default(),
+    ]
+    .join("\u{1f}");
     Sha256::digest(canonical.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -700,5 +720,30 @@ mod tests {
             Some("2025-03-05T02:00:00+00:00")
         );
         assert_eq!(order.reply.as_deref(), Some("已处理"));
+    }
+
+    #[test]
+    fn the_same_order_spelt_differently_has_one_hash() {
+        let known = Known::load().expect("reference data");
+        let now = parse_time("2026-01-01 00:00").expect("time");
+        let hash = |changes: &[(&str, &str)]| {
+            order_hash(&check_row(&row(changes), &known, now).expect("valid"))
+        };
+        let plain = hash(&[]);
+        assert_eq!(
+            hash(&[
+                ("request_type", "TS"),
+                ("received_at", "2025-03-04T01:30:00Z")
+            ]),
+            plain
+        );
+        assert_eq!(
+            hash(&[
+                ("satisfaction", "satisfied"),
+                ("text", " 小区门口井盖松动，踩上去有响声 ")
+            ]),
+            plain
+        );
+        assert_ne!(hash(&[("reply", "已修复")]), plain);
     }
 }
