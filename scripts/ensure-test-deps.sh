@@ -42,4 +42,13 @@ if command -v pg_isready >/dev/null; then
 else
   say "pg_isready not found; the PostgreSQL tests will report if $url does not answer"
 fi
-say "Chromium, Node.js and PostgreSQL are ready"
+# MQTT half: Mosquitto at 127.0.0.1:1883 (the sensor-alert test of yiwang-server).
+mqtt_up() { (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; }
+if ! mqtt_up; then
+  command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || apt_install mosquitto
+  say "starting Mosquitto on 127.0.0.1:1883"
+  PATH="$PATH:/usr/sbin" mosquitto -d -p 1883 || true
+  sleep 1
+  mqtt_up || die "no MQTT broker answers at 127.0.0.1:1883; start Mosquitto (README, Services)"
+fi
+say "Chromium, Node.js, PostgreSQL and Mosquitto are ready"

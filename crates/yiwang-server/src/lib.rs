@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod desk;
 pub mod error;
+pub mod mqtt;
 mod openapi;
 mod routes;
 
@@ -186,8 +187,19 @@ pub async fn index_inputs(
 }
 
 impl AppState {
-    /// Loads what the in-memory indexes need from `store` and builds them.
+    /// Loads what the in-memory indexes need from `store`, builds them, and starts the automatic
+    /// 督办 (every minute): what the server runs on.
     pub async fn load(store: Store) -> Result<AppState, StartError> {
+        let state = AppState::build(store).await?;
+        state
+            .desk
+            .spawn_supervision(state.store.clone(), Duration::from_secs(60));
+        Ok(state)
+    }
+
+    /// [`AppState::load`] without the automatic 督办: for tools that take cases in (the bulk
+    /// import) and must change no other case.
+    pub async fn build(store: Store) -> Result<AppState, StartError> {
         let (grids, buildings) = index_inputs(&store).await?;
         let cases: Vec<CasePoint> = store
             .case_map_points()
@@ -233,7 +245,6 @@ impl AppState {
             categories = learned,
             "category model learned from closed cases"
         );
-        desk.spawn_supervision(store.clone(), Duration::from_secs(60));
         let stats = matcher.stats();
         tracing::info!(
             premises = stats.premises,

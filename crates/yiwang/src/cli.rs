@@ -123,6 +123,25 @@ enum ImportCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Import historical 12345 hotline orders from a CSV (UTF-8) or XLSX file (first sheet), the
+    /// first row naming the columns: order_no, received_at, request_type, text, address, state
+    /// (closed/open), and optionally category_code, category_kind, department, closed_at,
+    /// satisfaction, reply (see README). Bad rows are reported as FILE:LINE: reason (line 1 is
+    /// the header) and skipped, the good ones imported in one transaction; an order_no imported
+    /// before adds nothing. The exit status is 1 if any row was rejected.
+    Cases {
+        /// The .csv or .xlsx file.
+        file: PathBuf,
+        /// Check and enrich every row, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write `{"accepted", "already_imported", "unmatched_addresses", "rejected": [{"line",
+        /// "reason"}]}` to this file.
+        #[arg(long, value_name = "OUT.json")]
+        report: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -222,11 +241,44 @@ pub struct ListenArgs {
     /// Port to listen on.
     #[arg(long, value_name = "P", default_value_t = 8080)]
     pub port: u16,
+    /// MQTT broker for sensor alerts (`mqtt://HOST[:PORT]`, e.g. `mqtt://127.0.0.1:1883`);
+    /// alerts on `yiwang/sensors/{sensor_id}/alert` become cases. Without it, no MQTT.
+    #[arg(long, value_name = "URL", env = "YIWANG_MQTT_URL")]
+    pub mqtt: Option<String>,
+    /// MQTT client id: the broker keeps unacknowledged alerts for it while yiwang is away, so
+    /// each instance needs its own.
+    #[arg(
+        long,
+        value_name = "ID",
+        env = "YIWANG_MQTT_CLIENT_ID",
+        default_value = "yiwang"
+    )]
+    pub mqtt_client_id: String,
 }
 
 impl ListenArgs {
     fn addr(&self) -> SocketAddr {
         SocketAddr::new(self.bind, self.port)
+    }
+
+    /// The MQTT subscriber's settings, `None` without `--mqtt`.
+    pub fn mqtt_config(&self) -> anyhow::Result<Option<yiwang_server::mqtt::MqttConfig>> {
+        let Some(url) = self
+            .mqtt
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        else {
+            return Ok(None);
+        };
+        let mut config =
+            yiwang_server::mqtt::MqttConfig::from_url(url).map_err(anyhow::Error::msg)?;
+        let id = self.mqtt_client_id.trim();
+        if id.is_empty() {
+            anyhow::bail!("--mqtt-client-id is empty; the broker keeps the session by this id");
+        }
+        config.client_id = id.to_owned();
+        Ok(Some(config))
     }
 }
 
@@ -277,13 +329,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Demo(args) => crate::demo::run(args).await,
         Command::Serve(args) => {
+            // A bad broker URL is an argument error: said before anything is opened.
+            args.listen.mqtt_config()?;
             let store = args.db.open().await?;
             if store.is_empty().await? {
                 tracing::warn!(
                     "the database is empty; `yiwang demo` generates the Xuhui twin into it"
                 );
             }
-            serve(store, args.listen.addr()).await
+            serve(store, &args.listen).await
         }
         Command::Geo(GeoCommand::Convert { from, to, lon, lat }) => {
             if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
@@ -318,6 +372,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 dry_run,
             };
             crate::boundaries::import(&file, &options, db).await
+        }
+        Command::Import(ImportCommand::Cases {
+            file,
+            dry_run,
+            report,
+            db,
+        }) => {
+            let options = crate::orders::Options { dry_run, report };
+            crate::orders::import(&file, &options, db).await
         }
         Command::Address(AddressCommand::Match {
             file,
@@ -383,8 +446,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-pub async fn serve(store: Store, addr: SocketAddr) -> anyhow::Result<()> {
+/// Loads the indexes, starts the MQTT subscriber if a broker is given, and serves.
+pub async fn serve(store: Store, listen: &ListenArgs) -> anyhow::Result<()> {
+    let mqtt = listen.mqtt_config()?;
+    let addr = listen.addr();
     let state = yiwang_server::AppState::load(store).await?;
+    match mqtt {
+        Some(config) => {
+            yiwang_server::mqtt::spawn(state.clone(), config);
+        }
+        None => {
+            tracing::info!("no MQTT broker given (--mqtt / YIWANG_MQTT_URL): sensor alerts are off")
+        }
+    }
     yiwang_server::serve(state, addr)
         .await
         .with_context(|| format!("cannot serve on {addr}"))

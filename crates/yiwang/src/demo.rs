@@ -83,11 +83,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         store.close().await;
         return Ok(());
     }
-    serve(
-        store,
-        std::net::SocketAddr::new(args.listen.bind, args.listen.port),
-    )
-    .await
+    serve(store, &args.listen).await
 }
 
 /// The organisation a demo account belongs to, so scoped roles have a scope to show.

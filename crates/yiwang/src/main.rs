@@ -6,6 +6,7 @@ mod cli;
 mod demo;
 mod grid;
 mod load;
+mod orders;
 
 use std::process::ExitCode;
 
