@@ -7,9 +7,11 @@
 //!
 //! * **受理 (`received`)**: received (`created_at`) in the period.
 //! * **应结案 (`due`)**: a case that had to be finished — neither rejected (不予受理) nor merged
-//!   into another (已并单) — whose deadline (`due_at`) falls in the period, or which was closed
-//!   (`closed_at`) in the period. A case closed early, before a deadline in a later period, is
-//!   due in the period it was closed in, so that `closed ≤ due` always holds.
+//!   into another (已并单) — whose deadline (`due_at`) falls in the period and which was not
+//!   closed before the period, or which was closed (`closed_at`) in the period. A case closed
+//!   early, before a deadline in a later period, is due only in the period it was closed in; a
+//!   case closed after a deadline in an earlier period is due in both. So `closed ≤ due` always
+//!   holds.
 //! * **结案 (`closed`)**: in state 已结案 and closed in the period.
 //! * **按期结案 (`closed_on_time`)**: closed in the period, at or before its deadline.
 //! * **返工 (`reworked`)**: closed in the period after at least one 返工/重办 (`rework_count > 0`).
@@ -39,7 +41,8 @@ use serde::{Deserialize, Serialize};
 pub struct CaseCounts {
     /// 受理数: received in the period.
     pub received: i64,
-    /// 应结案数: deadline in the period or closed in it (not rejected, not merged).
+    /// 应结案数: deadline in the period (and not closed before it) or closed in it; not rejected,
+    /// not merged.
     pub due: i64,
     /// 结案数: closed in the period.
     pub closed: i64,
