@@ -155,6 +155,153 @@ pub fn percent(rate: Option<f64>) -> Option<f64> {
     rate.map(|r| (r * 10_000.0).round() / 100.0)
 }
 
+/// A case as the problem lists need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProblemCase {
+    /// Identifier.
+    pub id: i64,
+    /// The premises, if located.
+    pub premises_id: Option<i64>,
+    /// The premises' standard address.
+    pub premises_address: Option<String>,
+    /// The grid cell.
+    pub grid_code: Option<String>,
+    /// Category code and name (GB/T 30428 subclass or 12345 request type).
+    pub category: Option<(String, String)>,
+    /// Current department.
+    pub department_code: Option<String>,
+    /// Workflow state.
+    pub state: String,
+    /// The department that returned it last.
+    pub returned_by: Option<String>,
+    /// Received in the period.
+    pub received_in_period: bool,
+    /// Open (or closed only after the cutoff) and past its deadline at the cutoff.
+    pub overdue: bool,
+}
+
+/// One entry of a problem list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProblemItem {
+    /// `premises`, `grid` or `recurring` (急难愁盼); `overdue`, `returned` or `cross_department`
+    /// (治理瓶颈).
+    pub kind: String,
+    /// What it is about: a premises id, a grid code, `premises id/category code`, a department
+    /// code, or `returning department→handling department`.
+    pub key: String,
+    /// Display name (address, grid name, address · category, department).
+    pub name: String,
+    /// How many cases.
+    pub count: i64,
+    /// Up to five of them, newest first.
+    pub example_case_ids: Vec<i64>,
+}
+
+/// The two problem lists of a 片区.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProblemLists {
+    /// 急难愁盼: the premises and grids with the most cases received in the period (at least two
+    /// each), and the categories recurring at the same premises.
+    pub hot_spots: Vec<ProblemItem>,
+    /// 治理瓶颈: cases overdue at the end of the period by department, cases returned (退单) by
+    /// the returning department, and cross-department cases by returning → handling department.
+    pub bottlenecks: Vec<ProblemItem>,
+}
+
+/// How many items of each kind a list keeps.
+pub const PROBLEM_LIST_TOP: usize = 10;
+
+/// How many example case ids an item carries.
+const EXAMPLES: usize = 5;
+
+/// Groups `cases` (newest first) by `key`, keeps groups of at least `min` cases, the largest
+/// first (ties by key), at most [`PROBLEM_LIST_TOP`].
+fn top<'a>(
+    kind: &str,
+    cases: impl Iterator<Item = &'a ProblemCase>,
+    min: i64,
+    key: impl Fn(&ProblemCase) -> Option<(String, String)>,
+) -> Vec<ProblemItem> {
+    let mut groups: std::collections::BTreeMap<String, ProblemItem> =
+        std::collections::BTreeMap::new();
+    for c in cases {
+        let Some((k, name)) = key(c) else { continue };
+        let item = groups.entry(k.clone()).or_insert_with(|| ProblemItem {
+            kind: kind.to_owned(),
+            key: k,
+            name,
+            count: 0,
+            example_case_ids: Vec::new(),
+        });
+        item.count += 1;
+        if item.example_case_ids.len() < EXAMPLES {
+            item.example_case_ids.push(c.id);
+        }
+    }
+    let mut items: Vec<ProblemItem> = groups.into_values().filter(|i| i.count >= min).collect();
+    items.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+    items.truncate(PROBLEM_LIST_TOP);
+    items
+}
+
+impl ProblemLists {
+    /// Builds both lists from the cases of one 片区, newest first. Grid and department items are
+    /// named by their code; the caller may put display names in.
+    #[must_use]
+    pub fn from_cases(cases: &[ProblemCase]) -> ProblemLists {
+        let received = || cases.iter().filter(|c| c.received_in_period);
+        let address = |c: &ProblemCase| {
+            c.premises_address
+                .clone()
+                .unwrap_or_else(|| c.premises_id.map(|p| p.to_string()).unwrap_or_default())
+        };
+        let mut hot_spots = top("premises", received(), 2, |c| {
+            c.premises_id.map(|p| (p.to_string(), address(c)))
+        });
+        hot_spots.extend(top("grid", received(), 2, |c| {
+            let grid = c.grid_code.as_ref()?.get(..15)?.to_owned();
+            Some((grid.clone(), grid))
+        }));
+        hot_spots.extend(top("recurring", received(), 2, |c| {
+            let (code, name) = c.category.as_ref()?;
+            c.premises_id
+                .map(|p| (format!("{p}/{code}"), format!("{} · {name}", address(c))))
+        }));
+        let department = |d: &Option<String>| d.clone().unwrap_or_default();
+        let mut bottlenecks = top("overdue", cases.iter().filter(|c| c.overdue), 1, |c| {
+            let d = department(&c.department_code);
+            Some((d.clone(), d))
+        });
+        bottlenecks.extend(top(
+            "returned",
+            received().filter(|c| c.returned_by.is_some() || c.state == "disputed"),
+            1,
+            |c| {
+                let d = c
+                    .returned_by
+                    .clone()
+                    .or_else(|| c.department_code.clone())
+                    .unwrap_or_default();
+                Some((d.clone(), d))
+            },
+        ));
+        bottlenecks.extend(top("cross_department", received(), 1, |c| {
+            let from = c.returned_by.as_ref()?;
+            let to = c.department_code.as_ref()?;
+            (from != to).then(|| {
+                let k = format!("{from}→{to}");
+                (k.clone(), k)
+            })
+        }));
+        ProblemLists {
+            hot_spots,
+            bottlenecks,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -262,5 +409,77 @@ mod tests {
         assert_eq!(total.due, 4);
         assert!((total.handling_minutes - 20.0).abs() < f64::EPSILON);
         assert_eq!(percent(Kpis::from(total).closed_rate), Some(50.0));
+    }
+
+    fn problem(id: i64, premises: i64, category: &str) -> ProblemCase {
+        ProblemCase {
+            id,
+            premises_id: Some(premises),
+            premises_address: Some(format!("宛平南路{premises}号")),
+            grid_code: Some(format!("310104003001001{premises:03}")),
+            category: Some((category.to_owned(), format!("类别{category}"))),
+            department_code: Some("XH-CGJ".to_owned()),
+            state: "handling".to_owned(),
+            returned_by: None,
+            received_in_period: true,
+            overdue: false,
+        }
+    }
+
+    #[test]
+    fn problem_lists_rank_and_cut() {
+        let mut cases = vec![
+            problem(9, 1, "0101"),
+            problem(8, 1, "0101"),
+            problem(7, 1, "0202"),
+            problem(6, 2, "0101"),
+            problem(5, 2, "0303"),
+            problem(4, 3, "0101"),
+        ];
+        cases[3].overdue = true;
+        cases[4].returned_by = Some("XH-LH".to_owned());
+        // Received before the period and overdue: a bottleneck, not a hot spot.
+        let mut old = problem(1, 3, "0101");
+        old.received_in_period = false;
+        old.overdue = true;
+        cases.push(old);
+        let lists = ProblemLists::from_cases(&cases);
+        let hot: Vec<(&str, &str, i64, &[i64])> = lists
+            .hot_spots
+            .iter()
+            .map(|i| {
+                (
+                    i.kind.as_str(),
+                    i.key.as_str(),
+                    i.count,
+                    i.example_case_ids.as_slice(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            hot,
+            [
+                ("premises", "1", 3, &[9, 8, 7][..]),
+                ("premises", "2", 2, &[6, 5][..]),
+                // Premises 1..3 are in three building groups of one micro grid.
+                ("grid", "310104003001001", 6, &[9, 8, 7, 6, 5][..]),
+                ("recurring", "1/0101", 2, &[9, 8][..]),
+            ]
+        );
+        assert_eq!(lists.hot_spots[3].name, "宛平南路1号 · 类别0101");
+        let bottlenecks: Vec<(&str, &str, i64)> = lists
+            .bottlenecks
+            .iter()
+            .map(|i| (i.kind.as_str(), i.key.as_str(), i.count))
+            .collect();
+        assert_eq!(
+            bottlenecks,
+            [
+                ("overdue", "XH-CGJ", 2),
+                ("returned", "XH-LH", 1),
+                ("cross_department", "XH-LH→XH-CGJ", 1),
+            ]
+        );
+        assert_eq!(ProblemLists::from_cases(&[]), ProblemLists::default());
     }
 }

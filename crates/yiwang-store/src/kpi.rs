@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
 use sqlx::Row;
-use yiwang_core::kpi::CaseCounts;
+use yiwang_core::kpi::{CaseCounts, ProblemCase};
 use yiwang_core::model::CaseSource;
 
 use crate::pool::{Pool, with_pool};
@@ -39,31 +39,6 @@ pub struct KpiRow {
     pub group_name: String,
     /// The counts.
     pub counts: CaseCounts,
-}
-
-/// A case as the problem lists need it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProblemCase {
-    /// Identifier.
-    pub id: i64,
-    /// The premises, if located.
-    pub premises_id: Option<i64>,
-    /// The premises' standard address.
-    pub premises_address: Option<String>,
-    /// The grid cell.
-    pub grid_code: Option<String>,
-    /// Category code and name (GB/T 30428 subclass or 12345 request type).
-    pub category: Option<(String, String)>,
-    /// Current department.
-    pub department_code: Option<String>,
-    /// Workflow state.
-    pub state: String,
-    /// The department that returned it last.
-    pub returned_by: Option<String>,
-    /// Received in the period.
-    pub received_in_period: bool,
-    /// Open (or closed only after the cutoff) and past its deadline at the cutoff.
-    pub overdue: bool,
 }
 
 /// The UTC+8 offset used for months.

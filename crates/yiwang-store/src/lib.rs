@@ -26,7 +26,7 @@ pub use bulk::Bulk;
 pub use cases::{CaseChange, CaseEvent, CaseQuery, IdempotencyKey, Intake, NewCase};
 pub use error::StoreError;
 pub use grid_changes::{GridChangeSummary, GridVersion, PremisesGridUpdate};
-pub use kpi::{KpiGrouping, KpiRow, ProblemCase, months};
+pub use kpi::{KpiGrouping, KpiRow, months};
 pub use pool::{Backend, Store};
 pub use reads::{CaseMapPoint, PremisesDetail};
 
