@@ -6,6 +6,7 @@ pub(crate) mod auth;
 pub(crate) mod calendar;
 pub(crate) mod cases;
 pub(crate) mod extract;
+pub(crate) mod kpi;
 pub(crate) mod locate;
 pub(crate) mod open311;
 pub(crate) mod places;
@@ -69,6 +70,8 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/cases/{id}", get(cases::one))
         .route("/api/v1/cases/{id}/actions", post(cases::act))
         .route("/api/v1/calendar/deadline", get(calendar::deadline))
+        .route("/api/v1/kpis", get(kpi::kpis))
+        .route("/api/v1/problem-lists", get(kpi::problem_lists))
 }
 
 pub(crate) async fn not_found(uri: Uri) -> ApiError {
