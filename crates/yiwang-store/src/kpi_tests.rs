@@ -175,6 +175,22 @@ both_backends!(kpi_counts_follow_the_definitions, |db: TestDb| async move {
     let early = db.store.kpi_total(from, to, t(2, 11)).await.unwrap();
     assert_eq!(early.overdue_open, 2);
 
+    // A year: on SQLite every case is read (no WHERE); the counts are the same kind.
+    let year = db
+        .store
+        .kpi_total(
+            t(1, 1),
+            Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (year.received, year.due, year.closed, year.overdue_open),
+        (10, 8, 4, 3),
+        "{year:?}"
+    );
+
     // A later period with nothing received, due or closed still has what is overdue at its
     // end: D, H and I.
     let june = db.store.kpi_total(t(6, 1), t(7, 1), now).await.unwrap();
