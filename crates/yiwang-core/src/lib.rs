@@ -18,6 +18,7 @@ pub mod audit;
 pub mod calendar;
 pub mod disclosure;
 pub mod intake;
+pub mod kpi;
 pub mod mask;
 pub mod model;
 pub mod reference;

@@ -8,8 +8,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::AppState;
 use crate::error::Code;
 use crate::routes::{
-    accounts, address, auth, calendar, cases, locate, open311, places, premises, routing, system,
-    tiles,
+    accounts, address, auth, calendar, cases, kpi, locate, open311, places, premises, routing,
+    system, tiles,
 };
 
 /// The API description served at `/api/v1/openapi.json`.
@@ -24,6 +24,7 @@ use crate::routes::{
         locate::locate, tiles::tile, address::parse_addresses, address::match_addresses,
         premises::one, premises::children, premises::search,
         cases::create, cases::list, cases::one, cases::act, calendar::deadline, calendar::show, calendar::set_days, routing::show, routing::edit,
+        kpi::kpis, kpi::problem_lists,
         open311::discovery, open311::services, open311::service_definition, open311::create_request,
         open311::list_requests, open311::one_request, open311::token,
     ),
@@ -37,6 +38,7 @@ use crate::routes::{
         (name = "premises", description = "Premises registry (住所云)"),
         (name = "address", description = "Chinese address parsing and matching to the premises registry"),
         (name = "cases", description = "Case loop: intake, queues, workflow actions (GB/T 30428 + 12345), time limits"),
+        (name = "kpis", description = "KPIs (按期结案率, 结案率, 返工率, 满意率, 解决率, 重复率, average times) per street, 片区, 居民区, 网格, department, source or month, as JSON, CSV or XLSX; the problem lists of a 片区 (急难愁盼, 治理瓶颈)"),
         (name = "open311", description = "Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): JSON (bare arrays, ids as strings) or XML by the path suffix; errors are lists of {code, description} with 400/403/404; reads are public (no reporter, numbers in text masked) unless the jurisdiction switches them off; POST needs an `api_key` issued to an account"),
     )
 )]

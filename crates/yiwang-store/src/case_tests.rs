@@ -8,7 +8,7 @@ use crate::testing::TestDb;
 use crate::tests::seed;
 use crate::{CaseChange, CaseQuery, IdempotencyKey, Intake, NewCase, StoreError, both_backends};
 
-fn new_case(text: &str, key: Option<(&str, &str)>) -> NewCase {
+pub(crate) fn new_case(text: &str, key: Option<(&str, &str)>) -> NewCase {
     let now = Utc::now();
     NewCase {
         case: Case {

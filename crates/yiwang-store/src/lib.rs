@@ -14,6 +14,7 @@ mod bulk;
 mod cases;
 mod error;
 mod grid_changes;
+mod kpi;
 mod pool;
 mod reads;
 mod records;
@@ -26,6 +27,7 @@ pub use bulk::Bulk;
 pub use cases::{CaseChange, CaseEvent, CaseQuery, IdempotencyKey, Intake, NewCase};
 pub use error::StoreError;
 pub use grid_changes::{GridChangeSummary, GridVersion, PremisesGridUpdate};
+pub use kpi::{KpiGrouping, KpiRow, months};
 pub use pool::{Backend, Store};
 pub use reads::{CaseMapPoint, PremisesDetail};
 pub use reference::CalendarDay;
@@ -38,3 +40,6 @@ mod tests;
 
 #[cfg(test)]
 mod case_tests;
+
+#[cfg(test)]
+mod kpi_tests;

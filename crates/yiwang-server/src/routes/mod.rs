@@ -6,6 +6,7 @@ pub(crate) mod auth;
 pub(crate) mod calendar;
 pub(crate) mod cases;
 pub(crate) mod extract;
+pub(crate) mod kpi;
 pub(crate) mod locate;
 pub(crate) mod open311;
 pub(crate) mod places;
@@ -73,6 +74,8 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/calendar", get(calendar::show))
         .route("/api/v1/routing", get(routing::show).post(routing::edit))
         .route("/api/v1/calendar/days", post(calendar::set_days))
+        .route("/api/v1/kpis", get(kpi::kpis))
+        .route("/api/v1/problem-lists", get(kpi::problem_lists))
 }
 
 pub(crate) async fn not_found(uri: Uri) -> ApiError {
