@@ -26,7 +26,7 @@ use yiwang_core::workflow::{
     overdue_supervision, shanghai,
 };
 use yiwang_index::GridLocator;
-use yiwang_store::{CaseChange, CaseQuery, Intake, NewCase, Store, StoreError};
+use yiwang_store::{CaseChange, CaseProbe, CaseQuery, Intake, NewCase, Store, StoreError};
 
 /// Most cases committed together.
 const GROUP_MAX: usize = 512;
@@ -387,15 +387,16 @@ impl CaseDesk {
         case: &Case,
         store: &Store,
     ) -> Result<Option<(i64, String)>, StoreError> {
-        // Candidates by premises and by 楼组, recent first; open ones are picked here rather than
-        // in SQL, so each query walks one small index range (premises_id / grid_code).
+        // Open candidates by premises and by 楼组, recent first: each query walks one small index
+        // range (premises_id / grid_code with created_at) and reads a few columns.
         let mut candidates = Vec::new();
         if let Some(premises_id) = case.premises_id {
             candidates.extend(
                 store
-                    .cases(&CaseQuery {
+                    .case_probes(&CaseQuery {
                         premises_id: Some(premises_id),
                         created_from: Some(case.created_at - self.duplicates.same_place_window),
+                        open_only: true,
                         limit: 100,
                         ..CaseQuery::default()
                     })
@@ -405,29 +406,38 @@ impl CaseDesk {
         if let (Some(grid), Some(_)) = (&case.grid_code, &case.category_code) {
             candidates.extend(
                 store
-                    .cases(&CaseQuery {
+                    .case_probes(&CaseQuery {
                         grid_code: Some(grid.clone()),
                         created_from: Some(case.created_at - self.duplicates.nearby_window),
+                        open_only: true,
                         limit: 100,
                         ..CaseQuery::default()
                     })
                     .await?,
             );
         }
-        candidates.retain(|c| c.state.parse::<CaseState>().is_ok_and(|s| !s.is_finished()));
-        let probe = |c: &Case| Probe {
+        let subclass = |kind: &Option<String>, code: &Option<String>| {
+            code.as_ref()
+                .map(|code| format!("{}:{code}", kind.as_deref().unwrap_or("")))
+        };
+        let probe = |c: &CaseProbe| Probe {
             id: c.id,
             premises_id: c.premises_id,
-            subclass_code: c
-                .category_code
-                .as_ref()
-                .map(|code| format!("{}:{code}", c.category_kind.as_deref().unwrap_or(""))),
+            subclass_code: subclass(&c.category_kind, &c.category_code),
             point: c.lon.zip(c.lat),
             created_at: c.created_at,
             text: c.text.clone(),
         };
+        let new = Probe {
+            id: case.id,
+            premises_id: case.premises_id,
+            subclass_code: subclass(&case.category_kind, &case.category_code),
+            point: case.lon.zip(case.lat),
+            created_at: case.created_at,
+            text: case.text.clone(),
+        };
         let open: Vec<Probe> = candidates.iter().map(probe).collect();
-        Ok(find_duplicate(&probe(case), &open, &self.duplicates))
+        Ok(find_duplicate(&new, &open, &self.duplicates))
     }
 
     /// The automatic 督办: flags every open case past its deadline that is not yet supervised,

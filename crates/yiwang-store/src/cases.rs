@@ -116,6 +116,8 @@ pub struct CaseQuery {
     pub premises_id: Option<i64>,
     /// Under any of these categories, as (kind, subclass code).
     pub categories: Vec<(String, String)>,
+    /// Only open cases (not closed, rejected or merged).
+    pub open_only: bool,
     /// Only these ids (full-text search results).
     pub ids: Option<Vec<i64>>,
     /// At most this many (newest first).
@@ -127,6 +129,38 @@ pub struct CaseQuery {
 fn select_cases() -> String {
     format!("SELECT {} FROM cases", CASE_COLUMNS.join(", "))
 }
+
+/// What the repeat check needs to know about an earlier case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseProbe {
+    /// Case id.
+    pub id: i64,
+    /// Matched premises.
+    pub premises_id: Option<i64>,
+    /// `component` or `event`.
+    pub category_kind: Option<String>,
+    /// Subclass code.
+    pub category_code: Option<String>,
+    /// WGS-84 longitude.
+    pub lon: Option<f64>,
+    /// WGS-84 latitude.
+    pub lat: Option<f64>,
+    /// When received.
+    pub created_at: DateTime<Utc>,
+    /// What was reported.
+    pub text: String,
+}
+
+record!(CaseProbe {
+    id,
+    premises_id,
+    category_kind,
+    category_code,
+    lon,
+    lat,
+    created_at,
+    text
+});
 
 /// Columns a workflow step may change (all but the identity, the intake facts and the version).
 const MUTABLE: [&str; 26] = [
@@ -431,6 +465,18 @@ impl Store {
         })
     }
 
+    /// The few columns the repeat check reads, of the cases matching `query`, newest first.
+    pub async fn case_probes(&self, query: &CaseQuery) -> Result<Vec<CaseProbe>, StoreError> {
+        let select = "SELECT id, premises_id, category_kind, category_code, lon, lat, created_at, text FROM cases";
+        with_pool!(&self.pool, p => {
+            let mut qb = QueryBuilder::new(select);
+            push_filters(&mut qb, query);
+            qb.push(" ORDER BY created_at DESC, id DESC LIMIT ");
+            qb.push_bind(query.limit.clamp(1, 1000));
+            decode_all(&qb.build().fetch_all(p).await?)
+        })
+    }
+
     /// How many cases match `query` (ignoring its limit and offset).
     pub async fn count_cases(&self, query: &CaseQuery) -> Result<i64, StoreError> {
         with_pool!(&self.pool, p => {
@@ -534,6 +580,9 @@ where
     if let Some(t) = q.created_to {
         and(qb, "created_at < ");
         qb.push_bind(t);
+    }
+    if q.open_only {
+        and(qb, "state NOT IN ('closed', 'rejected', 'merged')");
     }
     if let Some(id) = q.premises_id {
         and(qb, "premises_id = ");

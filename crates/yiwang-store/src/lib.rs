@@ -24,7 +24,7 @@ pub use accounts::{AccountRecord, NewAccount, Session};
 pub use api_keys::{ApiKeyRecord, NewApiKey};
 pub use audit::{AuditEntry, AuditEvent};
 pub use bulk::Bulk;
-pub use cases::{CaseChange, CaseEvent, CaseQuery, IdempotencyKey, Intake, NewCase};
+pub use cases::{CaseChange, CaseEvent, CaseProbe, CaseQuery, IdempotencyKey, Intake, NewCase};
 pub use error::StoreError;
 pub use grid_changes::{GridChangeSummary, GridVersion, PremisesGridUpdate};
 pub use kpi::{KpiGrouping, KpiRow, months};
