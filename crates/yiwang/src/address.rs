@@ -43,24 +43,7 @@ pub async fn parse(
         }
         None => Gazetteer::default(),
     };
-    let reader: Box<dyn BufRead> = match file {
-        Some(path) if path != Path::new("-") => Box::new(std::io::BufReader::new(
-            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
-        )),
-        _ => Box::new(std::io::stdin().lock()),
-    };
-    let bar = match file {
-        Some(path) if path != Path::new("-") && std::io::stderr().is_terminal() => {
-            let bar = ProgressBar::new(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} parsing [{bar:32}] {binary_bytes}/{binary_total_bytes} {per_sec} eta {eta}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar())
-                    .progress_chars("=> "),
-            );
-            bar
-        }
-        _ => ProgressBar::hidden(),
-    };
+    let (reader, bar) = open_lines(file, "parsing")?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     if format == "csv" {
         writeln!(
@@ -120,24 +103,7 @@ pub async fn match_addresses(
     let gazetteer = yiwang_server::gazetteer(&store).await?;
     let index = yiwang_server::match_index(&store).await?;
     store.close().await;
-    let reader: Box<dyn BufRead> = match file {
-        Some(path) if path != Path::new("-") => Box::new(std::io::BufReader::new(
-            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
-        )),
-        _ => Box::new(std::io::stdin().lock()),
-    };
-    let bar = match file {
-        Some(path) if path != Path::new("-") && std::io::stderr().is_terminal() => {
-            let bar = ProgressBar::new(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} matching [{bar:32}] {binary_bytes}/{binary_total_bytes} {per_sec} eta {eta}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar())
-                    .progress_chars("=> "),
-            );
-            bar
-        }
-        _ => ProgressBar::hidden(),
-    };
+    let (reader, bar) = open_lines(file, "matching")?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     if format == "csv" {
         writeln!(
@@ -182,4 +148,27 @@ pub async fn match_addresses(
     bar.finish_and_clear();
     out.flush()?;
     Ok(())
+}
+
+/// The lines of `file` (standard input for none or `-`) and a progress bar over its bytes, shown
+/// on a terminal only, labelled `verb`.
+fn open_lines(file: Option<&Path>, verb: &str) -> anyhow::Result<(Box<dyn BufRead>, ProgressBar)> {
+    let Some(path) = file.filter(|p| *p != Path::new("-")) else {
+        return Ok((Box::new(std::io::stdin().lock()), ProgressBar::hidden()));
+    };
+    let reader = Box::new(std::io::BufReader::new(
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
+    ));
+    if !std::io::stderr().is_terminal() {
+        return Ok((reader, ProgressBar::hidden()));
+    }
+    let bar = ProgressBar::new(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {verb} [{{bar:32}}] {{binary_bytes}}/{{binary_total_bytes}} {{per_sec}} eta {{eta}}"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    Ok((reader, bar))
 }
