@@ -58,6 +58,12 @@ pub fn public_text(text: &str) -> String {
     mask_numbers_in_text(text)
 }
 
+/// Whether `roles` see only the cases dispatched to their own department: a caller whose only
+/// role is department handler (a department's queue, not the district's).
+pub fn sees_own_department_only(roles: &[Role]) -> bool {
+    !roles.is_empty() && roles.iter().all(|r| *r == Role::DepartmentHandler)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +78,12 @@ mod tests {
             ("王小明".to_owned(), Some("138****5678".to_owned()))
         );
         assert!(!may_see_premises(&[Role::Citizen]));
+        assert!(sees_own_department_only(&[Role::DepartmentHandler]));
+        assert!(!sees_own_department_only(&[
+            Role::DepartmentHandler,
+            Role::ShiftLeader
+        ]));
+        assert!(!sees_own_department_only(&[]));
         assert_eq!(
             reporter_contact(&[Role::GridWorker], Some("王小明"), Some("13812345678")),
             (

@@ -22,8 +22,8 @@ use yiwang_core::reference::{
 };
 use yiwang_core::role::Role;
 use yiwang_core::workflow::{
-    ActionInput, Actor, CaseAction, CaseFlow, CaseState, StageLimits, TimeLimit, decide,
-    overdue_supervision, shanghai,
+    ActionInput, Actor, CaseAction, CaseFlow, StageLimits, TimeLimit, decide, overdue_supervision,
+    shanghai,
 };
 use yiwang_index::GridLocator;
 use yiwang_store::{CaseChange, CaseProbe, CaseQuery, Intake, NewCase, Store, StoreError};
@@ -362,14 +362,7 @@ impl CaseDesk {
         let duplicate_of = self.find_repeat(&case, store).await?;
         if let Some((parent, _)) = &duplicate_of {
             // 重复诉求原则上并单: taken in merged into the open original.
-            let mut merged = flow.clone();
-            merged.state = CaseState::Merged;
-            merged.parent_id = Some(*parent);
-            merged.closed_at = Some(now);
-            merged.stage = None;
-            merged.stage_started_at = None;
-            merged.stage_due_at = None;
-            case.set_flow(&merged);
+            case.set_flow(&flow.merged_into(*parent, now));
         }
         let route = self.route_of(&case);
         Ok((

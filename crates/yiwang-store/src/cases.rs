@@ -4,7 +4,7 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
 use sqlx::{QueryBuilder, Row};
-use yiwang_core::model::Case;
+use yiwang_core::model::{Case, FINISHED_CASE_STATES};
 
 use crate::audit::{AuditEvent, OpenChain};
 use crate::bulk::{Bulk, CASE_COLUMNS, CASE_COLUMNS_BUT_ID, on_tx, push_case};
@@ -124,6 +124,16 @@ pub struct CaseQuery {
     pub limit: i64,
     /// Skip this many.
     pub offset: i64,
+}
+
+/// `('closed', 'rejected', 'merged')`: the finished states of `yiwang-core`, as an SQL list, so
+/// the store never restates which states are finished.
+pub(crate) fn finished_states_sql() -> String {
+    let quoted: Vec<String> = FINISHED_CASE_STATES
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect();
+    format!("({})", quoted.join(", "))
 }
 
 fn select_cases() -> String {
@@ -510,9 +520,10 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Case>, StoreError> {
         let sql = format!(
-            "{} WHERE supervised = FALSE AND due_at < $1 AND state NOT IN ('closed', 'rejected', 'merged', 'suspended') \
+            "{} WHERE supervised = FALSE AND due_at < $1 AND state NOT IN {finished} AND state <> 'suspended' \
              ORDER BY due_at LIMIT $2",
-            select_cases()
+            select_cases(),
+            finished = finished_states_sql()
         );
         with_pool!(&self.pool, p => decode_all(&sqlx::query(&sql).bind(now).bind(limit).fetch_all(p).await?))
     }
@@ -569,7 +580,7 @@ where
     if let Some(t) = q.overdue_at {
         and(
             qb,
-            "state NOT IN ('closed', 'rejected', 'merged') AND due_at < ",
+            &format!("state NOT IN {} AND due_at < ", finished_states_sql()),
         );
         qb.push_bind(t);
     }
@@ -582,7 +593,7 @@ where
         qb.push_bind(t);
     }
     if q.open_only {
-        and(qb, "state NOT IN ('closed', 'rejected', 'merged')");
+        and(qb, &format!("state NOT IN {}", finished_states_sql()));
     }
     if let Some(id) = q.premises_id {
         and(qb, "premises_id = ");

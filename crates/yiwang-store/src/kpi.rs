@@ -8,6 +8,7 @@ use sqlx::Row;
 use yiwang_core::kpi::{CaseCounts, ProblemCase};
 use yiwang_core::model::CaseSource;
 
+use crate::cases::finished_states_sql;
 use crate::pool::{Pool, with_pool};
 use crate::{Store, StoreError};
 
@@ -81,8 +82,6 @@ pub fn months(
     out
 }
 
-const FINISHED: &str = "('closed', 'rejected', 'merged')";
-
 /// The aggregate select: `$1` = from, `$2` = to, `$3` = the cutoff for 超期未结. With `filter`,
 /// a `WHERE` keeps only the cases that can count; without it every case is read (on SQLite a
 /// plain scan beats the multi-index OR once the period holds most cases).
@@ -94,8 +93,9 @@ fn aggregate_sql(pool: &Pool, key: &str, filter: bool) -> String {
     let recv = "created_at >= $1 AND created_at < $2";
     let closed = "state = 'closed' AND closed_at >= $1 AND closed_at < $2";
     let due = "state NOT IN ('rejected', 'merged') AND ((due_at >= $1 AND due_at < $2 AND (closed_at IS NULL OR closed_at >= $1)) OR (closed_at >= $1 AND closed_at < $2))";
+    let finished = finished_states_sql();
     let overdue = format!(
-        "due_at < $3 AND created_at < $3 AND ((state NOT IN {FINISHED} AND state <> 'suspended') OR (state = 'closed' AND closed_at >= $3))"
+        "due_at < $3 AND created_at < $3 AND ((state NOT IN {finished} AND state <> 'suspended') OR (state = 'closed' AND closed_at >= $3))"
     );
     let sum = |cond: &str, name: &str| {
         format!("COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS {name}")
@@ -369,8 +369,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<ProblemCase>, StoreError> {
         let cutoff = to.min(now);
+        let finished = finished_states_sql();
         let overdue = format!(
-            "c.due_at < $4 AND c.created_at < $4 AND ((c.state NOT IN {FINISHED} AND c.state <> 'suspended') OR (c.state = 'closed' AND c.closed_at >= $4))"
+            "c.due_at < $4 AND c.created_at < $4 AND ((c.state NOT IN {finished} AND c.state <> 'suspended') OR (c.state = 'closed' AND c.closed_at >= $4))"
         );
         let sql = format!(
             "SELECT c.id, c.premises_id, p.standard_address, c.grid_code, c.category_code, c.category_name, \

@@ -184,6 +184,17 @@ impl CaseFlow {
         });
     }
 
+    /// This case merged into `parent` (并单) at `now`: finished, its clocks stopped.
+    #[must_use]
+    pub fn merged_into(&self, parent: i64, now: DateTime<Utc>) -> Self {
+        let mut next = self.clone();
+        next.parent_id = Some(parent);
+        next.state = CaseState::Merged;
+        next.closed_at = Some(now);
+        next.stop_clocks();
+        next
+    }
+
     fn stop_clocks(&mut self) {
         self.stage = None;
         self.stage_started_at = None;
@@ -498,14 +509,12 @@ pub fn decide(
         }
         A::Supervise => next.supervised = true,
         A::Merge => {
-            next.parent_id = Some(required(
+            let parent = required(
                 &input.parent_id,
                 action,
                 "the `parent_id` of the case to merge into",
-            )?);
-            next.state = S::Merged;
-            next.closed_at = Some(now);
-            next.stop_clocks();
+            )?;
+            next = flow.merged_into(parent, now);
         }
     }
     Ok(next)

@@ -7,12 +7,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
-use yiwang_core::disclosure::reporter_contact;
+use yiwang_core::disclosure::{reporter_contact, sees_own_department_only};
 use yiwang_core::intake::Route;
 use yiwang_core::model::{Case, CaseSource};
 use yiwang_core::normalize_phone;
 use yiwang_core::reference::CategoryKind;
-use yiwang_core::role::Role;
 use yiwang_core::workflow::{
     ActionInput, Actor, CaseAction, CaseState, DeadlineStatus, Refusal, allowed_actions,
     deadline_status, decide,
@@ -511,8 +510,7 @@ pub(crate) async fn list(
         s.parse::<CaseSource>()
             .map_err(|e| ApiError::new(Code::InvalidQuery, format!("`source`: {e}")))?;
     }
-    let only_handler = caller.roles().iter().all(|r| *r == Role::DepartmentHandler);
-    let department = if only_handler {
+    let department = if sees_own_department_only(caller.roles()) {
         Some(caller.session.account.org_code.clone().unwrap_or_default())
     } else {
         q.department.clone()
@@ -608,8 +606,9 @@ pub(crate) async fn one(
     AppPath(id): AppPath<i64>,
 ) -> ApiResult<Json<CaseDetail>> {
     let case = load(&state, id).await?;
-    let only_handler = caller.roles().iter().all(|r| *r == Role::DepartmentHandler);
-    if only_handler && case.department_code != caller.session.account.org_code {
+    if sees_own_department_only(caller.roles())
+        && case.department_code != caller.session.account.org_code
+    {
         return Err(ApiError::not_found("case", id));
     }
     let timeline = state
