@@ -9,6 +9,8 @@
 //!   request types;
 //! * [`audit`] — the hash-linked audit chain;
 //! * [`model`] — records of the domain model;
+//! * [`privacy`] — sealing ID numbers at rest (keyed hash, cipher, mask);
+//! * [`registry`] — the 三个实有 registries and 住所云 attestations: file schema, row checks, change sets;
 //! * [`workflow`] — the case state machine and its clocks;
 //! * [`intake`] — classification, routing and duplicate rules for new cases.
 
@@ -21,7 +23,9 @@ pub mod intake;
 pub mod kpi;
 pub mod mask;
 pub mod model;
+pub mod privacy;
 pub mod reference;
+pub mod registry;
 pub mod role;
 pub mod validate;
 pub mod workflow;
