@@ -14,7 +14,9 @@ mod routes;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+
 use std::time::Duration;
+use yiwang_core::privacy::IdVault;
 
 use axum::Router;
 use axum::http::{HeaderName, Request};
@@ -48,6 +50,8 @@ pub struct AppState {
     pub district_name: Option<String>,
     /// Open311 GeoReport v2 settings.
     pub open311: Open311Config,
+    /// Seals and opens ID numbers (the data key).
+    pub vault: Arc<IdVault>,
 }
 
 /// Open311 GeoReport v2 settings of this jurisdiction.
@@ -189,8 +193,8 @@ pub async fn index_inputs(
 impl AppState {
     /// Loads what the in-memory indexes need from `store`, builds them, and starts the automatic
     /// 督办 (every minute): what the server runs on.
-    pub async fn load(store: Store) -> Result<AppState, StartError> {
-        let state = AppState::build(store).await?;
+    pub async fn load(store: Store, vault: IdVault) -> Result<AppState, StartError> {
+        let state = AppState::build(store, vault).await?;
         state
             .desk
             .spawn_supervision(state.store.clone(), Duration::from_secs(60));
@@ -199,7 +203,14 @@ impl AppState {
 
     /// [`AppState::load`] without the automatic 督办: for tools that take cases in (the bulk
     /// import) and must change no other case.
-    pub async fn build(store: Store) -> Result<AppState, StartError> {
+    pub async fn build(store: Store, vault: IdVault) -> Result<AppState, StartError> {
+        let sealed = store.seal_plain_ids(&vault).await?;
+        if sealed > 0 {
+            tracing::info!(
+                sealed,
+                "sealed ID numbers stored in clear before this release"
+            );
+        }
         let (grids, buildings) = index_inputs(&store).await?;
         let cases: Vec<CasePoint> = store
             .case_map_points()
@@ -253,6 +264,7 @@ impl AppState {
             "address matcher ready"
         );
         Ok(AppState {
+            vault: Arc::new(vault),
             store,
             locator: Arc::new(locator),
             tiles: Arc::new(tiles),

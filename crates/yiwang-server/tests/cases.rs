@@ -538,7 +538,7 @@ async fn the_district_adds_next_years_holidays() {
     );
 
     // Kept in the database: a restarted server computes the same.
-    let again = yiwang_server::AppState::load(api.db.store.clone())
+    let again = yiwang_server::AppState::load(api.db.store.clone(), yiwang_store::testing::vault())
         .await
         .unwrap();
     let calendar = again.desk.calendar.read().unwrap();
@@ -612,7 +612,7 @@ async fn the_responsibility_matrix_is_edited_by_csv() {
         .await;
     assert_problem(&r, StatusCode::FORBIDDEN, "permission_denied");
     // Kept: a restarted server routes the same way.
-    let again = yiwang_server::AppState::load(api.db.store.clone())
+    let again = yiwang_server::AppState::load(api.db.store.clone(), yiwang_store::testing::vault())
         .await
         .unwrap();
     let matrix = again.desk.matrix.read().unwrap();

@@ -7,6 +7,8 @@ use yiwang_core::model::{
     Unit,
 };
 
+use yiwang_core::privacy::{IdVault, SealedId};
+
 use crate::NewAccount;
 use crate::audit::{
     AuditEvent, OpenChain, append_audit_pg, append_audit_sqlite, append_chained_pg,
@@ -186,6 +188,11 @@ impl Store {
 }
 
 impl Bulk<'_> {
+    /// Counts rows written by another module, for the checkpoint decision at commit.
+    pub(crate) fn note_rows(&mut self, n: usize) {
+        self.rows += n;
+    }
+
     /// Inserts administrative divisions (parents before children).
     pub async fn divisions(&mut self, rows: &[Division]) -> Result<(), StoreError> {
         insert_rows!(
@@ -319,14 +326,18 @@ impl Bulk<'_> {
         )
     }
 
-    /// Inserts persons.
-    pub async fn persons(&mut self, rows: &[Person]) -> Result<(), StoreError> {
+    /// Inserts persons, their ID numbers sealed with `vault` (never stored in clear).
+    pub async fn persons(&mut self, rows: &[Person], vault: &IdVault) -> Result<(), StoreError> {
+        let sealed: Vec<(&Person, SealedId)> =
+            rows.iter().map(|r| (r, vault.seal(&r.id_number))).collect();
         insert_rows!(
             self,
             "persons",
             [
                 "id",
-                "id_number",
+                "id_hash",
+                "id_cipher",
+                "id_masked",
                 "id_kind",
                 "name",
                 "person_type",
@@ -337,10 +348,13 @@ impl Bulk<'_> {
                 "room_id",
                 "move_in_date"
             ],
-            rows,
-            |b, r| {
+            &sealed,
+            |b, row| {
+                let (r, id) = row;
                 b.push_bind(r.id)
-                    .push_bind(&r.id_number)
+                    .push_bind(&id.hash)
+                    .push_bind(&id.cipher)
+                    .push_bind(&id.masked)
                     .push_bind(&r.id_kind)
                     .push_bind(&r.name)
                     .push_bind(r.person_type.as_str())

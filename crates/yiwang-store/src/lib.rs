@@ -19,6 +19,7 @@ mod pool;
 mod reads;
 mod records;
 mod reference;
+mod registry;
 
 pub use accounts::{AccountRecord, NewAccount, Session};
 pub use api_keys::{ApiKeyRecord, NewApiKey};
@@ -31,6 +32,7 @@ pub use kpi::{KpiGrouping, KpiRow, months};
 pub use pool::{Backend, Store};
 pub use reads::{CaseMapPoint, PremisesDetail};
 pub use reference::CalendarDay;
+pub use registry::{ChangeEntry, ChangeSetSummary, Snapshot};
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -43,3 +45,6 @@ mod case_tests;
 
 #[cfg(test)]
 mod kpi_tests;
+
+#[cfg(test)]
+mod registry_tests;

@@ -3,8 +3,8 @@
 use std::str::FromStr;
 
 use yiwang_core::model::{
-    Case, Department, Division, Grid, GridStaff, Housing, Person, Premises, PremisesAddress,
-    PremisesAlias, Road, Unit,
+    Case, Department, Division, Grid, GridStaff, Housing, Premises, PremisesAddress, PremisesAlias,
+    Road, Unit,
 };
 
 use crate::StoreError;
@@ -92,19 +92,6 @@ record!(PremisesAlias {
     premises_id,
     alias,
     kind
-});
-record!(Person {
-    id,
-    id_number,
-    id_kind,
-    name,
-    person_type: parse,
-    sex,
-    birth_date,
-    nationality,
-    phone,
-    room_id,
-    move_in_date
 });
 record!(Housing {
     room_id,

@@ -10,6 +10,12 @@ use sqlx::postgres::PgConnection;
 
 use crate::{Backend, Store};
 
+/// The vault tests seal ID numbers with (a fixed key; never use it for real data).
+#[must_use]
+pub fn vault() -> yiwang_core::privacy::IdVault {
+    yiwang_core::privacy::IdVault::new(&[0x5a; yiwang_core::privacy::KEY_BYTES])
+}
+
 /// Environment variable naming the PostgreSQL server used by tests (an admin database URL).
 pub const POSTGRES_URL_VAR: &str = "YIWANG_TEST_POSTGRES_URL";
 /// Default when the variable is unset: the local server with trust authentication.

@@ -129,19 +129,22 @@ pub(crate) async fn seed(store: &Store) {
     }])
     .await
     .unwrap();
-    bulk.persons(&[Person {
-        id: 1,
-        id_number: "31010419800101123X".into(),
-        id_kind: "resident_id".into(),
-        name: "张三".into(),
-        person_type: PersonType::Registered,
-        sex: "male".into(),
-        birth_date: NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
-        nationality: "CHN".into(),
-        phone: Some("13800000000".into()),
-        room_id: Some(3),
-        move_in_date: None,
-    }])
+    bulk.persons(
+        &[Person {
+            id: 1,
+            id_number: "31010419800101123X".into(),
+            id_kind: "resident_id".into(),
+            name: "张三".into(),
+            person_type: PersonType::Registered,
+            sex: "male".into(),
+            birth_date: NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
+            nationality: "CHN".into(),
+            phone: Some("13800000000".into()),
+            room_id: Some(3),
+            move_in_date: None,
+        }],
+        &crate::testing::vault(),
+    )
     .await
     .unwrap();
     bulk.housing(&[Housing {
@@ -152,6 +155,7 @@ pub(crate) async fn seed(store: &Store) {
     }])
     .await
     .unwrap();
+    bulk.link_housing_owners().await.unwrap();
     bulk.units(&[Unit {
         id: 1,
         uscc: "91310104MA1FL00000".into(),

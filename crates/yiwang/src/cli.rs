@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use yiwang_core::privacy::IdVault;
 use yiwang_store::Store;
 
 /// yiwang (一网): the data backbone of a city district's digital governance — premises registry
@@ -196,6 +197,11 @@ pub struct DbArgs {
     /// PostgreSQL (postgres://USER@HOST:PORT/DB) or SQLite (sqlite://PATH) URL; overrides --db.
     #[arg(long, value_name = "URL", env = "YIWANG_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// File holding the data key (64 hex digits) that seals ID numbers; `YIWANG_DATA_KEY` may
+    /// hold the key itself. Without either, a SQLite database uses (and first creates)
+    /// `<db>.key` beside it; PostgreSQL needs one of them.
+    #[arg(long, value_name = "FILE", env = "YIWANG_DATA_KEY_FILE")]
+    pub data_key_file: Option<PathBuf>,
 }
 
 impl DbArgs {
@@ -216,6 +222,75 @@ impl DbArgs {
             .await
             .with_context(|| format!("cannot open database {shown}"))
     }
+}
+
+impl DbArgs {
+    /// Opens the store and the vault that seals its ID numbers (see `--data-key-file`).
+    pub async fn open_with_vault(&self) -> anyhow::Result<(Store, IdVault)> {
+        let vault = self.vault()?;
+        Ok((self.open().await?, vault))
+    }
+
+    /// The vault: from `YIWANG_DATA_KEY`, else `--data-key-file`, else `<db>.key` for SQLite.
+    pub fn vault(&self) -> anyhow::Result<IdVault> {
+        if let Ok(hex) = std::env::var("YIWANG_DATA_KEY")
+            && !hex.trim().is_empty()
+        {
+            return IdVault::from_hex(&hex).context("YIWANG_DATA_KEY");
+        }
+        if let Some(path) = &self.data_key_file {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the data key file {}", path.display()))?;
+            return IdVault::from_hex(&text).with_context(|| path.display().to_string());
+        }
+        let sqlite_path = match &self.database_url {
+            None => Some(self.db.clone()),
+            Some(url) => url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .map(|rest| PathBuf::from(rest.split('?').next().unwrap_or(rest))),
+        };
+        let Some(db) = sqlite_path else {
+            anyhow::bail!(
+                "no data key to seal ID numbers: set YIWANG_DATA_KEY to 64 hex digits (e.g. `openssl rand -hex 32`) or pass --data-key-file"
+            );
+        };
+        let mut key_path = db.into_os_string();
+        key_path.push(".key");
+        let key_path = PathBuf::from(key_path);
+        if key_path.exists() {
+            let text = std::fs::read_to_string(&key_path)
+                .with_context(|| format!("cannot read the data key file {}", key_path.display()))?;
+            return IdVault::from_hex(&text).with_context(|| key_path.display().to_string());
+        }
+        if let Some(dir) = key_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create folder {}", dir.display()))?;
+        }
+        let key = IdVault::generate_key_hex();
+        write_private(&key_path, &key)
+            .with_context(|| format!("cannot write the data key file {}", key_path.display()))?;
+        tracing::warn!(
+            path = %key_path.display(),
+            "generated a new data key for ID numbers; back it up with the database: without it sealed ID numbers cannot be read"
+        );
+        IdVault::from_hex(&key).context("generated data key")
+    }
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.write_all(b"\n")
 }
 
 /// Hides a password in a database URL before it is printed.
@@ -331,13 +406,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => {
             // A bad broker URL is an argument error: said before anything is opened.
             args.listen.mqtt_config()?;
-            let store = args.db.open().await?;
+            let (store, vault) = args.db.open_with_vault().await?;
             if store.is_empty().await? {
                 tracing::warn!(
                     "the database is empty; `yiwang demo` generates the Xuhui twin into it"
                 );
             }
-            serve(store, &args.listen).await
+            serve(store, vault, &args.listen).await
         }
         Command::Geo(GeoCommand::Convert { from, to, lon, lat }) => {
             if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
@@ -447,10 +522,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// Loads the indexes, starts the MQTT subscriber if a broker is given, and serves.
-pub async fn serve(store: Store, listen: &ListenArgs) -> anyhow::Result<()> {
+pub async fn serve(store: Store, vault: IdVault, listen: &ListenArgs) -> anyhow::Result<()> {
     let mqtt = listen.mqtt_config()?;
     let addr = listen.addr();
-    let state = yiwang_server::AppState::load(store).await?;
+    let state = yiwang_server::AppState::load(store, vault).await?;
     match mqtt {
         Some(config) => {
             yiwang_server::mqtt::spawn(state.clone(), config);

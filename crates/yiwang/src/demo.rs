@@ -31,7 +31,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let store = args.db.open().await?;
+    let (store, vault) = args.db.open_with_vault().await?;
     let quiet = !std::io::stderr().is_terminal();
     if store.is_empty().await? {
         let started = Instant::now();
@@ -62,7 +62,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             "scale": args.scale, "seed": args.seed,
             "boundaries": args.boundaries.as_ref().map(|p| p.display().to_string()),
         });
-        load(&store, &twin, detail, quiet).await?;
+        load(&store, &twin, detail, quiet, &vault).await?;
         store
             .set_meta("twin.scale", &args.scale.to_string())
             .await?;
@@ -83,7 +83,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         store.close().await;
         return Ok(());
     }
-    serve(store, &args.listen).await
+    serve(store, vault, &args.listen).await
 }
 
 /// The organisation a demo account belongs to, so scoped roles have a scope to show.

@@ -1,6 +1,7 @@
 //! Writing a generated twin into the store in one transaction, with a progress bar.
 
 use indicatif::{ProgressBar, ProgressStyle};
+use yiwang_core::privacy::IdVault;
 use yiwang_store::{AuditEvent, Store};
 use yiwang_twin::Twin;
 
@@ -37,6 +38,7 @@ pub async fn load(
     twin: &Twin,
     detail: serde_json::Value,
     quiet: bool,
+    vault: &IdVault,
 ) -> anyhow::Result<()> {
     let bar = if quiet {
         ProgressBar::hidden()
@@ -56,8 +58,13 @@ pub async fn load(
     load_table!(bulk, bar, departments, twin.departments, "departments");
     load_table!(bulk, bar, premises, twin.premises, "premises");
     load_table!(bulk, bar, aliases, twin.aliases, "aliases");
-    load_table!(bulk, bar, persons, twin.persons, "persons");
+    bar.set_message("persons");
+    for chunk in twin.persons.chunks(CHUNK) {
+        bulk.persons(chunk, vault).await?;
+        bar.inc(chunk.len() as u64);
+    }
     load_table!(bulk, bar, housing, twin.housing, "housing");
+    bulk.link_housing_owners().await?;
     load_table!(bulk, bar, units, twin.units, "units");
     load_table!(bulk, bar, cases, twin.cases, "cases");
     bulk.audit(&AuditEvent {

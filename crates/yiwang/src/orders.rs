@@ -418,11 +418,11 @@ pub async fn import(file: &Path, options: &Options, db: DbArgs) -> anyhow::Resul
         _ => anyhow::bail!("{}: give a .csv or .xlsx file", file.display()),
     };
     let known = Known::load()?;
-    let store = db.open().await?;
+    let (store, vault) = db.open_with_vault().await?;
     if store.is_empty().await? {
         anyhow::bail!("the database is empty; load the district first (e.g. `yiwang demo`)");
     }
-    let state = yiwang_server::AppState::build(store.clone()).await?;
+    let state = yiwang_server::AppState::build(store.clone(), vault).await?;
     let bar = ProgressBar::new(rows.len() as u64);
     bar.set_style(
         ProgressStyle::with_template(

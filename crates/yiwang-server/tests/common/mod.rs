@@ -32,8 +32,11 @@ pub async fn load_twin(store: &Store) {
     bulk.departments(&twin.departments).await.unwrap();
     bulk.premises(&twin.premises).await.unwrap();
     bulk.aliases(&twin.aliases).await.unwrap();
-    bulk.persons(&twin.persons).await.unwrap();
+    bulk.persons(&twin.persons, &yiwang_store::testing::vault())
+        .await
+        .unwrap();
     bulk.housing(&twin.housing).await.unwrap();
+    bulk.link_housing_owners().await.unwrap();
     bulk.units(&twin.units).await.unwrap();
     bulk.cases(&twin.cases).await.unwrap();
     bulk.commit().await.unwrap();
@@ -85,7 +88,9 @@ impl Api {
                 .await
                 .unwrap();
         }
-        let state = AppState::load(db.store.clone()).await.unwrap();
+        let state = AppState::load(db.store.clone(), yiwang_store::testing::vault())
+            .await
+            .unwrap();
         Api { db, state }
     }
 
