@@ -2,6 +2,7 @@
 //! masking choice is made, so handlers only ask.
 
 use crate::mask::{mask_name, mask_numbers_in_text, mask_phone};
+use crate::registry::AttestationEnd;
 use crate::role::{Permission, Role, roles_allow};
 
 /// A grid staff member's contact as `roles` may see it: the name in full for roles that work with
@@ -64,9 +65,107 @@ pub fn sees_own_department_only(roles: &[Role]) -> bool {
     !roles.is_empty() && roles.iter().all(|r| *r == Role::DepartmentHandler)
 }
 
+/// The 住所云 ends `roles` attest for: each end writes only its own attestations.
+/// 审批 = approval officers; 管理 = street operators and grid workers; 物业 = property managers;
+/// 营商 = business-service agencies; an administrator may write for every end.
+pub fn attesting_ends(roles: &[Role]) -> Vec<AttestationEnd> {
+    AttestationEnd::ALL
+        .iter()
+        .copied()
+        .filter(|end| {
+            roles.iter().any(|r| match r {
+                Role::Admin => true,
+                Role::ApprovalOfficer => *end == AttestationEnd::Approval,
+                Role::StreetOperator | Role::GridWorker => *end == AttestationEnd::Management,
+                Role::PropertyManager => *end == AttestationEnd::Property,
+                Role::BusinessAgency => *end == AttestationEnd::Business,
+                _ => false,
+            })
+        })
+        .collect()
+}
+
+/// Roles that answer for the registries' data (the Chief Data Officer system): they review
+/// change sets and roll a wrong snapshot back.
+const REGISTRY_OFFICERS: &[Role] = &[
+    Role::Admin,
+    Role::DistrictCdo,
+    Role::ChiefDataExecutive,
+    Role::DataSpecialist,
+];
+
+/// Whether `roles` may review registry change sets (officers, department CDOs and the street
+/// staff who import their streets' snapshots). What they see is masked.
+pub fn may_review_registry(roles: &[Role]) -> bool {
+    may_roll_back_registry(roles)
+        || roles.iter().any(|r| {
+            matches!(
+                r,
+                Role::DepartmentCdo | Role::StreetDataAssistant | Role::StreetOperator
+            )
+        })
+}
+
+/// Whether `roles` may roll a registry change set back.
+pub fn may_roll_back_registry(roles: &[Role]) -> bool {
+    roles.iter().any(|r| REGISTRY_OFFICERS.contains(r))
+}
+
+/// A stored registry row as `roles` may see it in a review: ciphers and keyed hashes dropped
+/// (they are for the machine), names and phones masked. ID numbers appear only masked.
+pub fn registry_row_for_review(
+    row: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::Value;
+    row.iter()
+        .filter(|(k, _)| !k.ends_with("_cipher") && !k.ends_with("_hash"))
+        .map(|(k, v)| {
+            let shown = match (k.as_str(), v) {
+                ("name", Value::String(s)) => Value::from(mask_name(s)),
+                ("phone", Value::String(s)) => Value::from(mask_phone(s)),
+                _ => v.clone(),
+            };
+            (k.clone(), shown)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_end_attests_for_itself_only() {
+        assert_eq!(
+            attesting_ends(&[Role::PropertyManager]),
+            [AttestationEnd::Property]
+        );
+        assert_eq!(
+            attesting_ends(&[Role::GridWorker]),
+            [AttestationEnd::Management]
+        );
+        assert!(attesting_ends(&[Role::DataSpecialist, Role::Citizen]).is_empty());
+        assert_eq!(attesting_ends(&[Role::Admin]).len(), 4);
+        assert!(may_roll_back_registry(&[Role::DistrictCdo]));
+        assert!(!may_roll_back_registry(&[Role::GridWorker]));
+        assert!(may_review_registry(&[Role::StreetDataAssistant]));
+        assert!(!may_review_registry(&[Role::IntakeOperator]));
+    }
+
+    #[test]
+    fn reviewed_rows_hide_what_is_personal() {
+        let row = serde_json::json!({"id_hash": "ab", "id_cipher": "cd", "id_masked": "310104********123X",
+            "name": "王小明", "phone": "13812345678", "room_id": 3});
+        let serde_json::Value::Object(row) = row else {
+            unreachable!()
+        };
+        let shown = serde_json::Value::Object(registry_row_for_review(&row));
+        assert_eq!(
+            shown,
+            serde_json::json!({"id_masked": "310104********123X",
+            "name": "王**", "phone": "138****5678", "room_id": 3})
+        );
+    }
 
     #[test]
     fn citizens_see_masked_staff_and_staff_see_names() {

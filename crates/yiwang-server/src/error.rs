@@ -53,6 +53,7 @@ error_codes! {
     Conflict => "conflict", CONFLICT, "The record conflicts with an existing one";
     ActionNotAllowed => "action_not_allowed", CONFLICT, "The action is not possible in the case's current state";
     CaseChanged => "case_changed", CONFLICT, "The case changed since it was read";
+    RollbackRefused => "rollback_refused", CONFLICT, "The change set cannot be rolled back";
     InvalidActionInput => "invalid_action_input", UNPROCESSABLE_ENTITY, "The action lacks input it needs";
     PayloadTooLarge => "payload_too_large", PAYLOAD_TOO_LARGE, "The request body is too large";
     DatabaseUnavailable => "database_unavailable", SERVICE_UNAVAILABLE, "The database is unavailable";

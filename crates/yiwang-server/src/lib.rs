@@ -10,7 +10,9 @@ pub mod desk;
 pub mod error;
 pub mod mqtt;
 mod openapi;
+pub mod registry;
 mod routes;
+pub mod tabular;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -52,6 +54,8 @@ pub struct AppState {
     pub open311: Open311Config,
     /// Seals and opens ID numbers (the data key).
     pub vault: Arc<IdVault>,
+    /// Imports registry snapshots.
+    pub registrar: registry::Registrar,
 }
 
 /// Open311 GeoReport v2 settings of this jurisdiction.
@@ -263,15 +267,24 @@ impl AppState {
             heap_mb = stats.heap_bytes / 1_000_000,
             "address matcher ready"
         );
+        let vault = Arc::new(vault);
+        let matcher = Arc::new(matcher);
+        let registrar = registry::Registrar::new(
+            store.clone(),
+            vault.clone(),
+            matcher.clone(),
+            gazetteer.clone(),
+        );
         Ok(AppState {
-            vault: Arc::new(vault),
+            vault,
+            registrar,
             store,
             locator: Arc::new(locator),
             tiles: Arc::new(tiles),
             gazetteer,
             desk,
             district_name,
-            matcher: Arc::new(matcher),
+            matcher,
             open311: Open311Config::from_env(),
         })
     }
@@ -344,25 +357,28 @@ impl AppState {
 
 /// Largest request body accepted (a batch of 10,000 addresses fits comfortably).
 const BODY_LIMIT: usize = 16 * 1024 * 1024;
+/// Largest file a registry import takes over HTTP (a district's persons, ≈1.1 million rows).
+const UPLOAD_LIMIT: usize = 512 * 1024 * 1024;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The complete router: public routes, the protected API behind a session check, docs, and a
 /// problem+json fallback for unknown paths.
 pub fn app(state: AppState) -> Router {
-    let protected = routes::protected().layer(middleware::from_fn_with_state(
-        state.clone(),
-        auth::require_session,
-    ));
+    let limited = |router: Router<AppState>, limit: usize| {
+        router
+            .layer(axum::extract::DefaultBodyLimit::max(limit))
+            .layer(RequestBodyLimitLayer::new(limit))
+    };
+    let session = || middleware::from_fn_with_state(state.clone(), auth::require_session);
     Router::new()
-        .merge(routes::public())
-        .merge(protected)
+        .merge(limited(routes::public(), BODY_LIMIT))
+        .merge(limited(routes::protected().layer(session()), BODY_LIMIT))
+        .merge(limited(routes::uploads().layer(session()), UPLOAD_LIMIT))
         .merge(openapi::docs())
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .with_state(state)
-        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 let id = request

@@ -8,8 +8,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::AppState;
 use crate::error::Code;
 use crate::routes::{
-    accounts, address, auth, calendar, cases, kpi, locate, open311, places, premises, routing,
-    system, tiles,
+    accounts, address, auth, calendar, cases, kpi, locate, open311, places, premises, registries,
+    routing, system, tiles,
 };
 
 /// The API description served at `/api/v1/openapi.json`.
@@ -25,6 +25,7 @@ use crate::routes::{
         premises::one, premises::children, premises::search,
         cases::create, cases::list, cases::one, cases::act, calendar::deadline, calendar::show, calendar::set_days, routing::show, routing::edit,
         kpi::kpis, kpi::problem_lists,
+        registries::import, registries::change_sets, registries::change_set, registries::rollback,
         open311::discovery, open311::services, open311::service_definition, open311::create_request,
         open311::list_requests, open311::one_request, open311::token,
     ),
@@ -39,6 +40,7 @@ use crate::routes::{
         (name = "address", description = "Chinese address parsing and matching to the premises registry"),
         (name = "cases", description = "Case loop: intake, queues, workflow actions (GB/T 30428 + 12345), time limits"),
         (name = "kpis", description = "KPIs (按期结案率, 结案率, 返工率, 满意率, 解决率, 重复率, average times) per street, 片区, 居民区, 网格, department, source or month, as JSON, CSV or XLSX; the problem lists of a 片区 (急难愁盼, 治理瓶颈)"),
+        (name = "registries", description = "The registries of actual population, housing and units (三个实有) and 住所云 attestations: snapshot imports from CSV or XLSX with every bad row reported, weekly change sets (added / changed / gone) for review and rollback; ID numbers sealed at rest and shown masked"),
         (name = "open311", description = "Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2): JSON (bare arrays, ids as strings) or XML by the path suffix; errors are lists of {code, description} with 400/403/404; reads are public (no reporter, numbers in text masked) unless the jurisdiction switches them off; POST needs an `api_key` issued to an account"),
     )
 )]

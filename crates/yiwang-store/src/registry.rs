@@ -36,6 +36,10 @@ enum Ty {
 
 struct Table {
     name: &'static str,
+    /// The column that orders rows for paging (an integer).
+    order: &'static str,
+    /// The column naming the row's premises.
+    premises: &'static str,
     /// The key column; `key_is_int` for housing's room id.
     key: &'static str,
     key_is_int: bool,
@@ -51,6 +55,8 @@ const TRAILER: [(&str, Ty); 3] = [
 
 const PERSONS: Table = Table {
     name: "persons",
+    order: "id",
+    premises: "room_id",
     key: "id_hash",
     key_is_int: false,
     columns: &[
@@ -72,6 +78,8 @@ const PERSONS: Table = Table {
 
 const HOUSING: Table = Table {
     name: "housing",
+    order: "room_id",
+    premises: "room_id",
     key: "room_id",
     key_is_int: true,
     columns: &[
@@ -87,6 +95,8 @@ const HOUSING: Table = Table {
 
 const UNITS: Table = Table {
     name: "units",
+    order: "id",
+    premises: "premises_id",
     key: "uscc",
     key_is_int: false,
     columns: &[
@@ -103,6 +113,8 @@ const UNITS: Table = Table {
 
 const ATTESTATIONS: Table = Table {
     name: "attestations",
+    order: "id",
+    premises: "premises_id",
     key: "record_key",
     key_is_int: false,
     columns: &[
@@ -352,6 +364,54 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// A page of a registry's rows (all columns, as JSON) with the standard address of each
+    /// row's premises, in id order after `after` (pass 0 first, then the returned cursor).
+    pub async fn registry_page(
+        &self,
+        kind: RegistryKind,
+        after: i64,
+        limit: i64,
+    ) -> Result<(Vec<(Map<String, Value>, Option<String>)>, Option<i64>), StoreError> {
+        let t = table(kind);
+        let sql = format!(
+            "SELECT {cols}, t.{order} AS page_cursor, p.standard_address AS page_address \
+             FROM {table} t LEFT JOIN premises p ON p.id = t.{premises} \
+             WHERE t.{order} > $1 ORDER BY t.{order} LIMIT $2",
+            cols = t
+                .all_columns()
+                .map(|(c, _)| format!("t.{c}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            order = t.order,
+            table = t.name,
+            premises = t.premises,
+        );
+        let mut out = Vec::new();
+        let mut cursor = None;
+        macro_rules! fetch {
+            ($p:expr, $pg:literal) => {{
+                for row in sqlx::query(&sql)
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all($p)
+                    .await?
+                {
+                    let mut fields = Map::new();
+                    for (name, ty) in t.all_columns() {
+                        fields.insert(name.to_owned(), read_value!(row, name, ty, $pg));
+                    }
+                    cursor = Some(row.try_get::<i64, _>("page_cursor")?);
+                    out.push((fields, row.try_get::<Option<String>, _>("page_address")?));
+                }
+            }};
+        }
+        match &self.pool {
+            Pool::Sqlite(p) => fetch!(p, false),
+            Pool::Postgres(p) => fetch!(p, true),
+        }
+        Ok((out, cursor))
     }
 
     /// Applies a snapshot's change set in one transaction and records it; returns its id.
@@ -741,7 +801,8 @@ async fn insert_maps(
     t: &Table,
     rows: &[Map<String, Value>],
 ) -> Result<(), StoreError> {
-    let mut groups: HashMap<Vec<(&'static str, Ty)>, Vec<&Map<String, Value>>> = HashMap::new();
+    type Columns = Vec<(&'static str, Ty)>;
+    let mut groups: HashMap<Columns, Vec<&Map<String, Value>>> = HashMap::new();
     for row in rows {
         let cols: Vec<(&'static str, Ty)> = t
             .all_columns()

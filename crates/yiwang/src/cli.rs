@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use yiwang_core::privacy::IdVault;
+use yiwang_core::registry::RegistryKind;
 use yiwang_store::Store;
 
 /// yiwang (一网): the data backbone of a city district's digital governance — premises registry
@@ -35,6 +36,10 @@ enum Command {
     /// Import data into the registries.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Export a registry to CSV or XLSX in its import schema (ID numbers and phones masked unless
+    /// --unmasked --reason "…", which is audited).
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Chinese address tools.
     #[command(subcommand)]
     Address(AddressCommand),
@@ -143,6 +148,70 @@ enum ImportCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Import a snapshot of the actual-population registry (实有人口) from CSV or XLSX: columns
+    /// id_number, name, type, address, and optionally phone, move_in_date, id_kind, sex,
+    /// birth_date, nationality (see README). The change set against the source's previous
+    /// snapshot is stored for review and rollback. Exit status 1 if any row was rejected.
+    Persons(RegistryImportArgs),
+    /// Import a snapshot of the actual-housing registry (实有房屋): address, use, area_m2,
+    /// owner_id_number.
+    Housing(RegistryImportArgs),
+    /// Import a snapshot of the actual-units registry (实有单位): uscc, name, address, industry,
+    /// staff, registered_at.
+    Units(RegistryImportArgs),
+    /// Import 住所云 attestations: end, address, fact, value, evidence, attested_at, attester.
+    Attestations(RegistryImportArgs),
+}
+
+/// Arguments of `yiwang import persons|housing|units|attestations`.
+#[derive(Debug, Args)]
+struct RegistryImportArgs {
+    /// The .csv (UTF-8) or .xlsx file; the first row names the columns.
+    file: PathBuf,
+    /// Who the snapshot comes from (e.g. 公安, 房管, 市场监管, a street office): the change set is
+    /// computed against this source's previous snapshot.
+    #[arg(long, value_name = "NAME", default_value = "default")]
+    source: String,
+    /// Check every row and compute the change set, write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Write the report here: .json (`{"accepted", "rejected": [{"line", "reason"}], …}`) or
+    /// .xlsx.
+    #[arg(long, value_name = "OUT.json|OUT.xlsx")]
+    report: Option<PathBuf>,
+    /// Lowest address-match score (0–1) at which an address counts as a premises of the registry.
+    #[arg(long, value_name = "S", default_value_t = yiwang_server::registry::DEFAULT_MIN_SCORE)]
+    min_score: f64,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+/// Arguments of `yiwang export persons|housing|units|attestations`.
+#[derive(Debug, Args)]
+struct RegistryExportArgs {
+    /// The .csv or .xlsx file to write, in the import's column schema.
+    file: PathBuf,
+    /// Write ID numbers and phones in full (needs --reason; audited). Without it they are
+    /// masked, and the file is for reading, not for re-import.
+    #[arg(long, requires = "reason")]
+    unmasked: bool,
+    /// Why the unmasked export is needed (kept in the audit log).
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// 实有人口.
+    Persons(RegistryExportArgs),
+    /// 实有房屋.
+    Housing(RegistryExportArgs),
+    /// 实有单位.
+    Units(RegistryExportArgs),
+    /// 住所云 attestations.
+    Attestations(RegistryExportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -448,6 +517,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             crate::boundaries::import(&file, &options, db).await
         }
+        Command::Import(ImportCommand::Persons(a)) => {
+            import_registry(RegistryKind::Persons, a).await
+        }
+        Command::Import(ImportCommand::Housing(a)) => {
+            import_registry(RegistryKind::Housing, a).await
+        }
+        Command::Import(ImportCommand::Units(a)) => import_registry(RegistryKind::Units, a).await,
+        Command::Import(ImportCommand::Attestations(a)) => {
+            import_registry(RegistryKind::Attestations, a).await
+        }
+        Command::Export(ExportCommand::Persons(a)) => {
+            export_registry(RegistryKind::Persons, a).await
+        }
+        Command::Export(ExportCommand::Housing(a)) => {
+            export_registry(RegistryKind::Housing, a).await
+        }
+        Command::Export(ExportCommand::Units(a)) => export_registry(RegistryKind::Units, a).await,
+        Command::Export(ExportCommand::Attestations(a)) => {
+            export_registry(RegistryKind::Attestations, a).await
+        }
         Command::Import(ImportCommand::Cases {
             file,
             dry_run,
@@ -522,6 +611,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// Loads the indexes, starts the MQTT subscriber if a broker is given, and serves.
+async fn import_registry(kind: RegistryKind, a: RegistryImportArgs) -> anyhow::Result<()> {
+    if !(0.0..=1.0).contains(&a.min_score) {
+        anyhow::bail!("--min-score must be between 0 and 1, got {}", a.min_score);
+    }
+    let options = crate::registries::ImportOptions {
+        source: a.source,
+        dry_run: a.dry_run,
+        report: a.report,
+        min_score: a.min_score,
+    };
+    crate::registries::import(kind, &a.file, &options, a.db).await
+}
+
+async fn export_registry(kind: RegistryKind, a: RegistryExportArgs) -> anyhow::Result<()> {
+    let options = crate::registries::ExportOptions {
+        unmasked: a.unmasked,
+        reason: a.reason,
+    };
+    crate::registries::export(kind, &a.file, &options, a.db).await
+}
+
 pub async fn serve(store: Store, vault: IdVault, listen: &ListenArgs) -> anyhow::Result<()> {
     let mqtt = listen.mqtt_config()?;
     let addr = listen.addr();

@@ -7,6 +7,7 @@ mod demo;
 mod grid;
 mod load;
 mod orders;
+mod registries;
 
 use std::process::ExitCode;
 

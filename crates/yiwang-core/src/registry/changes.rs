@@ -90,6 +90,7 @@ pub fn changed_fields(before: &Map<String, Value>, after: &Map<String, Value>) -
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use serde_json::json;

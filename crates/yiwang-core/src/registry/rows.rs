@@ -374,6 +374,7 @@ fn check_attestation(c: &Cells<'_>, today: NaiveDate) -> Result<AttestationRow, 
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use crate::validate::id_number::make_id_number;

@@ -11,6 +11,7 @@ pub(crate) mod locate;
 pub(crate) mod open311;
 pub(crate) mod places;
 pub(crate) mod premises;
+pub(crate) mod registries;
 pub(crate) mod routing;
 pub(crate) mod system;
 pub(crate) mod tiles;
@@ -21,6 +22,14 @@ use axum::routing::{get, post};
 
 use crate::AppState;
 use crate::error::{ApiError, Code};
+
+/// Protected routes that take whole files (registry snapshots): a larger body limit.
+pub(crate) fn uploads() -> Router<AppState> {
+    Router::new().route(
+        "/api/v1/registries/{kind}/imports",
+        post(registries::import),
+    )
+}
 
 /// Routes anyone may call.
 pub(crate) fn public() -> Router<AppState> {
@@ -76,6 +85,18 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/calendar/days", post(calendar::set_days))
         .route("/api/v1/kpis", get(kpi::kpis))
         .route("/api/v1/problem-lists", get(kpi::problem_lists))
+        .route(
+            "/api/v1/registries/change-sets",
+            get(registries::change_sets),
+        )
+        .route(
+            "/api/v1/registries/change-sets/{id}",
+            get(registries::change_set),
+        )
+        .route(
+            "/api/v1/registries/change-sets/{id}/rollback",
+            post(registries::rollback),
+        )
 }
 
 pub(crate) async fn not_found(uri: Uri) -> ApiError {

@@ -69,6 +69,8 @@ impl Api {
             (Role::Dispatcher.as_str(), Role::Dispatcher, None),
             (Role::GridWorker.as_str(), Role::GridWorker, None),
             (Role::DistrictCdo.as_str(), Role::DistrictCdo, None),
+            (Role::PropertyManager.as_str(), Role::PropertyManager, None),
+            (Role::DataSpecialist.as_str(), Role::DataSpecialist, None),
             // 区绿化市容局 and 区城管执法局 case handlers.
             ("handler_lrj", Role::DepartmentHandler, Some("XH-LRJ")),
             ("handler_cgj", Role::DepartmentHandler, Some("XH-CGJ")),
@@ -220,5 +222,56 @@ impl Api {
             content_type,
             text: String::from_utf8(bytes.to_vec()).unwrap(),
         }
+    }
+}
+
+/// A reply kept as bytes (workbooks).
+pub struct BytesReply {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Api {
+    /// Sends a file body (`content_type`) with a bearer token and further headers.
+    pub async fn upload(
+        &self,
+        uri: &str,
+        token: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> BytesReply {
+        let mut request = Request::builder()
+            .method("POST")
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, content_type);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = app(self.state.clone())
+            .oneshot(request.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        BytesReply {
+            status,
+            content_type,
+            bytes: bytes.to_vec(),
+        }
+    }
+}
+
+impl BytesReply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.bytes)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.bytes)))
     }
 }
