@@ -56,6 +56,15 @@ pub fn register(layout: &Layout, scale: f64, rng: &mut impl Rng, twin: &mut Twin
                     Some(layout.office_rooms[rng.gen_range(0..layout.office_rooms.len())]),
                     false,
                 ),
+                // A tiny twin may have no offices: register at a shop or, failing that, a room.
+                _ if !layout.shops.is_empty() => (
+                    Some(layout.shops[rng.gen_range(0..layout.shops.len())]),
+                    true,
+                ),
+                _ if !residential.is_empty() => (
+                    Some(residential[rng.gen_range(0..residential.len())]),
+                    true,
+                ),
                 _ => (None, false),
             }
         };

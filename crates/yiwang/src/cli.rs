@@ -450,6 +450,10 @@ pub struct DemoArgs {
     /// Generate and exit without serving.
     #[arg(long)]
     pub no_serve: bool,
+    /// Generate the district (divisions, grids, premises, departments, cases) but leave the
+    /// population, housing and units registries empty, for filling with `yiwang import`.
+    #[arg(long)]
+    pub without_registries: bool,
 }
 
 #[derive(Debug, Args)]

@@ -62,7 +62,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             "scale": args.scale, "seed": args.seed,
             "boundaries": args.boundaries.as_ref().map(|p| p.display().to_string()),
         });
-        load(&store, &twin, detail, quiet, &vault).await?;
+        let registries = !args.without_registries;
+        load(&store, &twin, detail, quiet, &vault, registries).await?;
         store
             .set_meta("twin.scale", &args.scale.to_string())
             .await?;

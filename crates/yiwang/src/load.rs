@@ -39,6 +39,7 @@ pub async fn load(
     detail: serde_json::Value,
     quiet: bool,
     vault: &IdVault,
+    registries: bool,
 ) -> anyhow::Result<()> {
     let bar = if quiet {
         ProgressBar::hidden()
@@ -58,14 +59,18 @@ pub async fn load(
     load_table!(bulk, bar, departments, twin.departments, "departments");
     load_table!(bulk, bar, premises, twin.premises, "premises");
     load_table!(bulk, bar, aliases, twin.aliases, "aliases");
-    bar.set_message("persons");
-    for chunk in twin.persons.chunks(CHUNK) {
-        bulk.persons(chunk, vault).await?;
-        bar.inc(chunk.len() as u64);
+    if registries {
+        bar.set_message("persons");
+        for chunk in twin.persons.chunks(CHUNK) {
+            bulk.persons(chunk, vault).await?;
+            bar.inc(chunk.len() as u64);
+        }
+        load_table!(bulk, bar, housing, twin.housing, "housing");
+        bulk.link_housing_owners().await?;
+        load_table!(bulk, bar, units, twin.units, "units");
+    } else {
+        bar.inc((twin.persons.len() + twin.housing.len() + twin.units.len()) as u64);
     }
-    load_table!(bulk, bar, housing, twin.housing, "housing");
-    bulk.link_housing_owners().await?;
-    load_table!(bulk, bar, units, twin.units, "units");
     load_table!(bulk, bar, cases, twin.cases, "cases");
     bulk.audit(&AuditEvent {
         actor: "system".to_owned(),
