@@ -26,6 +26,7 @@ use crate::routes::{
         cases::create, cases::list, cases::one, cases::act, calendar::deadline, calendar::show, calendar::set_days, routing::show, routing::edit,
         kpi::kpis, kpi::problem_lists,
         registries::import, registries::change_sets, registries::change_set, registries::rollback,
+        registries::quality, registries::sample, registries::verify_row,
         open311::discovery, open311::services, open311::service_definition, open311::create_request,
         open311::list_requests, open311::one_request, open311::token,
     ),

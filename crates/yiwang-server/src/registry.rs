@@ -184,14 +184,18 @@ impl Registrar {
         };
         // One record per key: a later line with the same key is refused, naming the first.
         let mut first_line: HashMap<String, u64> = HashMap::new();
+        let mut duplicates = 0;
         let mut records: Vec<StoredRecord> = Vec::with_capacity(placed.len());
         for (line, outcome) in placed {
             match outcome {
                 Placed::Record(record) => match first_line.get(&record.key) {
-                    Some(first) => report.rejected.push(Rejected {
-                        line,
-                        reason: format!("{} as line {first}", duplicate_reason(request.kind)),
-                    }),
+                    Some(first) => {
+                        duplicates += 1;
+                        report.rejected.push(Rejected {
+                            line,
+                            reason: format!("{} as line {first}", duplicate_reason(request.kind)),
+                        })
+                    }
                     None => {
                         first_line.insert(record.key.clone(), line);
                         records.push(record);
@@ -247,6 +251,11 @@ impl Registrar {
             changed,
             unchanged: d.unchanged,
             gone,
+            refused: yiwang_store::Refused {
+                rejected: report.rejected.len(),
+                duplicates,
+                unplaced: report.unmatched_addresses,
+            },
         };
         report.change_set_id = Some(self.store.apply_snapshot(&snapshot).await?);
         Ok(report)

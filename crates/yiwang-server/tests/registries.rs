@@ -450,3 +450,134 @@ both_backends!(each_end_attests_for_itself, |db: TestDb| async move {
         .await;
     assert_eq!(attest.status, StatusCode::FORBIDDEN);
 });
+
+both_backends!(
+    quality_is_measured_and_accuracy_has_evidence,
+    |db: TestDb| async move {
+        let api = Api::from_db(db).await;
+        let grid = api.login("grid_worker").await;
+        let cdo = api.login("district_cdo").await;
+        // Field workers draw a sample and record verdicts; the data officer reads the quality.
+        let sample = api
+            .send(
+                "GET",
+                "/api/v1/registries/persons/sample?n=10",
+                Some(&grid),
+                None,
+            )
+            .await;
+        assert_eq!(sample.status, StatusCode::OK, "{}", sample.body);
+        let rows = sample.body.as_array().unwrap();
+        assert_eq!(rows.len(), 10);
+        assert!(rows.iter().all(|r| {
+            r["fields"]["id_masked"]
+                .as_str()
+                .unwrap()
+                .contains("********")
+        }));
+        assert!(!sample.body.to_string().contains("id_cipher"));
+        for (i, row) in rows.iter().enumerate() {
+            let verdict = if i < 9 {
+                serde_json::json!({"ref": row["ref"], "correct": true})
+            } else {
+                serde_json::json!({"ref": row["ref"], "correct": false, "wrong_fields": ["phone"], "note": "新号码 13912345678"})
+            };
+            let r = api
+                .send(
+                    "POST",
+                    "/api/v1/registries/persons/verifications",
+                    Some(&grid),
+                    Some(verdict),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        }
+        let vague = api
+            .send(
+                "POST",
+                "/api/v1/registries/persons/verifications",
+                Some(&grid),
+                Some(serde_json::json!({"ref": rows[0]["ref"], "correct": false})),
+            )
+            .await;
+        assert_problem(&vague, StatusCode::BAD_REQUEST, "invalid_request");
+        let unknown = api
+            .send(
+                "POST",
+                "/api/v1/registries/persons/verifications",
+                Some(&grid),
+                Some(serde_json::json!({"ref": "nope", "correct": true})),
+            )
+            .await;
+        assert_problem(&unknown, StatusCode::NOT_FOUND, "not_found");
+
+        let report = api
+            .send(
+                "GET",
+                "/api/v1/registries/persons/quality",
+                Some(&cdo),
+                None,
+            )
+            .await;
+        assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+        let district = &report.body["groups"][0];
+        assert_eq!(district["group"], "district");
+        assert_eq!(district["verified"], 10);
+        assert_eq!(district["accuracy"], 0.9);
+        // 9 of 10 is no evidence of "over 90%".
+        assert_eq!(district["meets_accuracy_target"], false);
+        assert!(district["accuracy_lower_95"].as_f64().unwrap() < 0.9);
+        for share in ["completeness", "consistency", "timeliness"] {
+            let v = district[share].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&v), "{share} {v}");
+        }
+        // The twin's rows were written by no snapshot of the last week.
+        assert_eq!(district["timeliness"], 0.0);
+        let by_street = api
+            .send(
+                "GET",
+                "/api/v1/registries/persons/quality?by=street",
+                Some(&cdo),
+                None,
+            )
+            .await;
+        let streets = by_street.body["groups"].as_array().unwrap();
+        assert!(streets.len() > 1);
+        let total: u64 = streets.iter().map(|g| g["rows"].as_u64().unwrap()).sum();
+        assert_eq!(total, district["rows"].as_u64().unwrap());
+        let verified: u64 = streets
+            .iter()
+            .map(|g| g["verified"].as_u64().unwrap())
+            .sum();
+        assert_eq!(verified, 10);
+        let xlsx = api
+            .send(
+                "GET",
+                "/api/v1/registries/units/quality?by=source&format=xlsx",
+                Some(&cdo),
+                None,
+            )
+            .await;
+        assert_eq!(xlsx.status, StatusCode::OK);
+        assert_eq!(xlsx.content_type, XLSX);
+        let bad = api
+            .send(
+                "GET",
+                "/api/v1/registries/persons/quality?by=moon",
+                Some(&cdo),
+                None,
+            )
+            .await;
+        assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_query");
+        let intake = api.login("intake_operator").await;
+        let denied = api
+            .send(
+                "GET",
+                "/api/v1/registries/persons/sample",
+                Some(&intake),
+                None,
+            )
+            .await;
+        assert_problem(&denied, StatusCode::FORBIDDEN, "permission_denied");
+    }
+);

@@ -32,7 +32,9 @@ pub use kpi::{KpiGrouping, KpiRow, months};
 pub use pool::{Backend, Store};
 pub use reads::{CaseMapPoint, PremisesDetail};
 pub use reference::CalendarDay;
-pub use registry::{ChangeEntry, ChangeSetSummary, Snapshot};
+pub use registry::{
+    ChangeEntry, ChangeSetSummary, NewVerification, QualityGrouping, Refused, Snapshot,
+};
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

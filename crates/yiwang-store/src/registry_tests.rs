@@ -73,6 +73,7 @@ async fn import(store: &Store, source: &str, records: &[StoredRecord]) -> i64 {
             .iter()
             .map(|k| (k.clone(), before.remove(k).unwrap()))
             .collect(),
+        refused: Default::default(),
     };
     store.apply_snapshot(&snapshot).await.unwrap()
 }
@@ -263,3 +264,121 @@ both_backends!(plain_id_numbers_are_sealed_once, |db: TestDb| async move {
         .unwrap();
     assert_eq!(housing["3"]["owner_id_hash"], v.hash(ZHANG));
 });
+
+both_backends!(
+    quality_counts_by_source_and_street,
+    |db: TestDb| async move {
+        use crate::{NewVerification, QualityGrouping};
+        seed(&db.store).await;
+        let v = vault();
+        // Thirteen people in room 4 (60.5 m²: room for 12), every other one with a phone.
+        let records: Vec<StoredRecord> = (0..13u16)
+            .map(|i| {
+                let phone = (i % 2 == 0).then_some("13800000000");
+                stored_record(&person(200 + i, "某", phone), 4, &v)
+            })
+            .collect();
+        let id = import(&db.store, "police", &records).await;
+        assert!(id > 0);
+        let counts = |by| {
+            let store = db.store.clone();
+            async move {
+                store
+                    .registry_quality_counts(
+                        RegistryKind::Persons,
+                        by,
+                        Utc::now() - chrono::Duration::days(7),
+                        5.0,
+                    )
+                    .await
+                    .unwrap()
+            }
+        };
+        let by_source = counts(QualityGrouping::Source).await;
+        let groups: Vec<&str> = by_source.iter().map(|c| c.group.as_str()).collect();
+        assert_eq!(groups, ["police", "twin"]);
+        let police = &by_source[0];
+        assert_eq!(
+            (police.rows, police.inconsistent, police.fresh),
+            (13, 13, 13)
+        );
+        assert_eq!((police.expected_cells, police.filled_cells), (26, 7));
+        assert_eq!(police.read, 13);
+        let twin = &by_source[1];
+        assert_eq!(
+            (twin.rows, twin.inconsistent, twin.fresh, twin.read),
+            (1, 0, 0, 0)
+        );
+
+        let key = records[0].key.clone();
+        for (correct, who) in [(true, "gw1"), (false, "gw2")] {
+            let recorded = db
+                .store
+                .record_verification(&NewVerification {
+                    kind: RegistryKind::Persons,
+                    key: key.clone(),
+                    correct,
+                    wrong_fields: if correct {
+                        vec![]
+                    } else {
+                        vec!["phone".into()]
+                    },
+                    note: None,
+                    verified_by: who.into(),
+                    verified_at: Utc::now(),
+                })
+                .await
+                .unwrap();
+            assert!(recorded);
+        }
+        let unknown = NewVerification {
+            kind: RegistryKind::Persons,
+            key: "nope".into(),
+            correct: true,
+            wrong_fields: vec![],
+            note: None,
+            verified_by: "gw1".into(),
+            verified_at: Utc::now(),
+        };
+        assert!(!db.store.record_verification(&unknown).await.unwrap());
+        let district = counts(QualityGrouping::District).await;
+        assert_eq!(district.len(), 1);
+        assert_eq!(
+            (
+                district[0].rows,
+                district[0].verified,
+                district[0].verified_correct
+            ),
+            (14, 2, 1)
+        );
+        let by_street = counts(QualityGrouping::Street).await;
+        assert_eq!(by_street.len(), 1);
+        assert_eq!(
+            (
+                by_street[0].group.as_str(),
+                by_street[0].rows,
+                by_street[0].read
+            ),
+            ("310104003", 14, 0)
+        );
+        let sample = db
+            .store
+            .registry_sample(RegistryKind::Persons, Some("310104003"), 5)
+            .await
+            .unwrap();
+        assert_eq!(sample.len(), 5);
+        assert!(
+            sample
+                .iter()
+                .all(|(_, _, address, street)| address.is_some()
+                    && street.as_deref() == Some("310104003"))
+        );
+        assert!(
+            db.store
+                .registry_sample(RegistryKind::Persons, Some("310104999"), 5)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+);

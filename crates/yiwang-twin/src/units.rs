@@ -61,10 +61,9 @@ pub fn register(layout: &Layout, scale: f64, rng: &mut impl Rng, twin: &mut Twin
                     Some(layout.shops[rng.gen_range(0..layout.shops.len())]),
                     true,
                 ),
-                _ if !residential.is_empty() => (
-                    Some(residential[rng.gen_range(0..residential.len())]),
-                    true,
-                ),
+                _ if !residential.is_empty() => {
+                    (Some(residential[rng.gen_range(0..residential.len())]), true)
+                }
                 _ => (None, false),
             }
         };

@@ -4,9 +4,11 @@
 //! * [`schema`] — the one column schema per kind that imports read and exports write;
 //! * [`rows`] — checking one row of a file: identifiers, dates, enumerations, required cells;
 //! * [`records`] — a checked row on its premises, with its ID numbers sealed, as stored;
-//! * [`changes`] — the change set of a snapshot against what the registry holds.
+//! * [`changes`] — the change set of a snapshot against what the registry holds;
+//! * [`quality`] — completeness, validity, uniqueness, consistency, timeliness and accuracy.
 
 pub mod changes;
+pub mod quality;
 pub mod records;
 pub mod rows;
 pub mod schema;

@@ -86,6 +86,15 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/kpis", get(kpi::kpis))
         .route("/api/v1/problem-lists", get(kpi::problem_lists))
         .route(
+            "/api/v1/registries/{kind}/quality",
+            get(registries::quality),
+        )
+        .route("/api/v1/registries/{kind}/sample", get(registries::sample))
+        .route(
+            "/api/v1/registries/{kind}/verifications",
+            post(registries::verify_row),
+        )
+        .route(
             "/api/v1/registries/change-sets",
             get(registries::change_sets),
         )

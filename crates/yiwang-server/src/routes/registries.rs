@@ -205,6 +205,12 @@ pub(crate) struct ChangeSetDto {
     unchanged: i64,
     /// Gone.
     gone: i64,
+    /// Rows of the file refused.
+    rejected: i64,
+    /// Of them, repeats of an earlier line's key.
+    duplicates: i64,
+    /// Of them, rows whose address was not placed.
+    unplaced: i64,
     /// `applied` or `rolled_back`.
     state: String,
     /// When it was rolled back.
@@ -227,6 +233,9 @@ impl From<ChangeSetSummary> for ChangeSetDto {
             changed: s.changed,
             unchanged: s.unchanged,
             gone: s.gone,
+            rejected: s.rejected,
+            duplicates: s.duplicates,
+            unplaced: s.unplaced,
             state: s.state,
             rolled_back_at: s.rolled_back_at,
             rolled_back_by: s.rolled_back_by,
@@ -362,5 +371,352 @@ pub(crate) async fn rollback(
         Ok(set) => Ok(axum::Json(set.into())),
         Err(StoreError::Stale(why)) => Err(ApiError::new(Code::RollbackRefused, why)),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// How to group the quality report.
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct QualityQuery {
+    /// `district` (default), `street` or `source`.
+    by: Option<String>,
+    /// `json` (default) or `xlsx`.
+    format: Option<String>,
+}
+
+/// One snapshot in the trend: how good the file was and how much it moved the registry.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct SnapshotTrend {
+    /// Change set.
+    change_set_id: i64,
+    /// Source.
+    source: String,
+    /// When.
+    imported_at: chrono::DateTime<chrono::Utc>,
+    /// Rows read.
+    read: i64,
+    /// Share of rows accepted.
+    validity: Option<f64>,
+    /// Share of rows with a key of their own.
+    uniqueness: Option<f64>,
+    /// Added, changed, gone.
+    added: i64,
+    /// Changed.
+    changed: i64,
+    /// Gone.
+    gone: i64,
+}
+
+/// The quality report of one registry.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct QualityReport {
+    /// Registry.
+    kind: String,
+    /// How the groups are formed.
+    by: String,
+    /// Target of the accuracy lower bound (0.9).
+    accuracy_target: f64,
+    /// Rows written within this many days count as timely.
+    fresh_days: i64,
+    /// One entry per group.
+    #[schema(value_type = Vec<Object>)]
+    groups: Vec<yiwang_core::registry::quality::Quality>,
+    /// The latest snapshots (up to 26), newest first.
+    trend: Vec<SnapshotTrend>,
+}
+
+fn share(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// Data quality of a registry per district, street or source: completeness, validity,
+/// uniqueness, consistency, timeliness and field-verified accuracy with its one-sided 95%
+/// Wilson lower bound, and the trend over the latest snapshots. JSON or XLSX.
+#[utoipa::path(get, path = "/api/v1/registries/{kind}/quality", tag = "registries",
+    security(("bearer" = [])),
+    params(("kind" = String, Path, description = "persons, housing, units or attestations"), QualityQuery),
+    responses((status = 200, body = QualityReport), (status = 403, body = crate::error::Problem)))]
+pub(crate) async fn quality(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppPath(kind): AppPath<String>,
+    AppQuery(q): AppQuery<QualityQuery>,
+) -> ApiResult<Response> {
+    use yiwang_core::registry::quality::{
+        ACCURACY_TARGET, FRESH_DAYS, MIN_AREA_PER_RESIDENT_M2, quality,
+    };
+    use yiwang_store::QualityGrouping;
+    need_review(&caller)?;
+    let kind = parse_kind(&kind)?;
+    let by = q.by.as_deref().unwrap_or("district");
+    let grouping = match by {
+        "district" => QualityGrouping::District,
+        "street" => QualityGrouping::Street,
+        "source" => QualityGrouping::Source,
+        other => {
+            return Err(ApiError::new(
+                Code::InvalidQuery,
+                format!("`by` `{other}` is not district, street or source"),
+            ));
+        }
+    };
+    let format = q.format.as_deref().unwrap_or("json");
+    if !["json", "xlsx"].contains(&format) {
+        return Err(ApiError::new(
+            Code::InvalidQuery,
+            format!("`format` `{format}` is not json or xlsx"),
+        ));
+    }
+    let now = chrono::Utc::now();
+    let counts = state
+        .store
+        .registry_quality_counts(
+            kind,
+            grouping,
+            now - chrono::Duration::days(FRESH_DAYS),
+            MIN_AREA_PER_RESIDENT_M2,
+        )
+        .await?;
+    let trend = state
+        .store
+        .change_sets(Some(kind), 26)
+        .await?
+        .into_iter()
+        .filter(|s| s.state == "applied")
+        .map(|s| SnapshotTrend {
+            change_set_id: s.id,
+            validity: share(s.rows_total - s.rejected, s.rows_total),
+            uniqueness: share(s.rows_total - s.duplicates, s.rows_total),
+            source: s.source,
+            imported_at: s.imported_at,
+            read: s.rows_total,
+            added: s.added,
+            changed: s.changed,
+            gone: s.gone,
+        })
+        .collect();
+    let report = QualityReport {
+        kind: kind.as_str().to_owned(),
+        by: by.to_owned(),
+        accuracy_target: ACCURACY_TARGET,
+        fresh_days: FRESH_DAYS,
+        groups: counts.iter().map(quality).collect(),
+        trend,
+    };
+    if format == "xlsx" {
+        let bytes = quality_xlsx(&report)
+            .map_err(|e| ApiError::new(Code::Internal, format!("cannot write the report: {e}")))?;
+        return Ok(([(header::CONTENT_TYPE, XLSX)], bytes).into_response());
+    }
+    Ok(axum::Json(report).into_response())
+}
+
+fn quality_xlsx(report: &QualityReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let pct = rust_xlsxwriter::Format::new().set_num_format("0.0%");
+    let sheet = book.add_worksheet().set_name("数据质量 quality")?;
+    let headers = [
+        "分组 group",
+        "记录数 rows",
+        "完整性 completeness",
+        "有效性 validity",
+        "唯一性 uniqueness",
+        "一致性 consistency",
+        "及时性 timeliness",
+        "核查数 verified",
+        "准确率 accuracy",
+        "准确率95%下限 lower bound",
+        "达标(>90%) meets target",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    for (i, g) in report.groups.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_string(r, 0, &g.group)?;
+        sheet.write_number(r, 1, g.rows as f64)?;
+        let shares = [
+            g.completeness,
+            g.validity,
+            g.uniqueness,
+            g.consistency,
+            g.timeliness,
+        ];
+        for (c, v) in shares.iter().enumerate() {
+            if let Some(v) = v {
+                sheet.write_number_with_format(r, c as u16 + 2, *v, &pct)?;
+            }
+        }
+        sheet.write_number(r, 7, g.verified as f64)?;
+        for (c, v) in [(8u16, g.accuracy), (9, g.accuracy_lower_95)] {
+            if let Some(v) = v {
+                sheet.write_number_with_format(r, c, v, &pct)?;
+            }
+        }
+        if let Some(m) = g.meets_accuracy_target {
+            sheet.write_string(r, 10, if m { "是 yes" } else { "否 no" })?;
+        }
+    }
+    let trend = book.add_worksheet().set_name("快照趋势 trend")?;
+    let headers = [
+        "变更集 change set",
+        "来源 source",
+        "导入时间 imported",
+        "读入 read",
+        "有效性 validity",
+        "唯一性 uniqueness",
+        "新增 added",
+        "变更 changed",
+        "消失 gone",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        trend.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    for (i, t) in report.trend.iter().enumerate() {
+        let r = i as u32 + 1;
+        trend.write_number(r, 0, t.change_set_id as f64)?;
+        trend.write_string(r, 1, &t.source)?;
+        trend.write_string(r, 2, t.imported_at.to_rfc3339())?;
+        trend.write_number(r, 3, t.read as f64)?;
+        for (c, v) in [(4u16, t.validity), (5, t.uniqueness)] {
+            if let Some(v) = v {
+                trend.write_number_with_format(r, c, v, &pct)?;
+            }
+        }
+        trend.write_number(r, 6, t.added as f64)?;
+        trend.write_number(r, 7, t.changed as f64)?;
+        trend.write_number(r, 8, t.gone as f64)?;
+    }
+    book.save_to_buffer()
+}
+
+/// Which rows to sample.
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct SampleQuery {
+    /// How many (default 20, at most 1,000).
+    n: Option<i64>,
+    /// Only this street (9-digit code).
+    street: Option<String>,
+}
+
+/// A sampled row to verify on site.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct SampledRow {
+    /// What to send back with the verdict.
+    r#ref: String,
+    /// The premises' standard address.
+    address: Option<String>,
+    /// Street code.
+    street_code: Option<String>,
+    /// The row as held, personal columns masked.
+    #[schema(value_type = Object)]
+    fields: Map<String, Value>,
+}
+
+fn need_field_work(caller: &Caller) -> ApiResult<()> {
+    if roles_allow(caller.roles(), Permission::WriteRegistries) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            Code::PermissionDenied,
+            "field verification is for grid workers and street or data staff (`write_registries`)",
+        ))
+    }
+}
+
+/// A random sample of a registry's rows for field verification (上门核查), masked.
+#[utoipa::path(get, path = "/api/v1/registries/{kind}/sample", tag = "registries",
+    security(("bearer" = [])),
+    params(("kind" = String, Path, description = "persons, housing, units or attestations"), SampleQuery),
+    responses((status = 200, body = [SampledRow]), (status = 403, body = crate::error::Problem)))]
+pub(crate) async fn sample(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppPath(kind): AppPath<String>,
+    AppQuery(q): AppQuery<SampleQuery>,
+) -> ApiResult<axum::Json<Vec<SampledRow>>> {
+    need_field_work(&caller)?;
+    let kind = parse_kind(&kind)?;
+    let n = q.n.unwrap_or(20).clamp(1, 1_000);
+    let rows = state
+        .store
+        .registry_sample(kind, q.street.as_deref(), n)
+        .await?;
+    Ok(axum::Json(
+        rows.into_iter()
+            .map(|(key, fields, address, street_code)| SampledRow {
+                r#ref: key,
+                address,
+                street_code,
+                fields: registry_row_for_review(&fields),
+            })
+            .collect(),
+    ))
+}
+
+/// A verdict from the field.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct VerificationRequest {
+    /// The sampled row's `ref`.
+    r#ref: String,
+    /// Whether the row matched what was found on site.
+    correct: bool,
+    /// Columns found wrong (when not correct).
+    #[serde(default)]
+    wrong_fields: Vec<String>,
+    /// Notes.
+    note: Option<String>,
+}
+
+/// Records a field verification of a sampled row: the evidence behind the accuracy figure.
+#[utoipa::path(post, path = "/api/v1/registries/{kind}/verifications", tag = "registries",
+    security(("bearer" = [])),
+    params(("kind" = String, Path, description = "persons, housing, units or attestations")),
+    request_body = VerificationRequest,
+    responses((status = 201, description = "recorded"), (status = 404, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)))]
+pub(crate) async fn verify_row(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppPath(kind): AppPath<String>,
+    super::extract::AppJson(req): super::extract::AppJson<VerificationRequest>,
+) -> ApiResult<StatusCode> {
+    need_field_work(&caller)?;
+    let kind = parse_kind(&kind)?;
+    if !req.correct && req.wrong_fields.is_empty() {
+        return Err(ApiError::new(
+            Code::InvalidRequest,
+            "a row found wrong needs `wrong_fields`: the columns that did not match",
+        ));
+    }
+    if req.note.as_ref().is_some_and(|n| n.chars().count() > 1_000) {
+        return Err(ApiError::new(
+            Code::InvalidRequest,
+            "`note` is longer than 1,000 characters",
+        ));
+    }
+    let recorded = state
+        .store
+        .record_verification(&yiwang_store::NewVerification {
+            kind,
+            key: req.r#ref.clone(),
+            correct: req.correct,
+            wrong_fields: if req.correct {
+                Vec::new()
+            } else {
+                req.wrong_fields
+            },
+            note: req.note.map(|n| yiwang_core::mask_numbers_in_text(&n)),
+            verified_by: caller.username().to_owned(),
+            verified_at: chrono::Utc::now(),
+        })
+        .await?;
+    if recorded {
+        Ok(StatusCode::CREATED)
+    } else {
+        Err(ApiError::new(
+            Code::NotFound,
+            format!("no {} row with ref `{}`", kind.as_str(), req.r#ref),
+        ))
     }
 }

@@ -59,6 +59,10 @@ CREATE TABLE registry_change_sets (
     changed        INTEGER NOT NULL,
     unchanged      INTEGER NOT NULL,
     gone           INTEGER NOT NULL,
+    -- Rows of the file refused: in all, as duplicates of an earlier line, for an unplaced address.
+    rejected       INTEGER NOT NULL DEFAULT 0,
+    duplicates     INTEGER NOT NULL DEFAULT 0,
+    unplaced       INTEGER NOT NULL DEFAULT 0,
     state          TEXT NOT NULL CHECK (state IN ('applied', 'rolled_back')),
     rolled_back_at TEXT,
     rolled_back_by TEXT
@@ -75,3 +79,18 @@ CREATE TABLE registry_changes (
     before        TEXT NOT NULL,
     PRIMARY KEY (change_set_id, record_key)
 );
+
+-- Field verification of sampled registry rows (核查): the evidence behind an accuracy figure.
+CREATE TABLE registry_verifications (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL CHECK (kind IN ('persons', 'housing', 'units', 'attestations')),
+    record_key    TEXT NOT NULL,
+    source        TEXT NOT NULL,
+    street_code   TEXT,
+    correct       BOOLEAN NOT NULL,
+    wrong_fields  TEXT NOT NULL,
+    note          TEXT,
+    verified_by   TEXT NOT NULL,
+    verified_at   TEXT NOT NULL
+);
+CREATE INDEX registry_verifications_kind ON registry_verifications(kind, verified_at);
