@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use std::time::Duration;
 use yiwang_core::privacy::IdVault;
+use yiwang_core::registry::verify::VerificationRules;
 
 use axum::Router;
 use axum::http::{HeaderName, Request};
@@ -56,6 +57,8 @@ pub struct AppState {
     pub vault: Arc<IdVault>,
     /// Imports registry snapshots.
     pub registrar: registry::Registrar,
+    /// The district's 住所云 rules for "verified for enterprise registration".
+    pub verification_rules: Arc<VerificationRules>,
 }
 
 /// Open311 GeoReport v2 settings of this jurisdiction.
@@ -178,6 +181,20 @@ pub enum StartError {
     /// The case reference data is broken.
     #[error("{0}")]
     Desk(#[from] desk::DeskError),
+    /// `YIWANG_VERIFY_RULES` is not the JSON of the verification rules.
+    #[error("YIWANG_VERIFY_RULES: {0}")]
+    VerifyRules(String),
+}
+
+/// The 住所云 rules from `YIWANG_VERIFY_RULES` (JSON, e.g. `{"min_ends_attesting_existence": 3}`;
+/// fields left out keep their defaults), or the defaults.
+pub fn verification_rules_from_env() -> Result<VerificationRules, StartError> {
+    match std::env::var("YIWANG_VERIFY_RULES") {
+        Ok(text) if !text.trim().is_empty() => {
+            serde_json::from_str(&text).map_err(|e| StartError::VerifyRules(e.to_string()))
+        }
+        _ => Ok(VerificationRules::default()),
+    }
 }
 
 /// What the in-memory indexes are built from: every grid and every building with a point.
@@ -275,7 +292,9 @@ impl AppState {
             matcher.clone(),
             gazetteer.clone(),
         );
+        let verification_rules = Arc::new(verification_rules_from_env()?);
         Ok(AppState {
+            verification_rules,
             vault,
             registrar,
             store,

@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::error::Code;
 use crate::routes::{
     accounts, address, auth, calendar, cases, kpi, locate, open311, places, premises, registries,
-    routing, system, tiles,
+    routing, system, tiles, verify,
 };
 
 /// The API description served at `/api/v1/openapi.json`.
@@ -22,7 +22,7 @@ use crate::routes::{
         accounts::list, accounts::create, accounts::create_api_key,
         places::divisions, places::division, places::grids, places::grid, places::history, places::check, places::departments,
         locate::locate, tiles::tile, address::parse_addresses, address::match_addresses,
-        premises::one, premises::children, premises::search,
+        premises::one, premises::children, premises::search, verify::verify,
         cases::create, cases::list, cases::one, cases::act, calendar::deadline, calendar::show, calendar::set_days, routing::show, routing::edit,
         kpi::kpis, kpi::problem_lists,
         registries::import, registries::change_sets, registries::change_set, registries::rollback,

@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use yiwang_address::{Gazetteer, MatchIndex, MatchLevel};
 use yiwang_core::privacy::IdVault;
 use yiwang_core::registry::changes::{changed_fields, diff};
-use yiwang_core::registry::records::{StoredRecord, stored_record};
+use yiwang_core::registry::records::{StoredRecord, attestation_end_of_key, stored_record};
 use yiwang_core::registry::rows::{CheckedRow, TableRow, check_row};
 use yiwang_core::registry::schema::missing_columns;
 use yiwang_core::registry::{AttestationEnd, RegistryKind};
@@ -143,9 +143,11 @@ impl Registrar {
 
     /// A registrar for a command-line import: builds the matcher from the store.
     pub async fn open(store: Store, vault: IdVault) -> Result<Registrar, StoreError> {
+        let started = std::time::Instant::now();
         store.seal_plain_ids(&vault).await?;
         let gazetteer = Arc::new(crate::gazetteer(&store).await?);
         let matcher = Arc::new(crate::match_index(&store).await?);
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "address matcher built");
         Ok(Registrar::new(store, Arc::new(vault), matcher, gazetteer))
     }
 
@@ -166,7 +168,9 @@ impl Registrar {
             return Err(ImportError::MissingColumns(missing.join(", ")));
         }
         let rows_total = table.rows.len();
+        let started = std::time::Instant::now();
         let placed = self.place_rows(request, table.rows, now, progress).await;
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), rows = rows_total, "rows checked and placed");
         let mut report = ImportReport {
             kind: request.kind.as_str().to_owned(),
             source: source.to_owned(),
@@ -211,9 +215,17 @@ impl Registrar {
         report.rejected.sort_by_key(|r| r.line);
         report.accepted = records.len();
         progress(Stage::Comparing, 0);
-        let held = self.store.registry_held(request.kind).await?;
+        let mut held = self.store.registry_held(request.kind).await?;
+        // An end's snapshot speaks for that end only: other ends' attestations are not "gone".
+        if let Some(ends) = &request.allowed_ends {
+            held.retain(|key, _| {
+                attestation_end_of_key(key)
+                    .is_some_and(|end| ends.iter().any(|e| e.as_str() == end))
+            });
+        }
         let d = diff(source, &held, &records);
         drop(held);
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "compared with the registry");
         report.added = d.added.len();
         report.changed = d.changed.len();
         report.unchanged = d.unchanged;
@@ -258,6 +270,7 @@ impl Registrar {
             },
         };
         report.change_set_id = Some(self.store.apply_snapshot(&snapshot).await?);
+        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "change set applied");
         Ok(report)
     }
 

@@ -581,3 +581,75 @@ both_backends!(
         assert_problem(&denied, StatusCode::FORBIDDEN, "permission_denied");
     }
 );
+
+both_backends!(
+    an_address_is_verified_by_two_ends,
+    |db: TestDb| async move {
+        let api = Api::from_db(db).await;
+        let (_, building) = places(&api, 1).await;
+        let approval = api.login("admin").await;
+        let ask = |address: String, uscc: Option<&str>| {
+            let api = &api;
+            let token = approval.clone();
+            let body = serde_json::json!({"address": address, "uscc": uscc});
+            async move {
+                api.send("POST", "/api/v1/premises/verify", Some(&token), Some(body))
+                    .await
+            }
+        };
+        let unknown = ask("上海市徐汇区没有这条路999号".into(), None).await;
+        assert_eq!(unknown.status, StatusCode::OK, "{}", unknown.body);
+        assert_eq!(unknown.body["verified"], false);
+        assert_eq!(unknown.body["flags"][0]["code"], "not_in_registry");
+        let bare = ask(building.clone(), None).await;
+        assert_eq!(bare.body["verified"], false, "{}", bare.body);
+        assert_eq!(bare.body["standard_address"], building.as_str());
+        assert!(
+            bare.body["reasons"][0]
+                .as_str()
+                .unwrap()
+                .contains("0 end(s)")
+        );
+
+        // The property manager and the grid (管理端) attest that the building exists.
+        let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+        for (account, end) in [("property_manager", "物业"), ("grid_worker", "管理")] {
+            let token = api.login(account).await;
+            let file = format!(
+                "end,address,fact,value,attested_at,attester\n{end},{building},存在,是,{today},{account}\n"
+            );
+            let reply = api
+                .upload(
+                    "/api/v1/registries/attestations/imports?source=x",
+                    &token,
+                    "text/csv",
+                    file.into_bytes(),
+                    &[],
+                )
+                .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::CREATED,
+                "{}",
+                String::from_utf8_lossy(&reply.bytes)
+            );
+            assert_eq!(reply.json()["added"], 1);
+        }
+        let verified = ask(building.clone(), None).await;
+        assert_eq!(verified.body["verified"], true, "{}", verified.body);
+        assert_eq!(verified.body["paper_proof_waived"], true);
+        assert_eq!(verified.body["attestations"].as_array().unwrap().len(), 2);
+        let bad = ask(building.clone(), Some("91310104MA1FL4XQ0X")).await;
+        assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_request");
+        let citizen = api.login("citizen").await;
+        let denied = api
+            .send(
+                "POST",
+                "/api/v1/premises/verify",
+                Some(&citizen),
+                Some(serde_json::json!({"address": building})),
+            )
+            .await;
+        assert_problem(&denied, StatusCode::FORBIDDEN, "permission_denied");
+    }
+);

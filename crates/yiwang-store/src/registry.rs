@@ -1140,3 +1140,83 @@ fn group_index(out: &mut Vec<yiwang_core::registry::quality::QualityCounts>, gro
         }
     }
 }
+
+impl Store {
+    /// What 住所云 verification of premises `id` needs: its kind and use, the attestations about
+    /// it, how many units are registered at it, and (given a USCC) whether that unit is one of
+    /// them (`None`: no such unit in the registry). `None` if there is no such premises.
+    pub async fn verification_facts(
+        &self,
+        id: i64,
+        uscc: Option<&str>,
+    ) -> Result<Option<yiwang_core::registry::verify::PremisesFacts>, StoreError> {
+        use yiwang_core::registry::verify::{AttestedFact, PremisesFacts};
+        let premises: Option<(String, String)> = with_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT kind, use_kind FROM premises WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(p)
+        .await?);
+        let Some((kind, use_kind)) = premises else {
+            return Ok(None);
+        };
+        let rows: Vec<(String, String, String, String)> = match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::query_as(
+                    "SELECT end_kind, fact, value, attested_at FROM attestations WHERE premises_id = $1",
+                )
+                .bind(id)
+                .fetch_all(p)
+                .await?
+            }
+            Pool::Postgres(p) => sqlx::query_as(
+                "SELECT end_kind, fact, value, to_char(attested_at, 'YYYY-MM-DD') \
+                 FROM attestations WHERE premises_id = $1",
+            )
+            .bind(id)
+            .fetch_all(p)
+            .await?,
+        };
+        let corrupt = |column: &'static str, reason: String| StoreError::Corrupt { column, reason };
+        let mut attestations = Vec::with_capacity(rows.len());
+        for (end, fact, value, at) in rows {
+            attestations.push(AttestedFact {
+                end: end
+                    .parse()
+                    .map_err(|e| corrupt("attestations.end_kind", format!("{e:?}")))?,
+                fact: fact
+                    .parse()
+                    .map_err(|e| corrupt("attestations.fact", format!("{e:?}")))?,
+                value,
+                attested_at: NaiveDate::parse_from_str(&at, "%Y-%m-%d")
+                    .map_err(|e| corrupt("attestations.attested_at", e.to_string()))?,
+            });
+        }
+        let units: i64 = with_pool!(&self.pool, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM units WHERE premises_id = $1",
+        )
+        .bind(id)
+        .fetch_one(p)
+        .await?);
+        let registrant_here = match uscc {
+            Some(code) => {
+                let at: Option<Option<i64>> = with_pool!(&self.pool, p => sqlx::query_scalar(
+                    "SELECT premises_id FROM units WHERE uscc = $1",
+                )
+                .bind(code)
+                .fetch_optional(p)
+                .await?);
+                at.map(|premises| premises == Some(id))
+            }
+            None => None,
+        };
+        Ok(Some(PremisesFacts {
+            id,
+            kind,
+            use_kind,
+            attestations,
+            units_registered: units as u64,
+            registrant_here,
+        }))
+    }
+}

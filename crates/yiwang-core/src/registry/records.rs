@@ -88,6 +88,12 @@ pub fn attestation_key(end: &str, premises_id: i64, fact: &str) -> String {
     format!("{end}/{premises_id}/{fact}")
 }
 
+/// The end of an attestation key made by [`attestation_key`].
+#[must_use]
+pub fn attestation_end_of_key(key: &str) -> Option<&str> {
+    key.split_once('/').map(|(end, _)| end)
+}
+
 /// The fingerprint of a record's fields: SHA-256 (128 bits, hex) over the columns in name order,
 /// leaving out [`UNHASHED_COLUMNS`]. Numbers are written as JSON writes them, so a value read
 /// back from either database hashes as it did when written.

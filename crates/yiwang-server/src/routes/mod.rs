@@ -15,6 +15,7 @@ pub(crate) mod registries;
 pub(crate) mod routing;
 pub(crate) mod system;
 pub(crate) mod tiles;
+pub(crate) mod verify;
 
 use axum::Router;
 use axum::http::Uri;
@@ -74,6 +75,7 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/address/match", post(address::match_addresses))
         .route("/tiles/{layer}/{z}/{x}/{file}", get(tiles::tile))
         .route("/api/v1/premises", get(premises::search))
+        .route("/api/v1/premises/verify", post(verify::verify))
         .route("/api/v1/premises/{id}", get(premises::one))
         .route("/api/v1/premises/{id}/children", get(premises::children))
         .route("/api/v1/cases", get(cases::list).post(cases::create))

@@ -22,6 +22,8 @@ ALTER TABLE housing ADD COLUMN source TEXT NOT NULL DEFAULT 'twin';
 ALTER TABLE housing ADD COLUMN row_hash TEXT;
 ALTER TABLE housing ADD COLUMN change_set_id INTEGER;
 CREATE INDEX housing_source ON housing(source);
+-- Removing a person checks no housing row points at them: without this, a full scan each.
+CREATE INDEX housing_owner ON housing(owner_person_id);
 
 ALTER TABLE units ADD COLUMN source TEXT NOT NULL DEFAULT 'twin';
 ALTER TABLE units ADD COLUMN row_hash TEXT;
