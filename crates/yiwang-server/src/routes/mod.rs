@@ -25,7 +25,8 @@ use crate::error::{ApiError, Code};
 /// Routes anyone may call.
 pub(crate) fn public() -> Router<AppState> {
     Router::new()
-        .route("/", get(system::console))
+        .route("/", get(crate::console::index))
+        .route("/assets/{file}", get(crate::console::asset))
         .route("/healthz", get(system::healthz))
         .route("/api/v1/auth/login", post(auth::login))
         // Open311 GeoReport v2: the format is the path's suffix (`services.json`, `services.xml`).

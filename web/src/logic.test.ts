@@ -1,0 +1,111 @@
+import { describe, expect, test } from "vitest";
+import { t, hasText } from "./i18n";
+import { ApiError, problemText } from "./api";
+import { pagesFor, queuesFor, stateName } from "./roles";
+import { actionBody, actionFields, missingFields, queueQuery, remaining, shanghaiTime } from "./cases";
+import { SWITCHABLE, buildStyle, needsToken, tileUrl } from "./mapstyle";
+import { defaultPeriod, formatFigure } from "./kpi";
+import { confidence } from "./search";
+
+describe("i18n", () => {
+  test("Chinese by default, English on request, placeholders filled", () => {
+    expect(t("caseCreated", { no: "XH1" }, "zh")).toBe("已登记案件 XH1");
+    expect(t("caseCreated", { no: "XH1" }, "en")).toBe("Case XH1 taken");
+    expect(t("cluster", { n: 3 }, "en")).toBe("3 cases ({o} overdue); zoom in to see them.");
+    expect(hasText("problem.invalid_credentials")).toBe(true);
+    expect(hasText("problem.nonsense")).toBe(false);
+  });
+});
+
+describe("problemText", () => {
+  test("our sentence first, the server's detail after it", () => {
+    const wrong = new ApiError(401, { code: "invalid_credentials", title: "Wrong username or password", detail: "wrong username or password" });
+    expect(problemText(wrong, "zh")).toBe("用户名或密码不正确，请重新输入。（wrong username or password）");
+    const input = new ApiError(422, { code: "invalid_action_input", detail: "report needs the `reply`" });
+    expect(problemText(input, "en")).toBe("Some input is missing: report needs the `reply`");
+  });
+  test("unknown codes show the server's detail; no network is said plainly", () => {
+    expect(problemText(new ApiError(404, { code: "not_found", detail: "no case `9`" }), "zh")).toBe("no case `9`");
+    expect(problemText(new ApiError(0, { code: "network" }), "zh")).toBe("无法连接服务器，请检查网络后重试。");
+    expect(problemText(new ApiError(502, {}), "en")).toBe("HTTP 502");
+  });
+});
+
+describe("roles", () => {
+  test("pages follow permissions", () => {
+    expect(pagesFor({ permissions: [] })).toEqual(["home"]);
+    expect(pagesFor({ permissions: ["read_grids", "read_cases", "intake_cases"] })).toEqual(["home", "map", "cases", "intake"]);
+    expect(pagesFor({ permissions: ["read_overview", "manage_reference_data"] })).toEqual(["home", "dashboard", "admin"]);
+  });
+  test("each case role has its queue; others have none", () => {
+    expect(queuesFor({ roles: ["department_handler"] })).toEqual([{ role: "department_handler", states: ["dispatched", "handling"] }]);
+    expect(queuesFor({ roles: ["citizen", "admin"] })).toEqual([]);
+    expect(stateName("checked", "zh")).toBe("待结案");
+    expect(stateName("checked", "en")).toBe("to close");
+  });
+});
+
+describe("case actions", () => {
+  test("inputs each action needs", () => {
+    expect(actionFields("accept")).toEqual([]);
+    expect(actionFields("report").map((f) => f.name)).toEqual(["reply"]);
+    expect(actionFields("revisit")[0]).toMatchObject({ name: "satisfaction", kind: "choice" });
+    expect(missingFields("report", { reply: "  " })).toEqual(["reply"]);
+    expect(missingFields("dispatch", {})).toEqual([]);
+  });
+  test("request bodies", () => {
+    expect(actionBody("report", { reply: " 已清理 " })).toEqual({ action: "report", reply: "已清理" });
+    expect(actionBody("dispatch", { department: "" })).toEqual({ action: "dispatch" });
+    expect(actionBody("extend", { extension: "3", reason: "等材料" })).toEqual({ action: "extend", extension: { amount: 3, unit: "working_day" }, reason: "等材料" });
+    expect(actionBody("merge", { parent_id: "12" })).toEqual({ action: "merge", parent_id: 12 });
+  });
+  test("times in Shanghai, time left or overdue", () => {
+    expect(shanghaiTime("2026-11-27T10:00:00Z")).toBe("2026-11-27 18:00");
+    expect(shanghaiTime(null)).toBe("—");
+    const now = new Date("2026-11-27T00:00:00Z");
+    expect(remaining("2026-11-29T03:00:00Z", now, "zh")).toBe("剩余 2 天 3 小时");
+    expect(remaining("2026-11-26T23:00:00Z", now, "en")).toBe("overdue by 1 h 0 min");
+    expect(remaining("2026-11-27T00:05:00Z", now, "en")).toBe("5 min left");
+  });
+  test("queue query strings", () => {
+    expect(queueQuery({ states: ["dispatched", "handling"], overdue: true })).toBe("state=dispatched%2Chandling&overdue=true&limit=50");
+    expect(queueQuery({ limit: 1 })).toBe("limit=1");
+  });
+});
+
+describe("map style", () => {
+  test("every source is one of yiwang's tile layers on this server; no glyphs, sprites or remote URLs", () => {
+    const style = buildStyle("http://127.0.0.1:8080");
+    expect(style.glyphs).toBeUndefined();
+    expect(style.sprite).toBeUndefined();
+    for (const [id, source] of Object.entries(style.sources)) {
+      expect(source).toMatchObject({ type: "vector", tiles: [`http://127.0.0.1:8080/tiles/${id}/{z}/{x}/{y}.mvt`] });
+    }
+    const layerIds = new Set(style.layers.map((l) => l.id));
+    for (const s of SWITCHABLE) for (const id of s.layers) expect(layerIds.has(id)).toBe(true);
+    expect(JSON.stringify(style)).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
+  });
+  test("layers can start hidden; overdue cases are red", () => {
+    const style = buildStyle("", { cases: false });
+    const cases = style.layers.find((l) => l.id === "cases-point");
+    expect(cases?.layout).toMatchObject({ visibility: "none" });
+    expect(JSON.stringify(cases)).toContain("#c62828");
+  });
+  test("only tile requests carry the token", () => {
+    expect(tileUrl("http://h", "roads")).toBe("http://h/tiles/roads/{z}/{x}/{y}.mvt");
+    expect(needsToken("http://h/tiles/roads/1/2/3.mvt", "http://h")).toBe(true);
+    expect(needsToken("http://evil/tiles/roads/1/2/3.mvt", "http://h")).toBe(false);
+  });
+});
+
+describe("figures", () => {
+  test("rates, counts and missing rates", () => {
+    expect(formatFigure(0.875, true)).toBe("87.5%");
+    expect(formatFigure(1, true)).toBe("100.0%");
+    expect(formatFigure(null, true)).toBe("—");
+    expect(formatFigure(12, false)).toBe("12");
+    expect(confidence(0.934)).toBe(93);
+    expect(confidence(1.7)).toBe(100);
+    expect(defaultPeriod(new Date("2026-12-31T20:00:00Z"))).toEqual({ from: "2027-01-01", to: "2027-01-01" });
+  });
+});

@@ -1,0 +1,67 @@
+// Home: each role's work (queue counts linking to the workbench), the district overview and
+// the streets.
+
+import { api, problemText } from "../api";
+import { h, notice } from "../dom";
+import { lang, t, type TextKey } from "../i18n";
+import { queuesFor, roleName, stateName } from "../roles";
+import { queueQuery } from "../cases";
+import type { Ctx } from "../main";
+
+interface StreetFeature {
+  properties: { code: string; name: string; area_m2: number };
+}
+
+export function renderHome(root: HTMLElement, ctx: Ctx): void {
+  const can = (p: string) => ctx.me.permissions.includes(p);
+  const queues = queuesFor(ctx.me);
+  if (queues.length && can("read_cases")) {
+    const list = h("ul", { className: "work" });
+    root.append(h("section", { id: "my-work", className: "card" }, h("h2", {}, t("myWork")), list));
+    for (const queue of queues) {
+      for (const state of queue.states) {
+        const count = h("span", { className: "count", dataset: { state } }, "…");
+        list.append(h("li", {}, h("a", { href: `#/cases?state=${state}` },
+          `${roleName(queue.role, lang())} · ${stateName(state, lang())}`), " ", count));
+        api<{ total: number }>(`/api/v1/cases?${queueQuery({ states: [state], limit: 1 })}`)
+          .then((page) => { count.textContent = t("workCount", { n: page.total }); })
+          .catch((e) => { count.textContent = problemText(e); });
+      }
+    }
+  }
+
+  const overview = h("section", { id: "overview", className: "card" }, h("h2", {}, t("overview")));
+  root.append(overview);
+  if (can("read_overview")) {
+    const body = h("tbody");
+    overview.append(h("table", { id: "stats" }, body));
+    api<Record<string, number>>("/api/v1/stats")
+      .then((stats) => {
+        for (const [key, value] of Object.entries(stats)) {
+          const label = `stat.${key}`;
+          body.append(h("tr", {},
+            h("th", {}, label.startsWith("stat.") ? t(label as TextKey) : key),
+            h("td", { className: "num", dataset: { key } }, String(value))));
+        }
+      })
+      .catch((e) => overview.append(notice(problemText(e), "error")));
+  } else {
+    overview.append(notice(t("noOverview"), "error"));
+  }
+
+  if (can("read_grids")) {
+    const body = h("tbody");
+    root.append(h("section", { id: "streets-panel", className: "card" }, h("h2", {}, t("streets")),
+      h("table", { id: "streets" },
+        h("thead", {}, h("tr", {}, h("th", {}, t("code")), h("th", {}, t("name")), h("th", { className: "num" }, t("area")))),
+        body)));
+    api<{ features: StreetFeature[] }>("/api/v1/grids?level=street")
+      .then((fc) => {
+        for (const f of fc.features) {
+          body.append(h("tr", {}, h("td", {}, f.properties.code), h("td", {}, f.properties.name),
+            h("td", { className: "num" }, (f.properties.area_m2 / 1e6).toFixed(2))));
+        }
+      })
+      .catch((e) => body.append(h("tr", {}, h("td", { colspan: 3 }, problemText(e)))));
+  }
+}
