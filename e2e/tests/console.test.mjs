@@ -32,7 +32,7 @@ test("an administrator logs in and sees the district overview in Chinese, then i
 
   await page.getByRole("button", { name: "English" }).click();
   await page.getByText("District overview").waitFor();
-  assert.ok(await page.getByText("Communities").isVisible());
+  await page.getByText("Communities").waitFor();
   await page.screenshot({ path: join(ARTIFACTS, "03-overview-en.png"), fullPage: true });
   await page.getByRole("button", { name: "中文" }).click();
 

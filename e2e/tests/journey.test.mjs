@@ -74,17 +74,30 @@ test("a hotline case goes round the whole loop through the console", async () =>
   await address.press("ArrowDown");
   await address.press("Enter");
   assert.match(await page.locator("#address-confidence").textContent(), /匹配度 \d+%/);
-  await page.getByLabel("诉求内容").fill(`${spoken}门口垃圾堆了好几天没人清，气味很大`);
+  const complaint = `${spoken}门口垃圾堆了好几天没人清，气味很大`;
+  await page.getByLabel("诉求内容").fill(complaint);
+  // Before the case is taken: the category the text suggests and where it would be routed.
+  await page.locator("#preview-route").filter({ hasText: /XH-/ }).waitFor();
+  assert.match(await page.locator("#preview-category").textContent(), /\(\d{4}\) · \d+%/);
   await page.getByLabel("来电人姓名").fill("王小明");
   await page.getByLabel("来电号码").fill("13812345678");
   await shot(page, "intake-form");
   await page.getByRole("button", { name: "登记案件" }).click();
   await page.locator(".intake-result").waitFor();
   const caseId = await page.locator(".intake-result").getAttribute("data-case-id");
-  const route = (await page.locator("#intake-route").textContent()).trim();
-  assert.match(route, /^XH-[A-Z]+/, `routed by the responsibility matrix, got ${route}`);
-  const department = route.match(/^XH-[A-Z]+/)[0];
+  const department = await page.locator("#intake-route").getAttribute("data-code");
+  assert.match(department, /^XH-[A-Z]+$/, `routed by the responsibility matrix, got ${department}`);
+  assert.ok((await page.locator("#intake-route").textContent()).includes(department));
   await shot(page, "intake-routed");
+
+  // The same call again is flagged as a repeat before it is taken.
+  await address.fill(spoken);
+  await page.getByRole("option").first().waitFor();
+  await address.press("ArrowDown");
+  await address.press("Enter");
+  await page.getByLabel("诉求内容").fill(complaint);
+  await page.locator("#intake-preview").getByText(`疑似重复：与在办案件 ${caseId}`).waitFor();
+  await shot(page, "intake-duplicate-warning");
   await page.getByRole("link", { name: "打开案件" }).click();
   await page.locator("#case-state", { hasText: "待受理" }).waitFor();
   await act(page, "受理");
@@ -103,7 +116,8 @@ test("a hotline case goes round the whole loop through the console", async () =>
   await page.goto(`${env.base}/#/cases?state=filed`);
   await page.locator(`#case-list a[href="#/cases/${caseId}?state=filed"]`).click();
   await act(page, "派遣");
-  assert.equal(await page.locator("#case-department").textContent(), department);
+  assert.equal(await page.locator("#case-department").getAttribute("data-code"), department);
+  await page.locator(".notice.ok", { hasText: `派往` }).filter({ hasText: department }).waitFor();
   await shot(page, "dispatched");
   await logout(page);
 

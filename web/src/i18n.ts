@@ -130,6 +130,8 @@ const TEXT = {
   caseCreated: ["已登记案件 {no}", "Case {no} taken"],
   duplicateOf: ["与在办案件 {id} 重复，已并单：{reason}", "Repeats open case {id}; merged: {reason}"],
   openCase: ["打开案件", "Open the case"],
+  previewTitle: ["系统研判", "What intake will do"],
+  duplicateWarning: ["疑似重复：与在办案件 {id} 相同（{reason}），登记后将并单。", "Likely a repeat of open case {id} ({reason}); it will be merged into it."],
   // dashboard
   dashTitle: ["案件指标", "Case KPIs"],
   groupBy: ["分组", "Group by"],

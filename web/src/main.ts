@@ -6,12 +6,13 @@ import { api, problemText, setToken, token, whenSessionLost } from "./api";
 import { clear, h, notice } from "./dom";
 import { lang, setLang, t } from "./i18n";
 import { PAGE_TEXT, pagesFor, roleName, type Me, type Page } from "./roles";
-import { renderHome } from "./pages/home";
+import { forgetHome, renderHome } from "./pages/home";
 import { renderCases } from "./pages/workbench";
 import { renderIntake } from "./pages/intake";
 import { renderDashboard } from "./pages/dashboard";
 import { renderAdmin } from "./pages/admin";
 import { renderPremises } from "./pages/premises";
+import { loadDepartments } from "./departments";
 
 export interface Ctx {
   me: Me;
@@ -59,7 +60,7 @@ function header(): HTMLElement {
     id: "lang",
     onclick: () => {
       setLang(lang() === "zh" ? "en" : "zh");
-      show();
+      show(true);
     },
   }, t("switchLang"));
   const bar = h("header", {}, h("h1", {}, h("a", { href: "#/home" }, t("title"))));
@@ -129,10 +130,14 @@ function loginPage(): HTMLElement {
 }
 
 async function loadMe(): Promise<void> {
-  me = await api<Me>("/api/v1/auth/me");
+  const who = await api<Me>("/api/v1/auth/me");
+  await loadDepartments(who.permissions);
+  me = who;
 }
 
-function show(): void {
+/** Draws the current page; `sameData` (a language switch) reuses what the home page loaded. */
+function show(sameData = false): void {
+  if (!sameData) forgetHome();
   if (cleanup) cleanup();
   cleanup = undefined;
   document.documentElement.lang = lang() === "zh" ? "zh-CN" : "en";

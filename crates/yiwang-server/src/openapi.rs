@@ -23,7 +23,7 @@ use crate::routes::{
         places::divisions, places::division, places::grids, places::grid, places::history, places::check, places::departments,
         locate::locate, tiles::tile, address::parse_addresses, address::match_addresses,
         premises::one, premises::children, premises::search,
-        cases::create, cases::list, cases::one, cases::act, calendar::deadline, calendar::show, calendar::set_days, routing::show, routing::edit,
+        cases::create, cases::preview, cases::list, cases::one, cases::act, calendar::deadline, calendar::show, calendar::set_days, routing::show, routing::edit,
         kpi::kpis, kpi::problem_lists,
         open311::discovery, open311::services, open311::service_definition, open311::create_request,
         open311::list_requests, open311::one_request, open311::token,

@@ -12,6 +12,15 @@ interface StreetFeature {
   properties: { code: string; name: string; area_m2: number };
 }
 
+let statsCache: Promise<Record<string, number>> | null = null;
+let streetsCache: Promise<{ features: StreetFeature[] }> | null = null;
+
+/** Forgets what was loaded for the previous account. */
+export function forgetHome(): void {
+  statsCache = null;
+  streetsCache = null;
+}
+
 export function renderHome(root: HTMLElement, ctx: Ctx): void {
   const can = (p: string) => ctx.me.permissions.includes(p);
   const queues = queuesFor(ctx.me);
@@ -35,7 +44,8 @@ export function renderHome(root: HTMLElement, ctx: Ctx): void {
   if (can("read_overview")) {
     const body = h("tbody");
     overview.append(h("table", { id: "stats" }, body));
-    api<Record<string, number>>("/api/v1/stats")
+    // Kept for the session, so that switching the language redraws at once.
+    (statsCache ??= api<Record<string, number>>("/api/v1/stats"))
       .then((stats) => {
         for (const [key, value] of Object.entries(stats)) {
           const label = `stat.${key}`;
@@ -44,7 +54,10 @@ export function renderHome(root: HTMLElement, ctx: Ctx): void {
             h("td", { className: "num", dataset: { key } }, String(value))));
         }
       })
-      .catch((e) => overview.append(notice(problemText(e), "error")));
+      .catch((e) => {
+        statsCache = null;
+        overview.append(notice(problemText(e), "error"));
+      });
   } else {
     overview.append(notice(t("noOverview"), "error"));
   }
@@ -55,13 +68,16 @@ export function renderHome(root: HTMLElement, ctx: Ctx): void {
       h("table", { id: "streets" },
         h("thead", {}, h("tr", {}, h("th", {}, t("code")), h("th", {}, t("name")), h("th", { className: "num" }, t("area")))),
         body)));
-    api<{ features: StreetFeature[] }>("/api/v1/grids?level=street")
+    (streetsCache ??= api<{ features: StreetFeature[] }>("/api/v1/grids?level=street"))
       .then((fc) => {
         for (const f of fc.features) {
           body.append(h("tr", {}, h("td", {}, f.properties.code), h("td", {}, f.properties.name),
             h("td", { className: "num" }, (f.properties.area_m2 / 1e6).toFixed(2))));
         }
       })
-      .catch((e) => body.append(h("tr", {}, h("td", { colspan: 3 }, problemText(e)))));
+      .catch((e) => {
+        streetsCache = null;
+        body.append(h("tr", {}, h("td", { colspan: 3 }, problemText(e))));
+      });
   }
 }

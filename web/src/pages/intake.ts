@@ -7,7 +7,18 @@ import { clear, h, notice } from "../dom";
 import { lang, t } from "../i18n";
 import { addressSearch, confidence, type Candidate } from "../search";
 import { shanghaiTime, type CaseDto } from "../cases";
+import { departmentLabel } from "../departments";
 import type { Ctx } from "../main";
+
+interface Preview {
+  premises: IntakeAnswer["premises"];
+  classification: IntakeAnswer["classification"];
+  category_name: string | null;
+  category_code: string | null;
+  due_at: string | null;
+  suggested_route: CaseDto["suggested_route"];
+  duplicate_of: IntakeAnswer["duplicate_of"];
+}
 
 interface IntakeAnswer extends CaseDto {
   duplicate_of: { case_id: number; reason: string } | null;
@@ -33,6 +44,7 @@ export function renderIntake(root: HTMLElement, _ctx: Ctx): void {
     onPick: (c) => {
       picked = c;
       best.textContent = `${c.standard_address} · ${t("matchConfidence", { p: confidence(c.score) })}`;
+      schedulePreview();
     },
     onCandidates: (cs) => {
       picked = null;
@@ -41,9 +53,29 @@ export function renderIntake(root: HTMLElement, _ctx: Ctx): void {
   });
   const text = h("textarea", { id: "intake-text", rows: 4, required: true });
   const type = h("select", { id: "intake-type" }, REQUEST_TYPES.map((r) => h("option", { value: r }, r)));
+  text.addEventListener("input", () => schedulePreview());
+  type.addEventListener("change", () => schedulePreview());
   const name = h("input", { id: "intake-name", autocomplete: "off" });
   const phone = h("input", { id: "intake-phone", autocomplete: "off", inputmode: "tel" });
   const result = h("div", { id: "intake-result", "aria-live": "polite" });
+  // What intake would make of the call so far: category, deadline, route, a repeat.
+  const preview = h("div", { id: "intake-preview", "aria-live": "polite" });
+  let previewTimer: number | undefined;
+  let previewAsked = 0;
+  const schedulePreview = () => {
+    window.clearTimeout(previewTimer);
+    previewTimer = window.setTimeout(async () => {
+      const address = picked?.standard_address ?? search.input.value.trim();
+      if (!address || !text.value.trim()) return;
+      const mine = ++previewAsked;
+      try {
+        const p = await api<Preview>("/api/v1/cases/preview", { body: { text: text.value.trim(), address, request_type: type.value } });
+        if (mine === previewAsked) clear(preview, previewView(p));
+      } catch (err) {
+        if (mine === previewAsked) clear(preview, notice(problemText(err), "error"));
+      }
+    }, 400);
+  };
   const submit = h("button", { type: "submit", className: "primary" }, t("submitCase"));
   const form = h("form", {
     id: "intake-form",
@@ -62,6 +94,8 @@ export function renderIntake(root: HTMLElement, _ctx: Ctx): void {
         const answer = await api<IntakeAnswer>("/api/v1/cases", { body, headers: { "Idempotency-Key": key } });
         key = newKey();
         clear(result, intakeResult(answer));
+        clear(preview);
+        previewAsked++;
         form.reset();
         picked = null;
         best.textContent = "";
@@ -80,9 +114,27 @@ export function renderIntake(root: HTMLElement, _ctx: Ctx): void {
     h("div", {}, h("label", { for: "intake-phone" }, t("reporterPhone")), phone)),
   h("div", {}, submit));
   root.append(h("div", { className: "two-columns" },
-    h("section", { className: "card" }, h("h2", {}, t("intakeTitle")), form),
+    h("section", { className: "card" }, h("h2", {}, t("intakeTitle")), form, preview),
     h("section", { className: "card" }, result)));
   search.input.focus();
+}
+
+function routeText(route: CaseDto["suggested_route"]): string {
+  if (!route) return "—";
+  return departmentLabel(route.lead) +
+    (route.assisting.length ? `（${t("assisting")} ${route.assisting.map(departmentLabel).join("、")}）` : "");
+}
+
+function previewView(p: Preview): HTMLElement {
+  return h("div", { className: "intake-preview" },
+    h("h3", {}, t("previewTitle")),
+    p.duplicate_of ? notice(t("duplicateWarning", { id: p.duplicate_of.case_id, reason: p.duplicate_of.reason }), "error") : null,
+    h("table", { className: "facts" }, h("tbody", {},
+      h("tr", {}, h("th", {}, t("categoryGuess")), h("td", { id: "preview-category" }, p.classification
+        ? `${p.classification.name} (${p.classification.code}) · ${Math.round(p.classification.confidence * 100)}%`
+        : p.category_name ?? "—")),
+      h("tr", {}, h("th", {}, t("deadline")), h("td", {}, shanghaiTime(p.due_at))),
+      h("tr", {}, h("th", {}, t("suggestedRoute")), h("td", { id: "preview-route" }, routeText(p.suggested_route))))));
 }
 
 function intakeResult(c: IntakeAnswer): HTMLElement {
@@ -95,9 +147,7 @@ function intakeResult(c: IntakeAnswer): HTMLElement {
       ? `${c.classification.name} (${c.classification.code}) · ${Math.round(c.classification.confidence * 100)}%`
       : c.category_name ?? "—"],
     [t("deadline"), shanghaiTime(c.due_at)],
-    [t("suggestedRoute"), h("strong", { id: "intake-route" }, c.suggested_route
-      ? `${c.suggested_route.lead}${c.suggested_route.assisting.length ? `（${t("assisting")} ${c.suggested_route.assisting.join("、")}）` : ""}`
-      : "—")],
+    [t("suggestedRoute"), h("strong", { id: "intake-route", dataset: { code: c.suggested_route?.lead ?? "" } }, routeText(c.suggested_route))],
   ];
   return h("div", { className: "intake-result", dataset: { caseId: String(c.id) } },
     notice(t("caseCreated", { no: c.case_no }), "ok"),

@@ -9,7 +9,17 @@ import {
   actionBody, actionFields, actionName, missingFields, queueQuery, remaining, shanghaiTime,
   type CaseDetail, type CaseDto,
 } from "../cases";
+import { departmentLabel } from "../departments";
 import type { Ctx } from "../main";
+
+const STAGE_ZH: Record<string, string> = {
+  intake: "受理立案", dispatch: "派遣", sign: "签收", handle: "处置", check: "核查", close: "结案", revisit: "回访", redo: "重办",
+};
+
+function stageName(stage: string | null, language: Lang): string {
+  if (!stage) return "";
+  return language === "zh" ? (STAGE_ZH[stage] ?? stage) : stage;
+}
 
 function statusBadge(status: string | null): HTMLElement | null {
   if (!status) return null;
@@ -29,15 +39,15 @@ export function caseCard(c: CaseDto, language: Lang): HTMLElement {
       row("text", c.text),
       row("address", c.address ?? "—"),
       row("category", c.category_name ? `${c.category_name} (${c.category_code})` : "—"),
-      row("department", h("span", { id: "case-department" }, c.department_code ?? "—"),
+      row("department", h("span", { id: "case-department", dataset: { code: c.department_code ?? "" } }, departmentLabel(c.department_code)),
         c.suggested_route && !c.department_code
-          ? h("span", { className: "muted", id: "suggested-route" }, ` ${t("suggestedRoute")}：${c.suggested_route.lead}` +
-            (c.suggested_route.assisting.length ? `，${t("assisting")} ${c.suggested_route.assisting.join("、")}` : ""))
+          ? h("span", { className: "muted", id: "suggested-route" }, ` ${t("suggestedRoute")}：${departmentLabel(c.suggested_route.lead)}` +
+            (c.suggested_route.assisting.length ? `，${t("assisting")} ${c.suggested_route.assisting.map(departmentLabel).join("、")}` : ""))
           : null),
       row("received", shanghaiTime(c.created_at)),
       row("deadline", shanghaiTime(c.due_at), " ", statusBadge(c.deadline_status),
         c.due_at && !c.closed_at ? h("span", { className: "muted" }, ` ${remaining(c.due_at, now, language)}`) : null),
-      c.stage_due_at ? row("stageDeadline", `${c.stage ?? ""} ${shanghaiTime(c.stage_due_at)}`, " ", statusBadge(c.stage_status),
+      c.stage_due_at ? row("stageDeadline", `${stageName(c.stage, language)} ${shanghaiTime(c.stage_due_at)}`, " ", statusBadge(c.stage_status),
         h("span", { className: "muted" }, ` ${remaining(c.stage_due_at, now, language)}`)) : null,
       c.reporter_name || c.reporter_phone ? row("reporter", [c.reporter_name, c.reporter_phone].filter(Boolean).join(" ")) : null,
       c.reply ? row("reply", c.reply) : null,
@@ -53,11 +63,17 @@ function timeline(detail: CaseDetail, language: Lang): HTMLElement {
       e.detail && typeof e.detail === "object"
         ? h("div", { className: "muted small" }, ["reply", "reason", "comment", "department", "satisfaction"]
           .filter((k) => typeof (e.detail as Record<string, unknown>)[k] === "string")
-          .map((k) => String((e.detail as Record<string, unknown>)[k])).join(" · "))
+          .map((k) => {
+            const v = String((e.detail as Record<string, unknown>)[k]);
+            return k === "department" ? departmentLabel(v) : k === "satisfaction" ? t(`sat.${v}` as TextKey) : v;
+          }).join(" · "))
         : null)));
 }
 
-export function renderCases(root: HTMLElement, ctx: Ctx): void {
+/** Reloads the queue on the left after an action on the right. */
+let refreshList: (() => void) | null = null;
+
+export function renderCases(root: HTMLElement, ctx: Ctx): () => void {
   const language = lang();
   const queues = queuesFor(ctx.me);
   const stateParam = ctx.query.get("state") ?? "";
@@ -97,7 +113,7 @@ export function renderCases(root: HTMLElement, ctx: Ctx): void {
     states, street: ctx.query.get("street") ?? undefined,
     overdue: ctx.query.get("overdue") === "true", supervised: ctx.query.get("supervised") === "true", limit: 100,
   });
-  api<{ total: number; items: CaseDto[] }>(`/api/v1/cases?${query}`)
+  const loadList = () => api<{ total: number; items: CaseDto[] }>(`/api/v1/cases?${query}`)
     .then((page) => {
       if (!page.items.length) {
         clear(list, h("p", { className: "muted" }, t("noCases")));
@@ -105,14 +121,17 @@ export function renderCases(root: HTMLElement, ctx: Ctx): void {
       }
       clear(list, h("p", { className: "muted small" }, t("total", { n: page.total })),
         h("ul", { className: "cases" }, page.items.map((c) => h("li", { className: c.deadline_status === "overdue" ? "overdue" : "" },
-          h("a", { href: `#/cases/${c.id}${stateParam ? `?${new URLSearchParams(ctx.query)}` : ""}`, "aria-current": String(c.id) === ctx.args[0] ? "true" : undefined },
+          h("a", { href: `#/cases/${c.id}${ctx.query.toString() ? `?${ctx.query}` : ""}`, "aria-current": String(c.id) === ctx.args[0] ? "true" : undefined },
             h("span", { className: "case-no" }, c.case_no), " ", h("span", { className: "state" }, language === "zh" ? c.state_zh : stateName(c.state, "en")),
             " ", statusBadge(c.deadline_status),
             h("div", { className: "small" }, c.category_name ?? "", " ", c.address ?? ""))))));
     })
     .catch((e) => clear(list, notice(problemText(e), "error")));
+  refreshList = () => void loadList();
+  void loadList();
 
   if (ctx.args[0]) void showCase(detail, Number(ctx.args[0]));
+  return () => { refreshList = null; };
 }
 
 /** Shows one case and its actions; after an action, shows the result and the case as it now is. */
@@ -183,7 +202,8 @@ async function act(panel: HTMLElement, detail: CaseDetail, action: string, value
   try {
     const after = await api<CaseDto>(`/api/v1/cases/${detail.id}/actions`, { body: actionBody(action, values) });
     const done = t("done", { action: actionName(action, language) }) +
-      (after.department_code && action === "dispatch" ? ` ${t("routedTo", { dept: after.department_code })}` : "");
+      (after.department_code && (action === "dispatch" || action === "reassign") ? ` ${t("routedTo", { dept: departmentLabel(after.department_code) })}` : "");
+    refreshList?.();
     await showCase(panel, detail.id, notice(done, "ok"));
   } catch (e) {
     const message = notice(problemText(e), "error");
