@@ -3,7 +3,7 @@ import { t, hasText } from "./i18n";
 import { ApiError, problemText } from "./api";
 import { pagesFor, queuesFor, stateName } from "./roles";
 import { actionBody, actionFields, missingFields, queueQuery, remaining, shanghaiTime } from "./cases";
-import { SWITCHABLE, buildStyle, needsToken, tileUrl } from "./mapstyle";
+import { SWITCHABLE, bounds, buildStyle, labelPoints, needsToken, tileUrl } from "./mapstyle";
 import { defaultPeriod, formatFigure } from "./kpi";
 import { confidence } from "./search";
 
@@ -79,6 +79,10 @@ describe("map style", () => {
     expect(style.glyphs).toBeUndefined();
     expect(style.sprite).toBeUndefined();
     for (const [id, source] of Object.entries(style.sources)) {
+      if (id === "street-labels") {
+        expect(source).toMatchObject({ type: "geojson", data: { type: "FeatureCollection" } });
+        continue;
+      }
       expect(source).toMatchObject({ type: "vector", tiles: [`http://127.0.0.1:8080/tiles/${id}/{z}/{x}/{y}.mvt`] });
     }
     const layerIds = new Set(style.layers.map((l) => l.id));
@@ -107,5 +111,24 @@ describe("figures", () => {
     expect(confidence(0.934)).toBe(93);
     expect(confidence(1.7)).toBe(100);
     expect(defaultPeriod(new Date("2026-12-31T20:00:00Z"))).toEqual({ from: "2027-01-01", to: "2027-01-01" });
+  });
+});
+
+describe("street labels and the first view", () => {
+  const cells = [
+    { properties: { code: "310104003", name: "天平路街道", centroid: [121.44, 31.21] as [number, number] },
+      geometry: { type: "MultiPolygon", coordinates: [[[[121.43, 31.2], [121.45, 31.2], [121.45, 31.22], [121.43, 31.2]]]] } },
+    { properties: { code: "310104004", name: "湖南路街道" },
+      geometry: { type: "Polygon", coordinates: [[[121.42, 31.19], [121.44, 31.23], [121.42, 31.19]]] } },
+  ];
+  test("one label point per street with a centroid", () => {
+    const points = labelPoints(cells);
+    expect(points.features).toHaveLength(1);
+    expect(points.features[0]).toMatchObject({ properties: { name: "天平路街道" }, geometry: { coordinates: [121.44, 31.21] } });
+    expect(buildStyle("", {}, cells).sources["street-labels"]).toMatchObject({ type: "geojson" });
+  });
+  test("bounds over polygons and multipolygons", () => {
+    expect(bounds(cells)).toEqual([[121.42, 31.19], [121.45, 31.23]]);
+    expect(bounds([])).toBeNull();
   });
 });

@@ -3,6 +3,7 @@
 // fonts (localIdeographFontFamily for Chinese). Pure, unit-tested.
 
 import type { LayerSpecification, StyleSpecification } from "maplibre-gl";
+import type { FeatureCollection } from "geojson";
 
 /** The layers a person can switch, bottom to top, with the style layers each one shows. */
 export const SWITCHABLE = [
@@ -23,17 +24,57 @@ export const XUHUI_CENTER: [number, number] = [121.437, 31.165];
 
 const STREET_COLOURS = ["#e8f1fb", "#eef7ea", "#fbf3e4", "#f5ecf8", "#e9f6f5", "#fbeeee", "#f1f1e6"];
 
+/** A grid cell as GET /api/v1/grids answers it (GeoJSON). */
+export interface GridFeature {
+  properties: { code: string; name: string; centroid?: [number, number] };
+  geometry: { type: string; coordinates: unknown };
+}
+
+/** Points at the cells' centroids carrying their names, for labels. */
+export function labelPoints(cells: GridFeature[]): FeatureCollection {
+  return {
+    type: "FeatureCollection",
+    features: cells
+      .filter((c) => c.properties.centroid)
+      .map((c) => ({
+        type: "Feature",
+        properties: { name: c.properties.name, code: c.properties.code },
+        geometry: { type: "Point", coordinates: c.properties.centroid as [number, number] },
+      })),
+  };
+}
+
+/** The bounding box [[west, south], [east, north]] of (multi)polygons, or null. */
+export function bounds(cells: GridFeature[]): [[number, number], [number, number]] | null {
+  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  const visit = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === "number") {
+      const [x, y] = c as number[];
+      w = Math.min(w, x); e = Math.max(e, x); s = Math.min(s, y); n = Math.max(n, y);
+    } else if (Array.isArray(c)) {
+      c.forEach(visit);
+    }
+  };
+  cells.forEach((cell) => visit(cell.geometry.coordinates));
+  return Number.isFinite(w) ? [[w, s], [e, n]] : null;
+}
+
 /** The source of one tile layer on this server. */
 export function tileUrl(origin: string, layer: string): string {
   return `${origin}/tiles/${layer}/{z}/{x}/{y}.mvt`;
 }
 
 /** The style; `visible` says which switchable layers start on. */
-export function buildStyle(origin: string, visible: Partial<Record<SwitchableId, boolean>> = {}): StyleSpecification {
+export function buildStyle(
+  origin: string,
+  visible: Partial<Record<SwitchableId, boolean>> = {},
+  streets: GridFeature[] = [],
+): StyleSpecification {
   const sources: StyleSpecification["sources"] = {};
   for (const { id } of SWITCHABLE) {
     sources[id] = { type: "vector", tiles: [tileUrl(origin, id)], minzoom: 0, maxzoom: 18 };
   }
+  sources["street-labels"] = { type: "geojson", data: labelPoints(streets) };
   const on = (id: SwitchableId) => visible[id] ?? SWITCHABLE.find((s) => s.id === id)?.on ?? true;
   const vis = (id: SwitchableId) => ({ visibility: on(id) ? "visible" : "none" }) as const;
   const colourByCode: unknown = [
@@ -102,7 +143,8 @@ export function buildStyle(origin: string, visible: Partial<Record<SwitchableId,
       },
     },
     {
-      id: "streets-label", type: "symbol", source: "streets", "source-layer": "streets", maxzoom: 14, layout: {
+      // One label per street, at its centroid (a GeoJSON source filled from /api/v1/grids).
+      id: "streets-label", type: "symbol", source: "street-labels", maxzoom: 15, layout: {
         ...vis("streets"), "text-field": ["get", "name"], "text-size": 13, "text-font": ["sans-serif"],
       },
       paint: { "text-color": "#0f3a61", "text-halo-color": "#ffffff", "text-halo-width": 1.5 },

@@ -8,7 +8,7 @@ import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import { api, problemText, token } from "../api";
 import { clear, h, notice } from "../dom";
 import { lang, t, type TextKey } from "../i18n";
-import { SWITCHABLE, XUHUI_CENTER, buildStyle, needsToken } from "../mapstyle";
+import { SWITCHABLE, XUHUI_CENTER, bounds, buildStyle, needsToken, type GridFeature } from "../mapstyle";
 import { addressSearch } from "../search";
 import { caseCard } from "./workbench";
 import { premisesSummary } from "./premises";
@@ -27,7 +27,6 @@ declare global {
 }
 
 export function renderMap(root: HTMLElement, ctx: Ctx): () => void {
-  const origin = location.origin;
   const container = h("div", { id: "map", role: "region", "aria-label": t("navMap") });
   const details = h("div", { id: "details", "aria-live": "polite" }, h("p", { className: "muted" }, t("clickHint")));
   const switcher = h("fieldset", { id: "layers", className: "layers" }, h("legend", {}, t("layers")));
@@ -53,13 +52,41 @@ export function renderMap(root: HTMLElement, ctx: Ctx): () => void {
     h("aside", { className: "map-side" }, search, switcher, status, h("h2", {}, t("details")), details),
     container));
 
+  // The streets first (a few kB): they frame the first view and carry the label points.
+  let gone = false;
+  api<{ features: GridFeature[] }>("/api/v1/grids?level=street")
+    .then((fc) => fc.features)
+    .catch(() => [] as GridFeature[])
+    .then((cells) => {
+      if (!gone) map = createMap({ container, cells, status, details, switcher, ctx });
+    });
+
+  return () => {
+    gone = true;
+    window.yiwangMap = undefined;
+    map?.remove();
+  };
+}
+
+interface MapParts {
+  container: HTMLElement;
+  cells: GridFeature[];
+  status: HTMLElement;
+  details: HTMLElement;
+  switcher: HTMLElement;
+  ctx: Ctx;
+}
+
+function createMap({ container, cells, status, details, switcher, ctx }: MapParts): maplibregl.Map | null {
+  const origin = location.origin;
+  const district = bounds(cells);
+  let m: maplibregl.Map;
   try {
     maplibregl.setWorkerUrl(workerUrl);
-    map = new maplibregl.Map({
+    m = new maplibregl.Map({
       container,
-      style: buildStyle(origin),
-      center: XUHUI_CENTER,
-      zoom: 11.3,
+      style: buildStyle(origin, {}, cells),
+      ...(district ? { bounds: district, fitBoundsOptions: { padding: 24 } } : { center: XUHUI_CENTER, zoom: 11.3 }),
       minZoom: 9,
       maxZoom: 19,
       attributionControl: false,
@@ -71,9 +98,8 @@ export function renderMap(root: HTMLElement, ctx: Ctx): () => void {
     });
   } catch (e) {
     status.append(notice(t("mapFailed", { msg: String(e instanceof Error ? e.message : e) }), "error"));
-    return () => {};
+    return null;
   }
-  const m = map;
   window.yiwangMap = m;
   m.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   m.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
@@ -105,10 +131,7 @@ export function renderMap(root: HTMLElement, ctx: Ctx): () => void {
     m.on("mouseenter", id, () => { m.getCanvas().style.cursor = "pointer"; });
     m.on("mouseleave", id, () => { m.getCanvas().style.cursor = ""; });
   }
-  return () => {
-    window.yiwangMap = undefined;
-    m.remove();
-  };
+  return m;
 }
 
 async function showDetails(map: maplibregl.Map, point: maplibregl.Point, lngLat: maplibregl.LngLat, details: HTMLElement, ctx: Ctx): Promise<void> {
