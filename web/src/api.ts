@@ -92,3 +92,31 @@ export function problemText(error: unknown, language?: Lang): string {
   if (!detail || error.code === "network") return ours;
   return ours.endsWith("：") || ours.endsWith(": ") ? ours + detail : `${ours}（${detail}）`;
 }
+
+/** Downloads a file the API makes (e.g. KPIs as XLSX) with the session's token. */
+export async function download(path: string, filename: string): Promise<void> {
+  const bearer = token();
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: bearer ? { Authorization: `Bearer ${bearer}` } : {} });
+  } catch {
+    throw new ApiError(0, { code: "network" });
+  }
+  if (!response.ok) {
+    let problem: Problem = {};
+    try {
+      problem = (await response.json()) as Problem;
+    } catch {
+      /* not JSON */
+    }
+    throw new ApiError(response.status, problem);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

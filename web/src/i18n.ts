@@ -143,6 +143,8 @@ const TEXT = {
   to: ["止", "To"],
   show: ["查询", "Show"],
   districtTotal: ["全区合计", "District total"],
+  exportXlsx: ["导出 Excel", "Export XLSX"],
+  exportCsv: ["导出 CSV", "Export CSV"],
   "kpi.received": ["受理量", "Received"],
   "kpi.closed": ["结案量", "Closed"],
   "kpi.on_time_closed_rate": ["按期结案率", "Closed on time"],

@@ -1,7 +1,7 @@
 // The dashboard: KPIs by street, department or month over a period (GET /api/v1/kpis), and the
 // two problem lists of a 片区 (GET /api/v1/problem-lists).
 
-import { api, problemText } from "../api";
+import { api, download, problemText } from "../api";
 import { clear, h, notice } from "../dom";
 import { t, type TextKey } from "../i18n";
 import { KPI_COLUMNS, defaultPeriod, figure, type KpiReport } from "../kpi";
@@ -28,7 +28,14 @@ export function renderDashboard(root: HTMLElement, ctx: Ctx): void {
   h("label", { for: "kpi-by" }, t("groupBy")), bySelect,
   h("label", { for: "kpi-from" }, t("from")), fromInput,
   h("label", { for: "kpi-to" }, t("to")), toInput,
-  h("button", { type: "submit" }, t("show")));
+  h("button", { type: "submit" }, t("show")),
+  ["xlsx", "csv"].map((format) => h("button", {
+    type: "button",
+    onclick: () => {
+      download(`/api/v1/kpis?${new URLSearchParams({ by, from, to, format })}`, `kpi-${by}-${from}-${to}.${format}`)
+        .catch((e) => table.prepend(notice(problemText(e), "error")));
+    },
+  }, t(format === "xlsx" ? "exportXlsx" : "exportCsv"))));
   const cards = h("div", { className: "kpi-cards", id: "kpi-total" });
   const table = h("div", { id: "kpi-table" }, t("loading"));
   root.append(h("section", { className: "card" }, h("h2", {}, t("dashTitle")), controls, cards, table));

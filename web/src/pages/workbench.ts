@@ -33,7 +33,7 @@ export function caseCard(c: CaseDto, language: Lang): HTMLElement {
   const row = (label: TextKey, ...value: (Node | string | null)[]) =>
     h("tr", {}, h("th", {}, t(label)), h("td", {}, ...value));
   return h("div", { className: "case-card", dataset: { caseId: String(c.id), state: c.state } },
-    h("h3", {}, c.case_no, " ", h("span", { className: "state", id: "case-state" }, language === "zh" ? c.state_zh : stateName(c.state, "en")),
+    h("h3", { tabindex: -1, className: "case-title" }, c.case_no, " ", h("span", { className: "state", id: "case-state" }, language === "zh" ? c.state_zh : stateName(c.state, "en")),
       c.supervised ? h("span", { className: "badge overdue" }, t("supervisedFlag")) : null),
     h("table", { className: "facts" }, h("tbody", {},
       row("text", c.text),
@@ -130,7 +130,8 @@ export function renderCases(root: HTMLElement, ctx: Ctx): () => void {
   refreshList = () => void loadList();
   void loadList();
 
-  if (ctx.args[0]) void showCase(detail, Number(ctx.args[0]));
+  // Opening a case puts the keyboard on it: Tab then goes to its actions.
+  if (ctx.args[0]) void showCase(detail, Number(ctx.args[0])).then(() => detail.querySelector<HTMLElement>(".case-title")?.focus());
   return () => { refreshList = null; };
 }
 
@@ -156,6 +157,7 @@ export async function showCase(panel: HTMLElement, id: number, result?: HTMLElem
       },
     }, actionName(action, language)));
   }
+  if (result) result.tabIndex = -1;
   clear(panel, result ?? null, caseCard(detail, language),
     h("h3", {}, t("actions")), actions, form,
     h("h3", {}, t("timeline")), timeline(detail, language));
@@ -204,7 +206,9 @@ async function act(panel: HTMLElement, detail: CaseDetail, action: string, value
     const done = t("done", { action: actionName(action, language) }) +
       (after.department_code && (action === "dispatch" || action === "reassign") ? ` ${t("routedTo", { dept: departmentLabel(after.department_code) })}` : "");
     refreshList?.();
-    await showCase(panel, detail.id, notice(done, "ok"));
+    const shown = notice(done, "ok");
+    await showCase(panel, detail.id, shown);
+    shown.focus();
   } catch (e) {
     const message = notice(problemText(e), "error");
     if (e instanceof ApiError && (e.code === "action_not_allowed" || e.code === "case_changed")) {

@@ -1,0 +1,91 @@
+// The console by keyboard and in English, the dashboard's groupings and export, administration.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ARTIFACTS, PASSWORD, start } from "./harness.mjs";
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+async function login(page, username) {
+  await page.goto(env.base + "/");
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill(PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await page.locator("#who").waitFor();
+}
+
+/** Presses Tab until the focused element matches `selector`; fails after `limit` presses. */
+async function tabTo(page, selector, limit = 40) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  assert.fail(`${selector} is not reachable with Tab`);
+}
+
+test("a shift leader works a case with the keyboard alone, then reads it in English", async () => {
+  const page = await env.page();
+  await page.goto(env.base + "/");
+  await page.keyboard.type("shift_leader"); // the username field has the focus
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press("Enter");
+  await page.locator("#who").waitFor();
+  await tabTo(page, 'header nav a[href="#/cases"]');
+  await page.keyboard.press("Enter");
+  await page.locator("#case-list li a").first().waitFor();
+  await tabTo(page, "#case-list li a");
+  await page.keyboard.press("Enter");
+  await page.locator("#case-detail .case-card").waitFor();
+  await tabTo(page, "#case-actions button");
+  await page.screenshot({ path: join(ARTIFACTS, "40-keyboard-workbench.png") });
+
+  await page.getByRole("button", { name: "English" }).click();
+  await page.getByRole("heading", { name: "Timeline" }).waitFor();
+  await page.getByRole("heading", { name: "Actions" }).waitFor();
+  assert.ok(await page.getByRole("link", { name: "Case workbench" }).isVisible());
+  await page.screenshot({ path: join(ARTIFACTS, "41-workbench-en.png") });
+  await page.getByRole("button", { name: "中文" }).click();
+  await page.getByRole("heading", { name: "办理过程" }).waitFor();
+  assert.deepEqual(page.consoleErrors, []);
+});
+
+test("the dashboard groups by department and exports the figures", async () => {
+  const page = await env.page();
+  await login(page, "district_cdo");
+  await page.getByRole("link", { name: "指标看板" }).click();
+  await page.locator('[data-kpi="received"] .value').waitFor();
+  await page.getByLabel("分组").selectOption("department");
+  await page.getByRole("button", { name: "查询" }).click();
+  await page.locator("table.kpis th", { hasText: "部门" }).waitFor();
+  assert.ok(await page.locator("table.kpis tbody tr").count() >= 3);
+  assert.match(await page.locator("table.kpis tbody").textContent(), /局/);
+  const [file] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "导出 Excel" }).click(),
+  ]);
+  assert.match(file.suggestedFilename(), /^kpi-department-.*\.xlsx$/);
+  await page.locator("#problem-lists h3", { hasText: "急难愁盼" }).waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, "42-dashboard-department.png"), fullPage: true });
+  assert.deepEqual(page.consoleErrors, []);
+});
+
+test("the administrator sees the responsibility matrix and the working calendar", async () => {
+  const page = await env.page();
+  await login(page, "admin");
+  await page.getByRole("link", { name: "系统管理" }).click();
+  await page.locator("#routing tbody tr").first().waitFor();
+  assert.ok(await page.locator("#routing tbody tr").count() > 10);
+  await page.locator("#calendar").getByText(/覆盖年份 \d{4}–\d{4}/).waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, "43-admin.png") });
+  assert.deepEqual(page.consoleErrors, []);
+});
+
+test("a page a role may not open says so", async () => {
+  const page = await env.page();
+  await login(page, "citizen");
+  await page.goto(env.base + "/#/cases");
+  await page.getByRole("alert").filter({ hasText: "您的角色无权使用此页面。" }).waitFor();
+});
