@@ -2,7 +2,7 @@
 
 import { api, problemText } from "../api";
 import { clear, h, notice } from "../dom";
-import { t } from "../i18n";
+import { lang, t } from "../i18n";
 import type { Ctx } from "../main";
 
 interface Premises {
@@ -13,6 +13,18 @@ interface Premises {
   lon?: number | null;
   lat?: number | null;
   [key: string]: unknown;
+}
+
+const FIELDS: Record<string, [string, string]> = {
+  id: ["编号", "Id"], parent_id: ["上级房屋", "Inside"], kind: ["类型", "Kind"], name: ["名称", "Name"],
+  use_kind: ["用途", "Use"], road: ["道路", "Road"], lon: ["经度", "Longitude"], lat: ["纬度", "Latitude"],
+  floor_area_m2: ["建筑面积 (m²)", "Floor area (m²)"], street_code: ["街镇", "Street"],
+  community_code: ["居民区", "Community"], grid_code: ["楼组", "Building group"], children: ["下级房屋数", "Premises inside"],
+};
+
+function fieldName(key: string): string {
+  const pair = FIELDS[key];
+  return pair ? pair[lang() === "zh" ? 0 : 1] : key;
 }
 
 /** A short dossier for the map's side panel. */
@@ -37,8 +49,9 @@ export function renderPremises(root: HTMLElement, ctx: Ctx): void {
     ]);
     const kids = Array.isArray(children) ? children : children.items ?? [];
     const rows = Object.entries(p)
-      .filter(([, v]) => v !== null && typeof v !== "object")
-      .map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, String(v))));
+      .filter(([k, v]) => v !== null && typeof v !== "object" && k !== "standard_address")
+      .map(([k, v]) => h("tr", {}, h("th", {}, fieldName(k)), h("td", {},
+        k === "parent_id" ? h("a", { href: `#/premises/${v}` }, `#${v}`) : String(v))));
     clear(card, h("h2", {}, t("premises")), h("p", { className: "big" }, p.standard_address),
       h("table", { className: "facts" }, h("tbody", {}, rows)),
       kids.length ? [h("h3", {}, `${t("children")} (${kids.length})`),

@@ -98,8 +98,8 @@ export function renderCases(root: HTMLElement, ctx: Ctx): () => void {
       ctx.go(`#/cases${ctx.args[0] ? `/${ctx.args[0]}` : ""}?${q}`);
     },
   },
-  h("label", { for: "filter-state" }, t("state")), stateSelect,
-  h("label", { for: "filter-street" }, t("street")), street,
+  h("div", { className: "field" }, h("label", { for: "filter-state" }, t("state")), stateSelect),
+  h("div", { className: "field" }, h("label", { for: "filter-street" }, t("street")), street),
   h("label", { className: "check" }, overdue, t("onlyOverdue")),
   h("label", { className: "check" }, supervised, t("onlySupervised")),
   h("button", { type: "submit" }, t("filter")));
