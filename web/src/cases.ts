@@ -54,7 +54,7 @@ export type CaseDetail = CaseDto & { timeline: TimelineEvent[] };
 /** One input an action asks for. */
 export type Field =
   | { name: "reply" | "reason" | "comment"; kind: "text"; required: boolean }
-  | { name: "department"; kind: "line"; required: boolean }
+  | { name: "department" | "category_code"; kind: "line"; required: boolean }
   | { name: "parent_id" | "extension"; kind: "number"; required: boolean }
   | { name: "satisfaction"; kind: "choice"; options: string[]; required: boolean }
   | { name: "outcome"; kind: "choice"; options: string[]; required: boolean };
@@ -79,6 +79,8 @@ export function actionFields(action: string): Field[] {
         { name: "extension", kind: "number", required: true },
         { name: "reason", kind: "text", required: true },
       ];
+    case "file":
+      return [{ name: "category_code", kind: "line", required: false }];
     case "dispatch":
       return [{ name: "department", kind: "line", required: false }];
     case "reassign":
@@ -164,6 +166,7 @@ export function queueQuery(filters: {
   states?: string[];
   street?: string;
   department?: string;
+  source?: string;
   overdue?: boolean;
   supervised?: boolean;
   limit?: number;
@@ -172,6 +175,7 @@ export function queueQuery(filters: {
   if (filters.states?.length) q.set("state", filters.states.join(","));
   if (filters.street) q.set("street", filters.street);
   if (filters.department) q.set("department", filters.department);
+  if (filters.source) q.set("source", filters.source);
   if (filters.overdue) q.set("overdue", "true");
   if (filters.supervised) q.set("supervised", "true");
   q.set("limit", String(filters.limit ?? 50));

@@ -26,3 +26,8 @@ export function departmentLabel(code: string | null | undefined): string {
   if (!name) return code;
   return lang() === "zh" ? `${name} (${code})` : `${code} ${name}`;
 }
+
+/** Every known department as [code, name], for pickers. */
+export function departmentOptions(): [string, string][] {
+  return [...names.entries()];
+}

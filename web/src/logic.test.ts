@@ -48,6 +48,7 @@ describe("roles", () => {
 describe("case actions", () => {
   test("inputs each action needs", () => {
     expect(actionFields("accept")).toEqual([]);
+    expect(actionFields("file").map((f) => [f.name, f.required])).toEqual([["category_code", false]]);
     expect(actionFields("report").map((f) => f.name)).toEqual(["reply"]);
     expect(actionFields("revisit")[0]).toMatchObject({ name: "satisfaction", kind: "choice" });
     expect(missingFields("report", { reply: "  " })).toEqual(["reply"]);

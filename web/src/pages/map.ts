@@ -48,8 +48,12 @@ export function renderMap(root: HTMLElement, ctx: Ctx): () => void {
     },
   });
 
+  const legend = h("ul", { className: "legend", "aria-label": t("layers") },
+    h("li", {}, h("span", { className: "dot", style: "background:#c62828" }), t("legendOverdue")),
+    h("li", {}, h("span", { className: "dot", style: "background:#1e88e5" }), t("legendOpen")),
+    h("li", {}, h("span", { className: "dot", style: "background:#6b7785" }), t("legendBuilding")));
   root.append(h("div", { className: "map-page" },
-    h("aside", { className: "map-side" }, search, switcher, status, h("h2", {}, t("details")), details),
+    h("aside", { className: "map-side" }, search, switcher, legend, status, h("h2", {}, t("details")), details),
     container));
 
   // The streets first (a few kB): they frame the first view and carry the label points.

@@ -9,7 +9,7 @@ import {
   actionBody, actionFields, actionName, missingFields, queueQuery, remaining, shanghaiTime,
   type CaseDetail, type CaseDto,
 } from "../cases";
-import { departmentLabel } from "../departments";
+import { departmentLabel, departmentOptions } from "../departments";
 import type { Ctx } from "../main";
 
 const STAGE_ZH: Record<string, string> = {
@@ -84,6 +84,11 @@ export function renderCases(root: HTMLElement, ctx: Ctx): () => void {
       `${t("queue.mine")}：${roleName(q.role, language)}`)),
     STATES.map((s) => h("option", { value: s, selected: stateParam === s }, stateName(s, language))));
   const street = h("input", { id: "filter-street", value: ctx.query.get("street") ?? "", placeholder: "310104…", size: 10 });
+  const ownDepartmentOnly = ctx.me.roles.includes("department_handler");
+  const department = h("input", { id: "filter-department", value: ctx.query.get("department") ?? "", list: "department-codes", size: 10 });
+  const source = h("select", { id: "filter-source" }, h("option", { value: "" }, t("allSources")),
+    ["hotline", "grid_patrol", "sensor", "citizen"].map((v) =>
+      h("option", { value: v, selected: ctx.query.get("source") === v }, t(`source.${v}` as TextKey))));
   const overdue = h("input", { type: "checkbox", id: "filter-overdue", checked: ctx.query.get("overdue") === "true" });
   const supervised = h("input", { type: "checkbox", id: "filter-supervised", checked: ctx.query.get("supervised") === "true" });
   const filters = h("form", {
@@ -93,6 +98,8 @@ export function renderCases(root: HTMLElement, ctx: Ctx): () => void {
       const q = new URLSearchParams();
       if (stateSelect.value) q.set("state", stateSelect.value);
       if (street.value.trim()) q.set("street", street.value.trim());
+      if (department.value.trim()) q.set("department", department.value.trim());
+      if (source.value) q.set("source", source.value);
       if (overdue.checked) q.set("overdue", "true");
       if (supervised.checked) q.set("supervised", "true");
       ctx.go(`#/cases${ctx.args[0] ? `/${ctx.args[0]}` : ""}?${q}`);
@@ -100,6 +107,8 @@ export function renderCases(root: HTMLElement, ctx: Ctx): () => void {
   },
   h("div", { className: "field" }, h("label", { for: "filter-state" }, t("state")), stateSelect),
   h("div", { className: "field" }, h("label", { for: "filter-street" }, t("street")), street),
+  ownDepartmentOnly ? null : h("div", { className: "field" }, h("label", { for: "filter-department" }, t("department")), department, departmentList()),
+  h("div", { className: "field" }, h("label", { for: "filter-source" }, t("source")), source),
   h("label", { className: "check" }, overdue, t("onlyOverdue")),
   h("label", { className: "check" }, supervised, t("onlySupervised")),
   h("button", { type: "submit" }, t("filter")));
@@ -110,7 +119,8 @@ export function renderCases(root: HTMLElement, ctx: Ctx): () => void {
     h("section", { className: "card queue" }, h("h2", {}, t("navCases")), filters, list), detail));
 
   const query = queueQuery({
-    states, street: ctx.query.get("street") ?? undefined,
+    states, street: ctx.query.get("street") ?? undefined, department: ctx.query.get("department") ?? undefined,
+    source: ctx.query.get("source") ?? undefined,
     overdue: ctx.query.get("overdue") === "true", supervised: ctx.query.get("supervised") === "true", limit: 100,
   });
   const loadList = () => api<{ total: number; items: CaseDto[] }>(`/api/v1/cases?${query}`)
@@ -163,6 +173,12 @@ export async function showCase(panel: HTMLElement, id: number, result?: HTMLElem
     h("h3", {}, t("timeline")), timeline(detail, language));
 }
 
+/** Suggestions for a department field: every department's code, labelled with its name. */
+function departmentList(): HTMLElement {
+  return h("datalist", { id: "department-codes" },
+    departmentOptions().map(([code, name]) => h("option", { value: code }, name)));
+}
+
 function actionForm(panel: HTMLElement, detail: CaseDetail, action: string): HTMLElement {
   const language = lang();
   const inputs: Record<string, HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement> = {};
@@ -174,9 +190,13 @@ function actionForm(panel: HTMLElement, detail: CaseDetail, action: string): HTM
     else if (f.kind === "choice") input = h("select", { id, required: f.required }, f.options.map((o) =>
       h("option", { value: o }, t((f.name === "satisfaction" ? `sat.${o}` : `outcome.${o}`) as TextKey))));
     else input = h("input", { id, type: f.kind === "number" ? "number" : "text", required: f.required,
-      placeholder: f.name === "department" ? detail.suggested_route?.lead ?? "" : "" });
+      list: f.name === "department" ? "department-codes" : undefined,
+      placeholder: f.name === "department" ? detail.suggested_route?.lead ?? "" : f.name === "category_code" ? detail.category_code ?? "" : "" });
     inputs[f.name] = input;
-    return [h("label", { for: id }, t(`input.${f.name}` as TextKey)), input];
+    const current = f.name === "department" ? departmentLabel(detail.suggested_route?.lead)
+      : f.name === "category_code" ? `${detail.category_name ?? "—"} (${detail.category_code ?? "—"})` : "";
+    return [h("label", { for: id }, t(`input.${f.name}` as TextKey, { current })), input,
+      f.name === "department" ? departmentList() : null];
   });
   const formEl = h("form", {
     className: "action-form",
