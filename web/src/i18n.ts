@@ -29,6 +29,7 @@ const TEXT = {
   myWork: ["我的工作", "My work"],
   workCount: ["{n} 件", "{n} cases"],
   noWork: ["暂无待办。", "Nothing waiting for you."],
+  overdueCount: ["其中超期 {n} 件", "{n} overdue"],
   // stats labels
   "stat.streets": ["街镇", "Streets/towns"],
   "stat.areas": ["片区", "Areas (片区)"],

@@ -30,11 +30,17 @@ export function renderHome(root: HTMLElement, ctx: Ctx): void {
     for (const queue of queues) {
       for (const state of queue.states) {
         const count = h("span", { className: "count", dataset: { state } }, "…");
+        const late = h("a", { className: "late", href: `#/cases?state=${state}&overdue=true` });
         list.append(h("li", {}, h("a", { href: `#/cases?state=${state}` },
-          `${roleName(queue.role, lang())} · ${stateName(state, lang())}`), " ", count));
+          `${roleName(queue.role, lang())} · ${stateName(state, lang())}`), " ", count, h("div", {}, late)));
         api<{ total: number }>(`/api/v1/cases?${queueQuery({ states: [state], limit: 1 })}`)
           .then((page) => { count.textContent = t("workCount", { n: page.total }); })
           .catch((e) => { count.textContent = problemText(e); });
+        if (state !== "closed") {
+          api<{ total: number }>(`/api/v1/cases?${queueQuery({ states: [state], overdue: true, limit: 1 })}`)
+            .then((page) => { if (page.total > 0) late.textContent = t("overdueCount", { n: page.total }); })
+            .catch(() => { /* the count above says what went wrong */ });
+        }
       }
     }
   }
@@ -59,7 +65,7 @@ export function renderHome(root: HTMLElement, ctx: Ctx): void {
         overview.append(notice(problemText(e), "error"));
       });
   } else {
-    overview.append(notice(t("noOverview"), "error"));
+    overview.append(notice(t("noOverview"), "info"));
   }
 
   if (can("read_grids")) {
