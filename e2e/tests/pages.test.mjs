@@ -107,3 +107,25 @@ test("a page a role may not open says so", async () => {
   await page.goto(env.base + "/#/cases");
   await page.getByRole("alert").filter({ hasText: "您的角色无权使用此页面。" }).waitFor();
 });
+
+test("a session that ends is explained and leads back to the login", async () => {
+  const page = await env.page();
+  await login(page, "intake_operator");
+  const token = await page.evaluate(() => sessionStorage.getItem("yiwang.token"));
+  await env.call("POST", "/api/v1/auth/logout", { token });
+  await page.getByRole("link", { name: "案件工作台" }).click();
+  await page.locator("#login-error", { hasText: "登录已失效，请重新登录。" }).waitFor();
+  await page.getByLabel("用户名").waitFor();
+});
+
+test("a case opens on the map at its place", async () => {
+  const page = await env.page();
+  await login(page, "shift_leader");
+  await page.goto(env.base + "/#/cases?state=handling");
+  await page.locator("#case-list li a").first().click();
+  await page.locator("#case-on-map").click();
+  await page.locator('#map[data-loaded="true"]').waitFor();
+  const zoom = await page.evaluate(() => window.yiwangMap.getZoom());
+  assert.ok(Math.abs(zoom - 17) < 0.01, `zoom ${zoom}`);
+  assert.deepEqual(page.consoleErrors.filter((e) => !e.includes("401")), []);
+});

@@ -73,6 +73,8 @@ const TEXT = {
   kind: ["类型", "Kind"],
   children: ["下级房屋", "Premises inside"],
   openDossier: ["打开档案", "Open dossier"],
+  showOnMap: ["在地图上查看", "Show on the map"],
+  mainMenu: ["主菜单", "Main menu"],
   // cases
   caseNo: ["案件编号", "Case no."],
   state: ["状态", "State"],

@@ -3,7 +3,7 @@ import { t, hasText } from "./i18n";
 import { ApiError, problemText } from "./api";
 import { pagesFor, queuesFor, stateName } from "./roles";
 import { actionBody, actionFields, missingFields, queueQuery, remaining, shanghaiTime } from "./cases";
-import { SWITCHABLE, bounds, buildStyle, labelPoints, needsToken, tileUrl } from "./mapstyle";
+import { SWITCHABLE, bounds, buildStyle, focusOf, labelPoints, needsToken, tileUrl } from "./mapstyle";
 import { defaultPeriod, formatFigure } from "./kpi";
 import { confidence } from "./search";
 
@@ -131,5 +131,16 @@ describe("street labels and the first view", () => {
   test("bounds over polygons and multipolygons", () => {
     expect(bounds(cells)).toEqual([[121.42, 31.19], [121.45, 31.23]]);
     expect(bounds([])).toBeNull();
+  });
+});
+
+describe("opening the map on a place", () => {
+  test("lon, lat and zoom from the hash; nonsense ignored", () => {
+    expect(focusOf(new URLSearchParams("lon=121.44&lat=31.2&zoom=17"))).toEqual({ center: [121.44, 31.2], zoom: 17 });
+    expect(focusOf(new URLSearchParams("lon=121.44&lat=31.2&zoom=40"))).toEqual({ center: [121.44, 31.2], zoom: 19 });
+    expect(focusOf(new URLSearchParams("lon=121.44&lat=31.2"))?.zoom).toBe(16);
+    expect(focusOf(new URLSearchParams("lon=abc&lat=31.2"))).toBeNull();
+    expect(focusOf(new URLSearchParams("lon=500&lat=31.2"))).toBeNull();
+    expect(focusOf(new URLSearchParams(""))).toBeNull();
   });
 });

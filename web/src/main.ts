@@ -66,7 +66,7 @@ function header(): HTMLElement {
   const bar = h("header", {}, h("h1", {}, h("a", { href: "#/home" }, t("title"))));
   if (me) {
     const current = route().page;
-    const nav = h("nav", { "aria-label": t("navHome") },
+    const nav = h("nav", { "aria-label": t("mainMenu") },
       pagesFor(me).map((p) => h("a", {
         href: `#/${p}`,
         "aria-current": p === current ? "page" : undefined,

@@ -157,3 +157,13 @@ export function buildStyle(
 export function needsToken(url: string, origin: string): boolean {
   return url.startsWith(`${origin}/tiles/`);
 }
+
+/** A place to open the map on, from `#/map?lon=…&lat=…&zoom=…` (e.g. a case's "show on map"). */
+export function focusOf(query: URLSearchParams): { center: [number, number]; zoom: number } | null {
+  const lon = Number(query.get("lon"));
+  const lat = Number(query.get("lat"));
+  if (!query.get("lon") || !query.get("lat") || !Number.isFinite(lon) || !Number.isFinite(lat)) return null;
+  if (Math.abs(lon) > 180 || Math.abs(lat) > 90) return null;
+  const zoom = Number(query.get("zoom") ?? 16);
+  return { center: [lon, lat], zoom: Number.isFinite(zoom) ? Math.min(Math.max(zoom, 9), 19) : 16 };
+}

@@ -8,7 +8,7 @@ import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import { api, problemText, token } from "../api";
 import { clear, h, notice } from "../dom";
 import { lang, t, type TextKey } from "../i18n";
-import { SWITCHABLE, XUHUI_CENTER, bounds, buildStyle, needsToken, type GridFeature } from "../mapstyle";
+import { SWITCHABLE, XUHUI_CENTER, bounds, buildStyle, focusOf, needsToken, type GridFeature } from "../mapstyle";
 import { addressSearch } from "../search";
 import { caseCard } from "./workbench";
 import { premisesSummary } from "./premises";
@@ -84,13 +84,15 @@ interface MapParts {
 function createMap({ container, cells, status, details, switcher, ctx }: MapParts): maplibregl.Map | null {
   const origin = location.origin;
   const district = bounds(cells);
+  const focus = focusOf(ctx.query);
   let m: maplibregl.Map;
   try {
     maplibregl.setWorkerUrl(workerUrl);
     m = new maplibregl.Map({
       container,
       style: buildStyle(origin, {}, cells),
-      ...(district ? { bounds: district, fitBoundsOptions: { padding: 24 } } : { center: XUHUI_CENTER, zoom: 11.3 }),
+      ...(focus ? { center: focus.center, zoom: focus.zoom }
+        : district ? { bounds: district, fitBoundsOptions: { padding: 24 } } : { center: XUHUI_CENTER, zoom: 11.3 }),
       minZoom: 9,
       maxZoom: 19,
       attributionControl: false,

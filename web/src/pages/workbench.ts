@@ -30,14 +30,17 @@ function statusBadge(status: string | null): HTMLElement | null {
 /** The facts of a case, for the workbench and the map's side panel. */
 export function caseCard(c: CaseDto, language: Lang): HTMLElement {
   const now = new Date();
-  const row = (label: TextKey, ...value: (Node | string | null)[]) =>
+  const row = (label: TextKey, ...value: (Node | string | null | (Node | string)[])[]) =>
     h("tr", {}, h("th", {}, t(label)), h("td", {}, ...value));
   return h("div", { className: "case-card", dataset: { caseId: String(c.id), state: c.state } },
     h("h3", { tabindex: -1, className: "case-title" }, c.case_no, " ", h("span", { className: "state", id: "case-state" }, language === "zh" ? c.state_zh : stateName(c.state, "en")),
       c.supervised ? h("span", { className: "badge overdue" }, t("supervisedFlag")) : null),
     h("table", { className: "facts" }, h("tbody", {},
       row("text", c.text),
-      row("address", c.address ?? "—"),
+      row("address", c.premises_id ? h("a", { href: `#/premises/${c.premises_id}` }, c.address ?? `#${c.premises_id}`) : c.address ?? "—",
+        c.lon !== null && c.lat !== null
+          ? [" ", h("a", { href: `#/map?lon=${c.lon.toFixed(6)}&lat=${c.lat.toFixed(6)}&zoom=17`, className: "small", id: "case-on-map" }, t("showOnMap"))]
+          : null),
       row("category", c.category_name ? `${c.category_name} (${c.category_code})` : "—"),
       row("department", h("span", { id: "case-department", dataset: { code: c.department_code ?? "" } }, departmentLabel(c.department_code)),
         c.suggested_route && !c.department_code
