@@ -19,7 +19,7 @@ build: web
 
 ## The browser console (web/: TypeScript + MapLibre GL JS, built by Vite into web/dist, which
 ## crates/yiwang-server/build.rs embeds in the binary). Rebuilt only when its sources change.
-WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json web/compress.mjs web/package.json
 web: web/dist/index.html
 
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json

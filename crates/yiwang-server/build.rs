@@ -27,7 +27,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let path = entry?.path();
         if path.is_dir() {
             walk(&path, files)?;
-        } else if path.extension().is_none_or(|e| e != "map") {
+        } else if path.extension().is_none_or(|e| e != "map" && e != "gz") {
             files.push(path);
         }
     }
@@ -54,10 +54,8 @@ fn main() {
         fail(&format!("cannot read {}: {e}", dist.display()));
     }
     files.sort();
-    let mut out = String::from(
-        "/// Every file of the built console: (path below `/`, content type, bytes).\n",
-    );
-    out.push_str("pub(crate) static CONSOLE_ASSETS: &[(&str, &str, &[u8])] = &[\n");
+    let mut out = String::from("/// Every file of the built console.\n");
+    out.push_str("pub(crate) static CONSOLE_ASSETS: &[ConsoleFile] = &[\n");
     for file in &files {
         let Ok(relative) = file.strip_prefix(&dist) else {
             continue;
@@ -68,9 +66,18 @@ fn main() {
             .collect::<Vec<_>>()
             .join("/");
         let absolute = fs::canonicalize(file).unwrap_or_else(|_| file.clone());
+        let mut gz = file.clone().into_os_string();
+        gz.push(".gz");
+        let gz = PathBuf::from(gz);
+        let gzip = if gz.is_file() {
+            let gz = fs::canonicalize(&gz).unwrap_or(gz);
+            format!("Some(include_bytes!({:?}))", gz.display().to_string())
+        } else {
+            "None".to_owned()
+        };
         let _ = writeln!(
             out,
-            "    ({web_path:?}, {:?}, include_bytes!({:?})),",
+            "    ConsoleFile {{ path: {web_path:?}, content_type: {:?}, bytes: include_bytes!({:?}), gzip: {gzip} }},",
             content_type(file),
             absolute.display().to_string()
         );

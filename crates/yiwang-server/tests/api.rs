@@ -946,6 +946,20 @@ async fn the_console_is_served_from_the_binary() {
         "public, max-age=31536000, immutable"
     );
 
+    // Browsers that accept gzip get the precompressed copy.
+    let request = Request::builder()
+        .uri(script)
+        .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
+        .body(Body::empty())
+        .unwrap();
+    let zipped = app(api.state.clone()).oneshot(request).await.unwrap();
+    assert_eq!(zipped.headers()[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(zipped.headers()[header::VARY], "accept-encoding");
+    let gz = zipped.into_body().collect().await.unwrap().to_bytes();
+    let plain = asset.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&gz[..2], &[0x1f, 0x8b], "a gzip stream");
+    assert!(gz.len() < plain.len());
+
     let missing = get("/assets/nothing-here.js").await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert_eq!(
