@@ -90,6 +90,16 @@ describe("map style", () => {
     for (const s of SWITCHABLE) for (const id of s.layers) expect(layerIds.has(id)).toBe(true);
     expect(JSON.stringify(style)).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
   });
+  test("tiles are asked for only at the zooms the server draws them", () => {
+    const style = buildStyle("");
+    expect(style.sources.buildings).toMatchObject({ minzoom: 14, maxzoom: 16 });
+    expect(style.sources.cases).toMatchObject({ minzoom: 0, maxzoom: 16 });
+    for (const layer of style.layers) {
+      if (!("source" in layer) || layer.source === "street-labels") continue;
+      const source = style.sources[layer.source] as { minzoom: number };
+      expect(layer.minzoom ?? 0).toBeGreaterThanOrEqual(source.minzoom);
+    }
+  });
   test("layers can start hidden; overdue cases are red", () => {
     const style = buildStyle("", { cases: false });
     const cases = style.layers.find((l) => l.id === "cases-point");

@@ -19,6 +19,22 @@ export const SWITCHABLE = [
 
 export type SwitchableId = (typeof SWITCHABLE)[number]["id"];
 
+/**
+ * The zooms each layer's tiles are fetched at: from the zoom where the server starts drawing it
+ * (yiwang-index `min_zoom`) to one past which MapLibre scales the last tile up instead of asking
+ * for more (cases turn from clusters into points at 15).
+ */
+export const TILE_ZOOMS: Record<SwitchableId, [number, number]> = {
+  streets: [0, 14],
+  areas: [0, 14],
+  communities: [11, 15],
+  micro_grids: [13, 16],
+  building_groups: [14, 16],
+  roads: [11, 16],
+  buildings: [14, 16],
+  cases: [0, 16],
+};
+
 /** Xuhui District, for the first view. */
 export const XUHUI_CENTER: [number, number] = [121.437, 31.165];
 
@@ -72,7 +88,8 @@ export function buildStyle(
 ): StyleSpecification {
   const sources: StyleSpecification["sources"] = {};
   for (const { id } of SWITCHABLE) {
-    sources[id] = { type: "vector", tiles: [tileUrl(origin, id)], minzoom: 0, maxzoom: 18 };
+    const [minzoom, maxzoom] = TILE_ZOOMS[id];
+    sources[id] = { type: "vector", tiles: [tileUrl(origin, id)], minzoom, maxzoom };
   }
   sources["street-labels"] = { type: "geojson", data: labelPoints(streets) };
   const on = (id: SwitchableId) => visible[id] ?? SWITCHABLE.find((s) => s.id === id)?.on ?? true;
