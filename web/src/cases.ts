@@ -31,6 +31,8 @@ export interface CaseDto {
   reply: string | null;
   parent_id: number | null;
   supervised: boolean;
+  time_limit_amount: number | null;
+  time_limit_unit: string | null;
   stage: string | null;
   stage_due_at: string | null;
   deadline_status: string | null;
@@ -180,4 +182,29 @@ export function queueQuery(filters: {
   if (filters.supervised) q.set("supervised", "true");
   q.set("limit", String(filters.limit ?? 50));
   return q.toString();
+}
+
+const UNIT_ZH: Record<string, string> = {
+  working_day: "个工作日", working_hour: "个工作时", natural_day: "个自然日", urgent_hour: "小时（紧急）",
+};
+const UNIT_EN: Record<string, string> = {
+  working_day: "working days", working_hour: "working hours", natural_day: "days", urgent_hour: "hours (urgent)",
+};
+
+/** A statutory time limit in words: `5 个工作日`, `5 working days`. */
+export function timeLimitText(amount: number | null, unit: string | null, lang: Lang): string {
+  if (amount === null || !unit) return "";
+  const word = (lang === "zh" ? UNIT_ZH : UNIT_EN)[unit] ?? unit;
+  return lang === "zh" ? `${amount} ${word}` : `${amount} ${word}`;
+}
+
+/** How long a step took after the one before it: `2 小时 5 分`, `3 d 4 h`; empty under a minute. */
+export function elapsed(fromIso: string, toIso: string, lang: Lang): string {
+  const ms = Date.parse(toIso) - Date.parse(fromIso);
+  if (!(ms >= 60_000)) return "";
+  const days = Math.floor(ms / 86_400_000);
+  const hours = Math.floor((ms % 86_400_000) / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  if (lang === "zh") return days > 0 ? `${days} 天 ${hours} 小时` : hours > 0 ? `${hours} 小时 ${minutes} 分` : `${minutes} 分钟`;
+  return days > 0 ? `${days} d ${hours} h` : hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min`;
 }

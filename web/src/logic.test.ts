@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { t, hasText } from "./i18n";
 import { ApiError, problemText } from "./api";
 import { pagesFor, queuesFor, stateName } from "./roles";
-import { actionBody, actionFields, missingFields, queueQuery, remaining, shanghaiTime } from "./cases";
+import { actionBody, actionFields, elapsed, missingFields, queueQuery, remaining, shanghaiTime, timeLimitText } from "./cases";
 import { SWITCHABLE, bounds, buildStyle, focusOf, labelPoints, needsToken, tileUrl } from "./mapstyle";
 import { defaultPeriod, formatFigure } from "./kpi";
 import { confidence } from "./search";
@@ -67,6 +67,14 @@ describe("case actions", () => {
     expect(remaining("2026-11-29T03:00:00Z", now, "zh")).toBe("剩余 2 天 3 小时");
     expect(remaining("2026-11-26T23:00:00Z", now, "en")).toBe("overdue by 1 h 0 min");
     expect(remaining("2026-11-27T00:05:00Z", now, "en")).toBe("5 min left");
+  });
+  test("time limits and the time each step took", () => {
+    expect(timeLimitText(5, "working_day", "zh")).toBe("5 个工作日");
+    expect(timeLimitText(2, "urgent_hour", "en")).toBe("2 hours (urgent)");
+    expect(timeLimitText(null, null, "zh")).toBe("");
+    expect(elapsed("2026-11-27T00:00:00Z", "2026-11-28T02:00:00Z", "zh")).toBe("1 天 2 小时");
+    expect(elapsed("2026-11-27T00:00:00Z", "2026-11-27T00:00:30Z", "en")).toBe("");
+    expect(elapsed("2026-11-27T00:00:00Z", "2026-11-27T00:07:00Z", "en")).toBe("7 min");
   });
   test("queue query strings", () => {
     expect(queueQuery({ states: ["dispatched", "handling"], overdue: true })).toBe("state=dispatched%2Chandling&overdue=true&limit=50");

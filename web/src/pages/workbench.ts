@@ -6,7 +6,7 @@ import { clear, h, notice } from "../dom";
 import { lang, t, type Lang, type TextKey } from "../i18n";
 import { STATES, queuesFor, roleName, stateName } from "../roles";
 import {
-  actionBody, actionFields, actionName, missingFields, queueQuery, remaining, shanghaiTime,
+  actionBody, actionFields, actionName, elapsed, missingFields, queueQuery, remaining, shanghaiTime, timeLimitText,
   type CaseDetail, type CaseDto,
 } from "../cases";
 import { departmentLabel, departmentOptions } from "../departments";
@@ -48,7 +48,9 @@ export function caseCard(c: CaseDto, language: Lang): HTMLElement {
             (c.suggested_route.assisting.length ? `，${t("assisting")} ${c.suggested_route.assisting.map(departmentLabel).join("、")}` : ""))
           : null),
       row("received", shanghaiTime(c.created_at)),
-      row("deadline", shanghaiTime(c.due_at), " ", statusBadge(c.deadline_status),
+      row("deadline", shanghaiTime(c.due_at),
+        c.time_limit_amount !== null ? h("span", { className: "muted" }, `（${timeLimitText(c.time_limit_amount, c.time_limit_unit, language)}）`) : null,
+        " ", statusBadge(c.deadline_status),
         c.due_at && !c.closed_at ? h("span", { className: "muted" }, ` ${remaining(c.due_at, now, language)}`) : null),
       c.stage_due_at ? row("stageDeadline", `${stageName(c.stage, language)} ${shanghaiTime(c.stage_due_at)}`, " ", statusBadge(c.stage_status),
         h("span", { className: "muted" }, ` ${remaining(c.stage_due_at, now, language)}`)) : null,
@@ -58,9 +60,12 @@ export function caseCard(c: CaseDto, language: Lang): HTMLElement {
 }
 
 function timeline(detail: CaseDetail, language: Lang): HTMLElement {
-  return h("ol", { className: "timeline", id: "timeline" }, detail.timeline.map((e) =>
+  return h("ol", { className: "timeline", id: "timeline" }, detail.timeline.map((e, i) =>
     h("li", { dataset: { action: e.action } },
       h("time", {}, shanghaiTime(e.at)), " ",
+      i > 0 && elapsed(detail.timeline[i - 1].at, e.at, language)
+        ? h("span", { className: "muted small" }, `(+${elapsed(detail.timeline[i - 1].at, e.at, language)}) `)
+        : null,
       h("strong", {}, language === "zh" ? e.action_zh : actionName(e.action, "en")), " · ", e.actor,
       " → ", stateName(e.to_state, language),
       e.detail && typeof e.detail === "object"
