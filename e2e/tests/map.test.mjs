@@ -122,6 +122,11 @@ test("the map draws the district from yiwang's tiles and explains what is clicke
   await page.getByRole("link", { name: "打开档案" }).click();
   await page.locator("#premises .big").waitFor();
   assert.match(await page.locator("#premises .big").textContent(), /^上海市徐汇区/);
+  await page.locator("#premises h3", { hasText: /此处的案件：\d+ 件/ }).waitFor();
+  const dossier = Number(page.url().split("#/premises/")[1]);
+  if (dossier === located.premises_id) {
+    await page.locator(`#premises-cases a[href="#/cases/${located.id}"]`).waitFor();
+  }
   await page.screenshot({ path: join(ARTIFACTS, "34-premises.png"), fullPage: true });
 
   assert.deepEqual(foreign, [], "nothing is loaded from outside yiwang");

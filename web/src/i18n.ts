@@ -74,6 +74,7 @@ const TEXT = {
   children: ["下级房屋", "Premises inside"],
   openDossier: ["打开档案", "Open dossier"],
   showOnMap: ["在地图上查看", "Show on the map"],
+  casesHere: ["此处的案件：{n} 件", "Cases here: {n}"],
   mainMenu: ["主菜单", "Main menu"],
   // cases
   caseNo: ["案件编号", "Case no."],

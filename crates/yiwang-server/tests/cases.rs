@@ -667,6 +667,19 @@ async fn intake_preview_enriches_without_writing() {
         .await;
     assert_eq!(ok(&again)["duplicate_of"]["case_id"], created.body["id"]);
 
+    // The premises dossier lists the cases at the premises.
+    let here = api
+        .send(
+            "GET",
+            &format!("/api/v1/cases?premises={premises_id}"),
+            Some(&intake),
+            None,
+        )
+        .await;
+    let items = ok(&here)["items"].as_array().unwrap().clone();
+    assert!(items.iter().any(|c| c["id"] == created.body["id"]));
+    assert!(items.iter().all(|c| c["premises_id"] == premises_id));
+
     let citizen = api.login("citizen").await;
     let r = api
         .send(

@@ -532,6 +532,8 @@ pub(crate) struct ListQuery {
     street: Option<String>,
     /// Grid code: cases in this cell or below.
     grid: Option<String>,
+    /// Premises id: the cases located at these premises (the premises dossier's cases).
+    premises: Option<i64>,
     /// `hotline`, `grid_patrol`, `sensor` or `citizen`.
     source: Option<String>,
     /// Only open cases past their deadline.
@@ -593,6 +595,7 @@ pub(crate) async fn list(
         department_code: department,
         street_code: q.street.clone(),
         grid_prefix: q.grid.clone(),
+        premises_id: q.premises,
         source: q.source.clone(),
         supervised: q.supervised,
         overdue_at: q.overdue.filter(|o| *o).map(|_| Utc::now()),
