@@ -67,6 +67,9 @@ test("the dashboard groups by department and exports the figures", async () => {
     page.getByRole("button", { name: "导出 Excel" }).click(),
   ]);
   assert.match(file.suggestedFilename(), /^kpi-department-.*\.xlsx$/);
+  await page.getByRole("link", { name: "本月" }).click();
+  await page.locator('.presets a[aria-current="true"]', { hasText: "本月" }).waitFor();
+  await page.locator('[data-kpi="received"] .value').waitFor();
   await page.locator("#problem-lists h3", { hasText: "急难愁盼" }).waitFor();
   await page.screenshot({ path: join(ARTIFACTS, "42-dashboard-department.png"), fullPage: true });
   assert.deepEqual(page.consoleErrors, []);
@@ -128,4 +131,18 @@ test("a case opens on the map at its place", async () => {
   const zoom = await page.evaluate(() => window.yiwangMap.getZoom());
   assert.ok(Math.abs(zoom - 17) < 0.01, `zoom ${zoom}`);
   assert.deepEqual(page.consoleErrors.filter((e) => !e.includes("401")), []);
+});
+
+test("a long queue is read page by page", async () => {
+  const page = await env.page();
+  await login(page, "shift_leader");
+  await page.goto(env.base + "/#/cases");
+  await page.locator(".pager", { hasText: /第 1–50 件，共 \d+ 件/ }).waitFor();
+  const first = await page.locator("#case-list li a").first().textContent();
+  await page.getByRole("link", { name: "下一页" }).click();
+  await page.locator(".pager", { hasText: /第 51–100 件/ }).waitFor();
+  assert.notEqual(await page.locator("#case-list li a").first().textContent(), first);
+  await page.getByRole("link", { name: "上一页" }).click();
+  await page.locator(".pager", { hasText: /第 1–50 件/ }).waitFor();
+  assert.deepEqual(page.consoleErrors, []);
 });

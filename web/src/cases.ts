@@ -172,6 +172,7 @@ export function queueQuery(filters: {
   overdue?: boolean;
   supervised?: boolean;
   limit?: number;
+  offset?: number;
 }): string {
   const q = new URLSearchParams();
   if (filters.states?.length) q.set("state", filters.states.join(","));
@@ -181,6 +182,7 @@ export function queueQuery(filters: {
   if (filters.overdue) q.set("overdue", "true");
   if (filters.supervised) q.set("supervised", "true");
   q.set("limit", String(filters.limit ?? 50));
+  if (filters.offset) q.set("offset", String(filters.offset));
   return q.toString();
 }
 

@@ -45,3 +45,24 @@ export function defaultPeriod(now: Date): { from: string; to: string } {
   const local = new Date(now.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
   return { from: `${local.slice(0, 4)}-01-01`, to: local };
 }
+
+export type Preset = "month" | "quarter" | "year" | "last30";
+
+/** A named period up to today, in Shanghai dates: this month, quarter, year, or the last 30 days. */
+export function presetPeriod(preset: Preset, now: Date): { from: string; to: string } {
+  const local = new Date(now.getTime() + 8 * 3600 * 1000);
+  const to = local.toISOString().slice(0, 10);
+  const year = local.getUTCFullYear();
+  const month = local.getUTCMonth();
+  const day = (y: number, m: number, d: number) => new Date(Date.UTC(y, m, d)).toISOString().slice(0, 10);
+  switch (preset) {
+    case "month":
+      return { from: day(year, month, 1), to };
+    case "quarter":
+      return { from: day(year, month - (month % 3), 1), to };
+    case "year":
+      return { from: day(year, 0, 1), to };
+    case "last30":
+      return { from: day(year, month, local.getUTCDate() - 29), to };
+  }
+}

@@ -4,7 +4,7 @@ import { ApiError, problemText } from "./api";
 import { pagesFor, queuesFor, stateName } from "./roles";
 import { actionBody, actionFields, elapsed, missingFields, queueQuery, remaining, shanghaiTime, timeLimitText } from "./cases";
 import { SWITCHABLE, bounds, buildStyle, focusOf, labelPoints, needsToken, tileUrl } from "./mapstyle";
-import { defaultPeriod, formatFigure } from "./kpi";
+import { defaultPeriod, formatFigure, presetPeriod } from "./kpi";
 import { confidence } from "./search";
 
 describe("i18n", () => {
@@ -79,6 +79,7 @@ describe("case actions", () => {
   test("queue query strings", () => {
     expect(queueQuery({ states: ["dispatched", "handling"], overdue: true })).toBe("state=dispatched%2Chandling&overdue=true&limit=50");
     expect(queueQuery({ limit: 1 })).toBe("limit=1");
+    expect(queueQuery({ source: "sensor", limit: 50, offset: 100 })).toBe("source=sensor&limit=50&offset=100");
   });
 });
 
@@ -160,5 +161,16 @@ describe("opening the map on a place", () => {
     expect(focusOf(new URLSearchParams("lon=abc&lat=31.2"))).toBeNull();
     expect(focusOf(new URLSearchParams("lon=500&lat=31.2"))).toBeNull();
     expect(focusOf(new URLSearchParams(""))).toBeNull();
+  });
+});
+
+describe("dashboard periods", () => {
+  test("month, quarter, year and the last 30 days, in Shanghai dates", () => {
+    const now = new Date("2026-11-27T20:00:00Z"); // 2026-11-28 04:00 in Shanghai
+    expect(presetPeriod("month", now)).toEqual({ from: "2026-11-01", to: "2026-11-28" });
+    expect(presetPeriod("quarter", now)).toEqual({ from: "2026-10-01", to: "2026-11-28" });
+    expect(presetPeriod("year", now)).toEqual({ from: "2026-01-01", to: "2026-11-28" });
+    expect(presetPeriod("last30", now)).toEqual({ from: "2026-10-30", to: "2026-11-28" });
+    expect(presetPeriod("last30", new Date("2026-01-10T00:00:00Z"))).toEqual({ from: "2025-12-12", to: "2026-01-10" });
   });
 });

@@ -4,7 +4,7 @@
 import { api, download, problemText } from "../api";
 import { clear, h, notice } from "../dom";
 import { t, type TextKey } from "../i18n";
-import { KPI_COLUMNS, defaultPeriod, figure, type KpiReport } from "../kpi";
+import { KPI_COLUMNS, defaultPeriod, figure, presetPeriod, type KpiReport, type Preset } from "../kpi";
 import type { Ctx } from "../main";
 
 interface ProblemItem { kind: string; key: string; name: string; count: number; example_case_ids: number[] }
@@ -29,6 +29,11 @@ export function renderDashboard(root: HTMLElement, ctx: Ctx): void {
   h("label", { for: "kpi-from" }, t("from")), fromInput,
   h("label", { for: "kpi-to" }, t("to")), toInput,
   h("button", { type: "submit" }, t("show")),
+  h("span", { className: "presets" }, (["month", "quarter", "year", "last30"] as Preset[]).map((preset) => {
+    const period = presetPeriod(preset, new Date());
+    return h("a", { href: `#/dashboard?${new URLSearchParams({ by, ...period })}`, className: "page-link",
+      "aria-current": period.from === from && period.to === to ? "true" : undefined }, t(`preset.${preset}` as TextKey));
+  })),
   ["xlsx", "csv"].map((format) => h("button", {
     type: "button",
     onclick: () => {

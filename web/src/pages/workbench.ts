@@ -78,6 +78,8 @@ function timeline(detail: CaseDetail, language: Lang): HTMLElement {
         : null)));
 }
 
+const PAGE_SIZE = 50;
+
 /** Reloads the queue on the left after an action on the right. */
 let refreshList: (() => void) | null = null;
 
@@ -85,6 +87,7 @@ export function renderCases(root: HTMLElement, ctx: Ctx): () => void {
   const language = lang();
   const queues = queuesFor(ctx.me);
   const stateParam = ctx.query.get("state") ?? "";
+  const page = Math.max(1, Math.floor(Number(ctx.query.get("page") ?? 1)) || 1);
   const states = stateParam ? stateParam.split(",") : [];
   const stateSelect = h("select", { id: "filter-state" },
     h("option", { value: "" }, t("allStates")),
@@ -129,16 +132,30 @@ export function renderCases(root: HTMLElement, ctx: Ctx): () => void {
   const query = queueQuery({
     states, street: ctx.query.get("street") ?? undefined, department: ctx.query.get("department") ?? undefined,
     source: ctx.query.get("source") ?? undefined,
-    overdue: ctx.query.get("overdue") === "true", supervised: ctx.query.get("supervised") === "true", limit: 100,
+    overdue: ctx.query.get("overdue") === "true", supervised: ctx.query.get("supervised") === "true",
+    limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE,
   });
+  /** The same queue on another page (the open case stays open). */
+  const pageLink = (to: number, label: string) => {
+    const q = new URLSearchParams(ctx.query);
+    if (to > 1) q.set("page", String(to));
+    else q.delete("page");
+    return h("a", { href: `#/cases${ctx.args[0] ? `/${ctx.args[0]}` : ""}${q.toString() ? `?${q}` : ""}`, className: "page-link" }, label);
+  };
   const loadList = () => api<{ total: number; items: CaseDto[] }>(`/api/v1/cases?${query}`)
-    .then((page) => {
-      if (!page.items.length) {
-        clear(list, h("p", { className: "muted" }, t("noCases")));
+    .then((answer) => {
+      if (!answer.items.length) {
+        clear(list, h("p", { className: "muted" }, t("noCases")), page > 1 ? pageLink(1, t("firstPage")) : null);
         return;
       }
-      clear(list, h("p", { className: "muted small" }, t("total", { n: page.total })),
-        h("ul", { className: "cases" }, page.items.map((c) => h("li", { className: c.deadline_status === "overdue" ? "overdue" : "" },
+      const first = (page - 1) * PAGE_SIZE + 1;
+      const last = first + answer.items.length - 1;
+      const pager = h("p", { className: "muted small pager" },
+        page > 1 ? [pageLink(page - 1, t("previousPage")), " "] : null,
+        t("range", { a: first, b: last, n: answer.total }),
+        last < answer.total ? [" ", pageLink(page + 1, t("nextPage"))] : null);
+      clear(list, pager,
+        h("ul", { className: "cases" }, answer.items.map((c) => h("li", { className: c.deadline_status === "overdue" ? "overdue" : "" },
           h("a", { href: `#/cases/${c.id}${ctx.query.toString() ? `?${ctx.query}` : ""}`, "aria-current": String(c.id) === ctx.args[0] ? "true" : undefined },
             h("span", { className: "case-no" }, c.case_no), " ", h("span", { className: "state" }, language === "zh" ? c.state_zh : stateName(c.state, "en")),
             " ", statusBadge(c.deadline_status),
