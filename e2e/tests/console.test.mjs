@@ -1,4 +1,4 @@
-// Journeys through the console shell in a real browser.
+// The console's shell in a real browser: login, the overview in two languages, a wrong password, a citizen.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
