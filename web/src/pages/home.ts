@@ -36,11 +36,9 @@ export function renderHome(root: HTMLElement, ctx: Ctx): void {
         api<{ total: number }>(`/api/v1/cases?${queueQuery({ states: [state], limit: 1 })}`)
           .then((page) => { count.textContent = t("workCount", { n: page.total }); })
           .catch((e) => { count.textContent = problemText(e); });
-        if (state !== "closed") {
-          api<{ total: number }>(`/api/v1/cases?${queueQuery({ states: [state], overdue: true, limit: 1 })}`)
-            .then((page) => { if (page.total > 0) late.textContent = t("overdueCount", { n: page.total }); })
-            .catch(() => { /* the count above says what went wrong */ });
-        }
+        api<{ total: number }>(`/api/v1/cases?${queueQuery({ states: [state], overdue: true, limit: 1 })}`)
+          .then((page) => { if (page.total > 0) late.textContent = t("overdueCount", { n: page.total }); })
+          .catch(() => { /* the count above says what went wrong */ });
       }
     }
   }

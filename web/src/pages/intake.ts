@@ -121,8 +121,11 @@ export function renderIntake(root: HTMLElement, _ctx: Ctx): void {
 
 function routeText(route: CaseDto["suggested_route"]): string {
   if (!route) return "—";
-  return departmentLabel(route.lead) +
-    (route.assisting.length ? `（${t("assisting")} ${route.assisting.map(departmentLabel).join("、")}）` : "");
+  if (!route.assisting.length) return departmentLabel(route.lead);
+  const helpers = route.assisting.map(departmentLabel);
+  return lang() === "zh"
+    ? `${departmentLabel(route.lead)}（${t("assisting")} ${helpers.join("、")}）`
+    : `${departmentLabel(route.lead)} (${t("assisting")} ${helpers.join(", ")})`;
 }
 
 function previewView(p: Preview): HTMLElement {
