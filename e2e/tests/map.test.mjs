@@ -132,3 +132,24 @@ test("the map draws the district from yiwang's tiles and explains what is clicke
   assert.deepEqual(foreign, [], "nothing is loaded from outside yiwang");
   assert.deepEqual(page.consoleErrors, []);
 });
+
+test("a grid worker's map opens on their own street", async () => {
+  const page = await env.page();
+  await login(page, "grid_worker");
+  const me = await page.evaluate(async () => {
+    const r = await fetch("/api/v1/auth/me", { headers: { Authorization: `Bearer ${sessionStorage.getItem("yiwang.token")}` } });
+    return r.json();
+  });
+  assert.match(me.org_code, /^310104\d{3}$/);
+  await page.getByRole("link", { name: "地图" }).click();
+  await page.locator('#map[data-loaded="true"]').waitFor();
+  await idle(page);
+  const here = await page.evaluate(() => {
+    const m = window.yiwangMap;
+    const c = m.getCanvas();
+    return m.queryRenderedFeatures([c.clientWidth / 2, c.clientHeight / 2], { layers: ["streets-fill"] })[0]?.properties.code;
+  });
+  assert.equal(here, me.org_code);
+  await page.screenshot({ path: join(ARTIFACTS, "35-map-own-street.png") });
+  assert.deepEqual(page.consoleErrors, []);
+});

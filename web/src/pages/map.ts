@@ -83,7 +83,9 @@ interface MapParts {
 
 function createMap({ container, cells, status, details, switcher, ctx }: MapParts): maplibregl.Map | null {
   const origin = location.origin;
-  const district = bounds(cells);
+  // Street staff start on their own street; everyone else on the district.
+  const own = cells.filter((c) => c.properties.code === ctx.me.org_code);
+  const district = bounds(own.length ? own : cells);
   const focus = focusOf(ctx.query);
   let m: maplibregl.Map;
   try {
