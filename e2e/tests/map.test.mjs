@@ -110,6 +110,20 @@ test("the map draws the district from yiwang's tiles and explains what is clicke
   await page.locator(`#details .case-card[data-case-id="${located.id}"]`).waitFor();
   await page.screenshot({ path: join(ARTIFACTS, "32-map-case.png") });
 
+  // A building close up: its premises card.
+  const building = await page.evaluate(() => {
+    const m = window.yiwangMap;
+    const f = m.queryRenderedFeatures({ layers: ["buildings-point"] })
+      .find((x) => !m.queryRenderedFeatures(m.project(x.geometry.coordinates), { layers: ["cases-point"] }).length);
+    if (!f) return null;
+    const p = m.project(f.geometry.coordinates);
+    return { x: p.x, y: p.y, id: f.properties.id };
+  });
+  assert.ok(building, "a building is drawn at zoom 17");
+  await page.mouse.click(box.x + building.x, box.y + building.y);
+  await page.locator("#details .premises-summary").waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, "33-map-building.png") });
+
   // Address search: autocomplete, then the map flies there and shows the premises.
   const search = page.getByLabel("搜索地址");
   const somewhere = located.address.replace("上海市徐汇区", "");
@@ -118,7 +132,7 @@ test("the map draws the district from yiwang's tiles and explains what is clicke
   await search.press("ArrowDown");
   await search.press("Enter");
   await page.locator(".premises-summary").waitFor();
-  await page.screenshot({ path: join(ARTIFACTS, "33-map-search.png") });
+  await page.screenshot({ path: join(ARTIFACTS, "34-map-search.png") });
   await page.getByRole("link", { name: "打开档案" }).click();
   await page.locator("#premises .big").waitFor();
   assert.match(await page.locator("#premises .big").textContent(), /^上海市徐汇区/);
@@ -127,7 +141,7 @@ test("the map draws the district from yiwang's tiles and explains what is clicke
   if (dossier === located.premises_id) {
     await page.locator(`#premises-cases a[href="#/cases/${located.id}"]`).waitFor();
   }
-  await page.screenshot({ path: join(ARTIFACTS, "34-premises.png"), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, "35-premises.png"), fullPage: true });
 
   assert.deepEqual(foreign, [], "nothing is loaded from outside yiwang");
   assert.deepEqual(page.consoleErrors, []);
@@ -150,6 +164,6 @@ test("a grid worker's map opens on their own street", async () => {
     return m.queryRenderedFeatures([c.clientWidth / 2, c.clientHeight / 2], { layers: ["streets-fill"] })[0]?.properties.code;
   });
   assert.equal(here, me.org_code);
-  await page.screenshot({ path: join(ARTIFACTS, "35-map-own-street.png") });
+  await page.screenshot({ path: join(ARTIFACTS, "36-map-own-street.png") });
   assert.deepEqual(page.consoleErrors, []);
 });

@@ -157,6 +157,8 @@ function show(sameData = false): void {
     return;
   }
   main.dataset.page = page;
+  const pageText = page in PAGE_TEXT ? t(PAGE_TEXT[page as Page]) : page === "premises" ? t("premises") : "";
+  document.title = pageText ? `${pageText} · 一网 yiwang` : "一网 yiwang";
   cleanup = render(main, { me, args, query, go: (hash) => { location.hash = hash; } });
 }
 
