@@ -240,7 +240,9 @@ export function setLang(next: Lang): void {
 
 /** The text for `key` in the current language, with `{name}` placeholders filled in. */
 export function t(key: TextKey, vars: Record<string, string | number> = {}, language: Lang = current): string {
-  const pair = TEXT[key];
+  // Keys built from server values (`sat.${…}`) may name no text: show the value's key then.
+  const pair: readonly [string, string] | undefined = TEXT[key];
+  if (!pair) return key;
   const text: string = pair[language === "zh" ? 0 : 1];
   return text.replace(/\{(\w+)\}/g, (_, name: string) => (name in vars ? String(vars[name]) : `{${name}}`));
 }

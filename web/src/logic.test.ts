@@ -14,6 +14,7 @@ describe("i18n", () => {
     expect(t("cluster", { n: 3 }, "en")).toBe("3 cases ({o} overdue); zoom in to see them.");
     expect(hasText("problem.invalid_credentials")).toBe(true);
     expect(hasText("problem.nonsense")).toBe(false);
+    expect(t("sat.delighted" as never, {}, "zh")).toBe("sat.delighted");
   });
 });
 

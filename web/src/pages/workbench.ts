@@ -199,7 +199,8 @@ export async function showCase(panel: HTMLElement, id: number, result?: HTMLElem
 }
 
 /** Suggestions for a department field: every department's code, labelled with its name. */
-function departmentList(): HTMLElement {
+function departmentList(): HTMLElement | null {
+  if (document.getElementById("department-codes")) return null;
   return h("datalist", { id: "department-codes" },
     departmentOptions().map(([code, name]) => h("option", { value: code }, name)));
 }
