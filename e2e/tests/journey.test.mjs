@@ -167,7 +167,7 @@ test("a hotline case goes round the whole loop through the console", async () =>
   assert.deepEqual(page.consoleErrors, []);
 });
 
-test("a department handler is told in words why an action lacks input", async () => {
+test("an action without the input it needs is explained in words", async () => {
   const page = await env.page();
   await login(page, "intake_operator");
   await page.getByRole("link", { name: "案件工作台" }).click();
