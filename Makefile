@@ -8,39 +8,54 @@ DEMO_PASSWORD ?= yiwang-demo
 # PostgreSQL the test suite creates and drops its throwaway databases on.
 export YIWANG_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo build test test-deps lint test-rust test-e2e test-open311 test-api-fuzz bench-foundation clean
+.PHONY: demo build web test test-deps lint test-web test-rust test-e2e test-open311 test-api-fuzz bench-foundation clean
 
 ## Build in release mode, generate the Xuhui twin (first run only) and serve it at http://127.0.0.1:8080
 demo: build
 	./target/release/yiwang demo --demo-password "$(DEMO_PASSWORD)" $(DEMO_ARGS)
 
-build:
+build: web
 	$(CARGO) build --release -p yiwang
 
+## The browser console (web/: TypeScript + MapLibre GL JS, built by Vite into web/dist, which
+## crates/yiwang-server/build.rs embeds in the binary). Rebuilt only when its sources change.
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json web/compress.mjs web/package.json
+web: web/dist/index.html
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+
 ## The whole suite: format, lints, Rust tests on SQLite and PostgreSQL, browser journeys, Open311 clients
-test: test-deps lint test-rust test-e2e test-open311 test-api-fuzz
+test: test-deps lint test-web test-rust test-e2e test-open311 test-api-fuzz
 
 test-deps:
 	./scripts/ensure-test-deps.sh
 
-lint:
+lint: web
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-test-rust:
+## Unit tests of the console's logic (vitest)
+test-web: web/node_modules/.package-lock.json
+	cd web && npm test
+
+test-rust: web
 	$(CARGO) test --workspace
 
-test-e2e:
+test-e2e: web
 	$(CARGO) build -p yiwang
 	cd e2e && npm ci --no-audit --no-fund && npm test
 
 ## Open311 against the real PyPI clients civicbot 0.4.0 and georeport 0.3.1 (venv in target/)
-test-open311:
+test-open311: web
 	$(CARGO) build -p yiwang
 	python3 e2e/open311_clients.py --bin target/debug/yiwang
 
 ## schemathesis (PyPI, venv under target/) over the OpenAPI document: no server error
-test-api-fuzz:
+test-api-fuzz: web
 	$(CARGO) build -p yiwang
 	python3 e2e/api_fuzz.py --bin target/debug/yiwang
 
@@ -50,4 +65,4 @@ bench-foundation: build
 
 clean:
 	$(CARGO) clean
-	rm -rf e2e/node_modules test-results
+	rm -rf e2e/node_modules web/node_modules web/dist test-results

@@ -1,4 +1,4 @@
-// Journeys through the console shell in a real browser.
+// The console's shell in a real browser: login, the overview in two languages, a wrong password, a citizen.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -32,7 +32,7 @@ test("an administrator logs in and sees the district overview in Chinese, then i
 
   await page.getByRole("button", { name: "English" }).click();
   await page.getByText("District overview").waitFor();
-  assert.ok(await page.getByText("Communities").isVisible());
+  await page.getByText("Communities").waitFor();
   await page.screenshot({ path: join(ARTIFACTS, "03-overview-en.png"), fullPage: true });
   await page.getByRole("button", { name: "中文" }).click();
 

@@ -55,9 +55,25 @@ export async function start() {
       "--disable-sync", "--no-first-run"],
   });
   mkdirSync(ARTIFACTS, { recursive: true });
+  /** Calls the API directly (for set-up only: journeys go through the console). */
+  async function call(method, path, { token, body } = {}) {
+    const response = await fetch(base + path, {
+      method,
+      headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : null;
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return json;
+  }
   return {
     base,
     browser,
+    call,
+    async token(username, password = PASSWORD) {
+      return (await call("POST", "/api/v1/auth/login", { body: { username, password } })).token;
+    },
     async page() {
       const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
       const page = await context.newPage();

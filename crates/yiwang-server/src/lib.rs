@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+mod console;
 pub mod desk;
 pub mod error;
 pub mod mqtt;

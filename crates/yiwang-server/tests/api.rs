@@ -900,3 +900,70 @@ async fn citizens_locating_a_point_see_no_premises_and_masked_staff() {
         .await;
     assert_problem(&check, StatusCode::FORBIDDEN, "permission_denied");
 }
+
+/// The embedded console: `/` is revalidated and locked to this server by its CSP; hashed assets
+/// are cached for a year with their content types; a missing asset is a problem+json 404.
+#[tokio::test]
+async fn the_console_is_served_from_the_binary() {
+    let api = Api::new(Backend::Sqlite).await;
+    let get = |uri: &str| {
+        let request = Request::builder().uri(uri).body(Body::empty()).unwrap();
+        app(api.state.clone()).oneshot(request)
+    };
+    let index = get("/").await.unwrap();
+    assert_eq!(index.status(), StatusCode::OK);
+    let headers = index.headers().clone();
+    assert_eq!(headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("connect-src 'self'"), "{csp}");
+    let html = String::from_utf8(
+        index
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(html.contains("<title>一网 yiwang</title>"), "{html}");
+    let script = html
+        .split("src=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("index.html loads a script");
+    assert!(script.starts_with("/assets/"), "{script}");
+
+    let asset = get(script).await.unwrap();
+    assert_eq!(asset.status(), StatusCode::OK);
+    assert_eq!(
+        asset.headers()[header::CONTENT_TYPE],
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(
+        asset.headers()[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+
+    // Browsers that accept gzip get the precompressed copy.
+    let request = Request::builder()
+        .uri(script)
+        .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
+        .body(Body::empty())
+        .unwrap();
+    let zipped = app(api.state.clone()).oneshot(request).await.unwrap();
+    assert_eq!(zipped.headers()[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(zipped.headers()[header::VARY], "accept-encoding");
+    let gz = zipped.into_body().collect().await.unwrap().to_bytes();
+    let plain = asset.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&gz[..2], &[0x1f, 0x8b], "a gzip stream");
+    assert!(gz.len() < plain.len());
+
+    let missing = get("/assets/nothing-here.js").await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        missing.headers()[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+}

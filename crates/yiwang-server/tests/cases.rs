@@ -625,3 +625,78 @@ async fn the_responsibility_matrix_is_edited_by_csv() {
         .unwrap();
     assert_eq!(route.lead, "XH-CGJ");
 }
+
+/// The intake preview answers what intake would make of a call — premises, category, deadline,
+/// route, repeat — and writes nothing; it needs the intake permission and a valid request.
+#[tokio::test]
+async fn intake_preview_enriches_without_writing() {
+    let api = Api::new(Backend::Sqlite).await;
+    let intake = api.login("intake_operator").await;
+    let (premises_id, spoken) = a_building(&api).await;
+    let before = api.db.store.stats().await.unwrap().cases;
+    let body = json!({"text": format!("{spoken}门口垃圾堆了好几天没人清"), "address": spoken});
+    let preview = api
+        .send(
+            "POST",
+            "/api/v1/cases/preview",
+            Some(&intake),
+            Some(body.clone()),
+        )
+        .await;
+    let p = ok(&preview);
+    assert_eq!(p["premises"]["premises_id"], premises_id);
+    assert_eq!(p["classification"]["name"], p["category_name"]);
+    assert!(p["category_code"].as_str().is_some(), "{p}");
+    assert!(p["due_at"].as_str().is_some(), "{p}");
+    assert!(
+        p["suggested_route"]["lead"]
+            .as_str()
+            .unwrap()
+            .starts_with("XH-")
+    );
+    assert!(p["duplicate_of"].is_null(), "{p}");
+    assert_eq!(api.db.store.stats().await.unwrap().cases, before);
+
+    // Once the case is taken, the same call previews as its repeat.
+    let created = api
+        .send("POST", "/api/v1/cases", Some(&intake), Some(body.clone()))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let again = api
+        .send("POST", "/api/v1/cases/preview", Some(&intake), Some(body))
+        .await;
+    assert_eq!(ok(&again)["duplicate_of"]["case_id"], created.body["id"]);
+
+    // The premises dossier lists the cases at the premises.
+    let here = api
+        .send(
+            "GET",
+            &format!("/api/v1/cases?premises={premises_id}"),
+            Some(&intake),
+            None,
+        )
+        .await;
+    let items = ok(&here)["items"].as_array().unwrap().clone();
+    assert!(items.iter().any(|c| c["id"] == created.body["id"]));
+    assert!(items.iter().all(|c| c["premises_id"] == premises_id));
+
+    let citizen = api.login("citizen").await;
+    let r = api
+        .send(
+            "POST",
+            "/api/v1/cases/preview",
+            Some(&citizen),
+            Some(json!({"text": "路灯不亮", "address": spoken})),
+        )
+        .await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "permission_denied");
+    let r = api
+        .send(
+            "POST",
+            "/api/v1/cases/preview",
+            Some(&intake),
+            Some(json!({"text": " ", "address": spoken})),
+        )
+        .await;
+    assert_problem(&r, StatusCode::BAD_REQUEST, "invalid_request");
+}

@@ -448,6 +448,79 @@ pub(crate) async fn create(
     ))
 }
 
+/// What intake would make of a call, before it is taken in.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub(crate) struct IntakePreview {
+    /// The premises the address matched, with the matcher's score and level.
+    premises: Option<PremisesMatchDto>,
+    /// The category suggested from the text (when none was given).
+    classification: Option<ClassificationDto>,
+    /// The category the case would be filed under.
+    category_kind: Option<String>,
+    category_code: Option<String>,
+    category_name: Option<String>,
+    /// The statutory deadline if it were received now.
+    due_at: Option<DateTime<Utc>>,
+    /// Street and smallest grid cell of the place.
+    street_code: Option<String>,
+    grid_code: Option<String>,
+    /// Where the responsibility matrix would send it.
+    suggested_route: Option<RouteDto>,
+    /// The open case it would repeat (intake would merge it there).
+    duplicate_of: Option<DuplicateDto>,
+}
+
+/// Previews intake for the person on the phone: the same checks and enrichment as
+/// `POST /api/v1/cases` (address → premises, text → category, deadline, routing, repeat check),
+/// with nothing written.
+#[utoipa::path(post, path = "/api/v1/cases/preview", tag = "cases", request_body = NewCaseRequest,
+    security(("bearer" = [])),
+    responses((status = 200, body = IntakePreview), (status = 400, body = crate::error::Problem)))]
+pub(crate) async fn preview(
+    State(state): State<AppState>,
+    Need(caller, _): Need<perm::IntakeCases>,
+    AppJson(body): AppJson<NewCaseRequest>,
+) -> ApiResult<Json<IntakePreview>> {
+    let mut req = check_request(&state, &caller, &body)?;
+    let matched = match &req.address {
+        Some(address) => state.resolve_address(address).await?,
+        None => None,
+    };
+    if let Some(m) = &matched {
+        req.premises = Some((m.premises_id, m.point));
+    }
+    let (case, enrichment) = state
+        .desk
+        .prepare(req, &state.locator, &state.store, Utc::now())
+        .await?;
+    Ok(Json(IntakePreview {
+        premises: matched.map(|m| PremisesMatchDto {
+            premises_id: m.premises_id,
+            standard_address: m.standard_address,
+            score: (m.score * 1000.0).round() / 1000.0,
+            level: m.level,
+        }),
+        classification: enrichment.classification.map(|c| ClassificationDto {
+            method: c.method.to_owned(),
+            kind: c.category.kind.as_str().to_owned(),
+            code: c.category.subclass_code,
+            name: c.category.subclass_name,
+            confidence: (c.confidence * 1000.0).round() / 1000.0,
+            matched: c.matched,
+        }),
+        category_kind: case.category_kind,
+        category_code: case.category_code,
+        category_name: case.category_name,
+        due_at: case.due_at,
+        street_code: case.street_code,
+        grid_code: case.grid_code,
+        suggested_route: enrichment.route.map(RouteDto::from),
+        duplicate_of: enrichment
+            .duplicate_of
+            .map(|(case_id, reason)| DuplicateDto { case_id, reason }),
+    }))
+}
+
 /// Filters of a case queue.
 #[derive(Debug, Deserialize, IntoParams)]
 pub(crate) struct ListQuery {
@@ -459,6 +532,8 @@ pub(crate) struct ListQuery {
     street: Option<String>,
     /// Grid code: cases in this cell or below.
     grid: Option<String>,
+    /// Premises id: the cases located at these premises (the premises dossier's cases).
+    premises: Option<i64>,
     /// `hotline`, `grid_patrol`, `sensor` or `citizen`.
     source: Option<String>,
     /// Only open cases past their deadline.
@@ -520,6 +595,7 @@ pub(crate) async fn list(
         department_code: department,
         street_code: q.street.clone(),
         grid_prefix: q.grid.clone(),
+        premises_id: q.premises,
         source: q.source.clone(),
         supervised: q.supervised,
         overdue_at: q.overdue.filter(|o| *o).map(|_| Utc::now()),

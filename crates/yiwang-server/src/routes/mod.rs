@@ -35,7 +35,8 @@ pub(crate) fn uploads() -> Router<AppState> {
 /// Routes anyone may call.
 pub(crate) fn public() -> Router<AppState> {
     Router::new()
-        .route("/", get(system::console))
+        .route("/", get(crate::console::index))
+        .route("/assets/{file}", get(crate::console::asset))
         .route("/healthz", get(system::healthz))
         .route("/api/v1/auth/login", post(auth::login))
         // Open311 GeoReport v2: the format is the path's suffix (`services.json`, `services.xml`).
@@ -79,6 +80,7 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/premises/{id}", get(premises::one))
         .route("/api/v1/premises/{id}/children", get(premises::children))
         .route("/api/v1/cases", get(cases::list).post(cases::create))
+        .route("/api/v1/cases/preview", post(cases::preview))
         .route("/api/v1/cases/{id}", get(cases::one))
         .route("/api/v1/cases/{id}/actions", post(cases::act))
         .route("/api/v1/calendar/deadline", get(calendar::deadline))

@@ -11,11 +11,6 @@ use crate::AppState;
 use crate::auth::{Need, perm};
 use crate::error::ApiResult;
 
-/// The browser console: a Chinese-first page embedded in the binary (no CDN).
-pub(crate) async fn console() -> axum::response::Html<&'static str> {
-    axum::response::Html(include_str!("../../assets/index.html"))
-}
-
 /// Liveness and database reachability.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub(crate) struct Health {
