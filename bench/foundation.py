@@ -22,6 +22,9 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# PostgreSQL keeps no key file beside the database: the benchmark districts are sealed with this
+# one (generated data, never real persons).
+os.environ.setdefault("YIWANG_DATA_KEY", "be" * 32)
 BIN = os.environ.get("YIWANG_BIN", os.path.join(ROOT, "target", "release", "yiwang"))
 PG = os.environ.get("YIWANG_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 PASSWORD = "bench-password"

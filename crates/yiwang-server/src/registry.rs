@@ -147,7 +147,10 @@ impl Registrar {
         store.seal_plain_ids(&vault).await?;
         let gazetteer = Arc::new(crate::gazetteer(&store).await?);
         let matcher = Arc::new(crate::match_index(&store).await?);
-        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "address matcher built");
+        tracing::debug!(
+            seconds = started.elapsed().as_secs_f64(),
+            "address matcher built"
+        );
         Ok(Registrar::new(store, Arc::new(vault), matcher, gazetteer))
     }
 
@@ -170,7 +173,11 @@ impl Registrar {
         let rows_total = table.rows.len();
         let started = std::time::Instant::now();
         let placed = self.place_rows(request, table.rows, now, progress).await;
-        tracing::debug!(seconds = started.elapsed().as_secs_f64(), rows = rows_total, "rows checked and placed");
+        tracing::debug!(
+            seconds = started.elapsed().as_secs_f64(),
+            rows = rows_total,
+            "rows checked and placed"
+        );
         let mut report = ImportReport {
             kind: request.kind.as_str().to_owned(),
             source: source.to_owned(),
@@ -225,7 +232,10 @@ impl Registrar {
         }
         let d = diff(source, &held, &records);
         drop(held);
-        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "compared with the registry");
+        tracing::debug!(
+            seconds = started.elapsed().as_secs_f64(),
+            "compared with the registry"
+        );
         report.added = d.added.len();
         report.changed = d.changed.len();
         report.unchanged = d.unchanged;
@@ -270,7 +280,10 @@ impl Registrar {
             },
         };
         report.change_set_id = Some(self.store.apply_snapshot(&snapshot).await?);
-        tracing::debug!(seconds = started.elapsed().as_secs_f64(), "change set applied");
+        tracing::debug!(
+            seconds = started.elapsed().as_secs_f64(),
+            "change set applied"
+        );
         Ok(report)
     }
 

@@ -58,9 +58,24 @@ fn read_csv(bytes: &[u8]) -> Result<Table, String> {
         .map(column_name)
         .collect();
     let mut rows = Vec::new();
+    // Lines are counted from the bytes: the reader's own count is off after a blank line.
+    let (mut counted_to, mut line) = (0usize, 1u64);
     for record in reader.records() {
         let record = record.map_err(|e| format!("not readable as UTF-8 CSV: {e}"))?;
-        let line = record.position().map_or(0, |p| p.line());
+        let mut start = record
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > counted_to {
+            line += bytes[counted_to..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            counted_to = start;
+        }
         if record.iter().all(|v| v.trim().is_empty()) {
             continue;
         }

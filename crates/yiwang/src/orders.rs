@@ -6,7 +6,7 @@
 //! taken in through the store in one transaction, each under the idempotency key of its
 //! `order_no`, so importing a file again adds nothing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -18,6 +18,7 @@ use yiwang_core::model::CaseSource;
 use yiwang_core::reference::{CategoryKind, DepartmentFact, EventCategoryFact, RequestTypeFact};
 use yiwang_core::workflow::{CaseFlow, CaseState, Satisfaction};
 use yiwang_server::desk::IntakeRequest;
+use yiwang_server::tabular::{TableFormat, read_table};
 use yiwang_store::{IdempotencyKey, Intake, NewCase};
 
 use crate::cli::DbArgs;
@@ -45,14 +46,8 @@ const MAX_ORDER_NO: usize = 64;
 /// Longest text or reply, in characters (as `POST /api/v1/cases`).
 const MAX_TEXT_CHARS: usize = 4000;
 
-/// One data row: its line in the file and its cells by column name.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    /// Line in the file (CSV: where the record starts; XLSX: the sheet row), header = 1.
-    pub line: u64,
-    /// Cell text by (lower-case) column name.
-    pub cells: HashMap<String, String>,
-}
+/// One data row: its line in the file (header = 1) and its cells by lower-case column name.
+pub type Row = yiwang_core::registry::rows::TableRow;
 
 /// The reference facts a row is checked against.
 #[derive(Debug)]
@@ -264,70 +259,18 @@ pub fn check_row(row: &Row, known: &Known, now: DateTime<Utc>) -> Result<Order, 
     })
 }
 
-/// The rows of a CSV file (UTF-8, a header row naming the columns).
-pub fn read_csv(path: &Path) -> anyhow::Result<Vec<Row>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let header: Vec<String> = reader
-        .headers()
-        .with_context(|| format!("{}: cannot read the header", path.display()))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
-        .collect();
-    check_header(path, &header)?;
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.with_context(|| format!("{} is not readable CSV", path.display()))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let cells = header
-            .iter()
-            .cloned()
-            .zip(record.iter().map(str::to_owned))
-            .collect();
-        rows.push(Row { line, cells });
-    }
-    Ok(rows)
-}
-
-/// The rows of the first sheet of an XLSX (or XLS, ODS) workbook, the first row naming the
-/// columns. Date cells read as times at +08:00.
-pub fn read_workbook(path: &Path) -> anyhow::Result<Vec<Row>> {
-    use calamine::{Data, DataType, Reader};
-    let mut workbook = calamine::open_workbook_auto(path)
-        .with_context(|| format!("cannot open workbook {}", path.display()))?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .with_context(|| format!("{} has no sheet", path.display()))?
-        .with_context(|| format!("cannot read the first sheet of {}", path.display()))?;
-    let first_row = u64::from(range.start().map_or(0, |(r, _)| r)) + 1;
-    let text = |cell: &Data| -> String {
-        match cell {
-            Data::Empty => String::new(),
-            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-            Data::DateTime(_) => cell
-                .as_datetime()
-                .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-                .unwrap_or_else(|| cell.to_string()),
-            other => other.to_string(),
-        }
-    };
-    let mut rows = range.rows();
-    let header: Vec<String> = rows
-        .next()
-        .map(|r| r.iter().map(|c| text(c).trim().to_lowercase()).collect())
-        .unwrap_or_default();
-    check_header(path, &header)?;
-    Ok(rows
-        .enumerate()
-        .map(|(i, r)| Row {
-            line: first_row + 1 + i as u64,
-            cells: header.iter().cloned().zip(r.iter().map(text)).collect(),
-        })
-        .filter(|row| row.cells.values().any(|v| !v.trim().is_empty()))
-        .collect())
+/// The rows of a CSV (UTF-8) or workbook file whose first row names the columns.
+pub fn read_rows(path: &Path) -> anyhow::Result<Vec<Row>> {
+    let format = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(TableFormat::from_file_name)
+        .with_context(|| format!("{}: give a .csv or .xlsx file", path.display()))?;
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let table =
+        read_table(&bytes, format).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    check_header(path, &table.header)?;
+    Ok(table.rows)
 }
 
 fn check_header(path: &Path, header: &[String]) -> anyhow::Result<()> {
@@ -408,15 +351,7 @@ fn order_hash(o: &Order) -> String {
 
 /// Runs the import of `file` into the database of `db`.
 pub async fn import(file: &Path, options: &Options, db: DbArgs) -> anyhow::Result<()> {
-    let extension = file
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let rows = match extension.as_deref() {
-        Some("csv") => read_csv(file)?,
-        Some("xlsx" | "xlsm" | "xls" | "ods") => read_workbook(file)?,
-        _ => anyhow::bail!("{}: give a .csv or .xlsx file", file.display()),
-    };
+    let rows = read_rows(file)?;
     let known = Known::load()?;
     let (store, vault) = db.open_with_vault().await?;
     if store.is_empty().await? {
@@ -601,7 +536,7 @@ mod tests {
     use super::*;
 
     fn row(pairs: &[(&str, &str)]) -> Row {
-        let mut cells: HashMap<String, String> = [
+        let mut cells: std::collections::HashMap<String, String> = [
             ("order_no", "GD2025000001"),
             ("received_at", "2025-03-04 09:30"),
             ("request_type", "投诉"),
