@@ -250,5 +250,6 @@ pub mod perm {
         ReadCases => ReadCases,
         IntakeCases => IntakeCases,
         ManageReferenceData => ManageReferenceData,
+        WriteRegistries => WriteRegistries,
     }
 }

@@ -8,8 +8,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::AppState;
 use crate::error::Code;
 use crate::routes::{
-    accounts, address, auth, calendar, cases, kpi, locate, open311, places, premises, registries,
-    routing, system, tiles, verify,
+    accounts, address, auth, calendar, cases, group_rentals, kpi, locate, open311, places,
+    premises, registries, routing, system, tiles, verify,
 };
 
 /// The API description served at `/api/v1/openapi.json`.
@@ -27,6 +27,7 @@ use crate::routes::{
         kpi::kpis, kpi::problem_lists,
         registries::import, registries::change_sets, registries::change_set, registries::rollback,
         registries::quality, registries::sample, registries::verify_row,
+        group_rentals::list, group_rentals::open_case,
         open311::discovery, open311::services, open311::service_definition, open311::create_request,
         open311::list_requests, open311::one_request, open311::token,
     ),

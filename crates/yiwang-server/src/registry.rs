@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use yiwang_address::{Gazetteer, MatchIndex, MatchLevel};
+use yiwang_core::model::PremisesKind;
 use yiwang_core::privacy::IdVault;
 use yiwang_core::registry::changes::{changed_fields, diff};
 use yiwang_core::registry::records::{StoredRecord, attestation_end_of_key, stored_record};
@@ -36,7 +37,17 @@ const PROGRESS_EVERY: usize = 2_000;
 pub struct Registrar {
     store: Store,
     vault: Arc<IdVault>,
-    matcher: Arc<MatchIndex>,
+    /// The fuzzy matcher, built when first needed (the server's is there from the start).
+    matcher: Arc<tokio::sync::OnceCell<Matching>>,
+    /// Standard address → premises and its kind: files of standard addresses (as the sources of
+    /// 住所云 send them) are placed without the fuzzy matcher.
+    exact: Arc<HashMap<String, (i64, PremisesKind)>>,
+}
+
+/// The address matcher and the place names it parses with.
+#[derive(Debug)]
+struct Matching {
+    index: Arc<MatchIndex>,
     gazetteer: Arc<Gazetteer>,
 }
 
@@ -136,22 +147,57 @@ impl Registrar {
         Registrar {
             store,
             vault,
-            matcher,
-            gazetteer,
+            matcher: Arc::new(tokio::sync::OnceCell::new_with(Some(Matching {
+                index: matcher,
+                gazetteer,
+            }))),
+            exact: Arc::new(HashMap::new()),
         }
     }
 
-    /// A registrar for a command-line import: builds the matcher from the store.
+    /// A registrar for a command-line import: reads the standard addresses now and builds the
+    /// fuzzy matcher only if a row needs it.
     pub async fn open(store: Store, vault: IdVault) -> Result<Registrar, StoreError> {
         let started = std::time::Instant::now();
         store.seal_plain_ids(&vault).await?;
-        let gazetteer = Arc::new(crate::gazetteer(&store).await?);
-        let matcher = Arc::new(crate::match_index(&store).await?);
+        let mut exact = HashMap::new();
+        let mut after = 0;
+        loop {
+            let page = store.premises_addresses(after, 50_000).await?;
+            let Some(last) = page.last() else {
+                break;
+            };
+            after = last.id;
+            for p in page {
+                exact.insert(p.standard_address, (p.id, p.kind));
+            }
+        }
         tracing::debug!(
             seconds = started.elapsed().as_secs_f64(),
-            "address matcher built"
+            "standard addresses read"
         );
-        Ok(Registrar::new(store, Arc::new(vault), matcher, gazetteer))
+        Ok(Registrar {
+            store,
+            vault: Arc::new(vault),
+            matcher: Arc::new(tokio::sync::OnceCell::new()),
+            exact: Arc::new(exact),
+        })
+    }
+
+    /// The fuzzy matcher, built from the store the first time it is needed.
+    async fn matching(&self) -> Result<&Matching, StoreError> {
+        self.matcher
+            .get_or_try_init(|| async {
+                let started = std::time::Instant::now();
+                let gazetteer = Arc::new(crate::gazetteer(&self.store).await?);
+                let index = Arc::new(crate::match_index(&self.store).await?);
+                tracing::debug!(
+                    seconds = started.elapsed().as_secs_f64(),
+                    "address matcher built"
+                );
+                Ok(Matching { index, gazetteer })
+            })
+            .await
     }
 
     /// Imports `table` as one snapshot; `progress(stage, done)` is called as it goes.
@@ -172,7 +218,7 @@ impl Registrar {
         }
         let rows_total = table.rows.len();
         let started = std::time::Instant::now();
-        let placed = self.place_rows(request, table.rows, now, progress).await;
+        let placed = self.place_rows(request, table.rows, now, progress).await?;
         tracing::debug!(
             seconds = started.elapsed().as_secs_f64(),
             rows = rows_total,
@@ -294,8 +340,18 @@ impl Registrar {
         rows: Vec<TableRow>,
         now: DateTime<Utc>,
         progress: &(dyn Fn(Stage, u64) + Sync),
-    ) -> Vec<(u64, Placed)> {
+    ) -> Result<Vec<(u64, Placed)>, StoreError> {
         let today = yiwang_core::workflow::shanghai(now).date();
+        let all_exact = rows.iter().all(|r| {
+            r.cells
+                .get("address")
+                .is_some_and(|a| self.exact.contains_key(a.trim()))
+        });
+        let matching = if all_exact {
+            self.matcher.get()
+        } else {
+            Some(self.matching().await?)
+        };
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let chunk = rows.len().div_ceil(threads).max(1);
         let done = AtomicU64::new(0);
@@ -310,7 +366,8 @@ impl Registrar {
                     scope.spawn(move || {
                         let mut out = Vec::with_capacity(part.len());
                         for (i, row) in part.iter().enumerate() {
-                            out.push((row.line, self.place(kind, row, today, min_score, ends)));
+                            let p = self.place(kind, row, today, min_score, ends, matching);
+                            out.push((row.line, p));
                             if (i + 1) % PROGRESS_EVERY == 0 {
                                 let n = done.fetch_add(PROGRESS_EVERY as u64, Ordering::Relaxed);
                                 progress(Stage::Checking, n + PROGRESS_EVERY as u64);
@@ -320,10 +377,10 @@ impl Registrar {
                     })
                 })
                 .collect();
-            workers
+            Ok(workers
                 .into_iter()
                 .flat_map(|w| w.join().unwrap_or_default())
-                .collect()
+                .collect())
         })
     }
 
@@ -334,6 +391,7 @@ impl Registrar {
         today: chrono::NaiveDate,
         min_score: f64,
         ends: Option<&[AttestationEnd]>,
+        matching: Option<&Matching>,
     ) -> Placed {
         let checked = match check_row(kind, row, today) {
             Ok(c) => c,
@@ -355,16 +413,19 @@ impl Registrar {
             ));
         }
         let address = checked.address();
-        let best = self
-            .matcher
-            .find(address, &self.gazetteer, 1)
-            .into_iter()
-            .next();
-        let Some((premises_id, level)) = best
-            .as_ref()
-            .filter(|c| c.score >= min_score)
-            .and_then(|c| c.premises_id.map(|id| (id, c.level)))
-        else {
+        let (best, placed) = match self.exact.get(address.trim()) {
+            Some(&(id, kind)) => (None, Some((id, level_of(kind)))),
+            None => {
+                let best = matching
+                    .and_then(|m| m.index.find(address, &m.gazetteer, 1).into_iter().next());
+                let placed = best
+                    .as_ref()
+                    .filter(|c| c.score >= min_score)
+                    .and_then(|c| c.premises_id.map(|id| (id, c.level)));
+                (best, placed)
+            }
+        };
+        let Some((premises_id, level)) = placed else {
             let why = match best {
                 Some(c) => format!(
                     "best match {} scores {:.2}, below {min_score:.2}",
@@ -384,6 +445,17 @@ impl Registrar {
             ));
         }
         Placed::Record(stored_record(&checked, premises_id, &self.vault))
+    }
+}
+
+/// The match level a premises kind is found at.
+fn level_of(kind: PremisesKind) -> MatchLevel {
+    match kind {
+        PremisesKind::Room => MatchLevel::Room,
+        PremisesKind::Floor => MatchLevel::Floor,
+        PremisesKind::Unit => MatchLevel::Unit,
+        PremisesKind::Building => MatchLevel::Building,
+        PremisesKind::Compound => MatchLevel::Compound,
     }
 }
 

@@ -653,3 +653,124 @@ both_backends!(
         assert_problem(&denied, StatusCode::FORBIDDEN, "permission_denied");
     }
 );
+
+both_backends!(
+    a_group_rental_is_flagged_and_becomes_a_case,
+    |db: TestDb| async move {
+        let api = Api::from_db(db).await;
+        let (rooms, _) = places(&api, 1).await;
+        let room = rooms[0].clone();
+        let grid = api.login("grid_worker").await;
+        // The housing source says the flat is rented, 12 m², one room; the police have 4 adults there.
+        let housing = format!("address,use,area_m2,rooms\n{room},出租,12,1\n");
+        let reply = api
+            .upload(
+                "/api/v1/registries/housing/imports?source=fg",
+                &grid,
+                "text/csv",
+                housing.into_bytes(),
+                &[],
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::CREATED,
+            "{}",
+            String::from_utf8_lossy(&reply.bytes)
+        );
+        let persons = persons_csv(
+            &(31..35)
+                .map(|i| format!("{},某{i},来沪,{room},", id(i)))
+                .collect::<Vec<_>>(),
+        );
+        let reply = api
+            .upload(
+                "/api/v1/registries/persons/imports?source=ga",
+                &grid,
+                "text/csv",
+                persons,
+                &[],
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::CREATED,
+            "{}",
+            String::from_utf8_lossy(&reply.bytes)
+        );
+
+        let flags = api
+            .send(
+                "GET",
+                "/api/v1/registries/group-rentals?limit=5000",
+                Some(&grid),
+                None,
+            )
+            .await;
+        assert_eq!(flags.status, StatusCode::OK, "{}", flags.body);
+        let flag = flags
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["address"] == room.as_str())
+            .unwrap_or_else(|| panic!("{room} not flagged: {}", flags.body))
+            .clone();
+        assert!(flag["residents"].as_u64().unwrap() >= 4);
+        let evidence = flag["evidence"].to_string();
+        assert!(
+            evidence.contains("m² per resident") && evidence.contains("room(s)"),
+            "{evidence}"
+        );
+
+        let room_id = flag["room_id"].as_i64().unwrap();
+        let opened = api
+            .send(
+                "POST",
+                &format!("/api/v1/registries/group-rentals/{room_id}/case"),
+                Some(&grid),
+                None,
+            )
+            .await;
+        assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+        let case_id = opened.body["case_id"].as_i64().unwrap();
+        let case = api
+            .send(
+                "GET",
+                &format!("/api/v1/cases/{case_id}"),
+                Some(&grid),
+                None,
+            )
+            .await;
+        assert_eq!(case.body["category_name"], "群租", "{}", case.body);
+        assert_eq!(case.body["source"], "grid_patrol");
+        assert!(case.body["text"].as_str().unwrap().starts_with("疑似群租"));
+        // A dwelling the registries do not flag opens no case.
+        let (others, _) = places(&api, 400).await;
+        let calm = api.db.store.premises_addresses(0, 5_000).await.unwrap();
+        let quiet = calm
+            .iter()
+            .find(|p| p.standard_address == others[399])
+            .unwrap()
+            .id;
+        let refused = api
+            .send(
+                "POST",
+                &format!("/api/v1/registries/group-rentals/{quiet}/case"),
+                Some(&grid),
+                None,
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.body);
+        let citizen = api.login("citizen").await;
+        let denied = api
+            .send(
+                "GET",
+                "/api/v1/registries/group-rentals",
+                Some(&citizen),
+                None,
+            )
+            .await;
+        assert_problem(&denied, StatusCode::FORBIDDEN, "permission_denied");
+    }
+);

@@ -87,6 +87,7 @@ const HOUSING: Table = Table {
         ("use_kind", Ty::Text),
         ("area_m2", Ty::Real),
         ("owner_person_id", Ty::Int),
+        ("rooms", Ty::Int),
         ("owner_id_hash", Ty::Text),
         ("owner_id_cipher", Ty::Text),
         ("owner_id_masked", Ty::Text),
@@ -277,12 +278,18 @@ macro_rules! push_value {
     ($b:expr, $ty:expr, $value:expr, $column:expr, $pg:literal) => {{
         let v: &Value = $value;
         match $ty {
-            Ty::Text => {
-                $b.push_bind(v.as_str().map(str::to_owned).or_else(|| match v {
-                    Value::Null => None,
-                    other => Some(yiwang_core::registry::records::canonical(other)),
-                }));
-            }
+            // Strings are bound by reference: a registry file is millions of cells.
+            Ty::Text => match v {
+                Value::String(s) => {
+                    $b.push_bind(s.as_str());
+                }
+                Value::Null => {
+                    $b.push_bind(None::<&str>);
+                }
+                other => {
+                    $b.push_bind(yiwang_core::registry::records::canonical(other));
+                }
+            },
             Ty::Int => {
                 $b.push_bind(
                     v.as_i64()
@@ -299,7 +306,7 @@ macro_rules! push_value {
                 );
             }
             Ty::Date => {
-                $b.push_bind(v.as_str().map(str::to_owned));
+                $b.push_bind(v.as_str());
             }
         }
     }};
@@ -474,8 +481,7 @@ impl Store {
         delete_keys(&mut bulk.tx, t, &gone_keys).await?;
         let changed: Vec<Map<String, Value>> = s.changed.iter().map(|(r, _, _)| stamp(r)).collect();
         update_maps(&mut bulk.tx, t, &changed).await?;
-        let added: Vec<Map<String, Value>> = s.added.iter().map(|r| stamp(r)).collect();
-        insert_maps(&mut bulk.tx, t, &added).await?;
+        insert_records(&mut bulk.tx, t, &s.added, s.source, id).await?;
         let mut entries: Vec<(String, &str, String, String)> = Vec::new();
         for (r, fields, before) in &s.changed {
             entries.push((
@@ -514,7 +520,7 @@ impl Store {
                 Tx::Postgres(tx) => insert!(Postgres, tx),
             }
         }
-        bulk.note_rows(changed.len() + added.len());
+        bulk.note_rows(changed.len() + s.added.len());
         bulk.audit(&AuditEvent {
             actor: s.actor.to_owned(),
             action: "registry.import".into(),
@@ -744,6 +750,54 @@ impl crate::Bulk<'_> {
         .map(|_| ())?);
         Ok(())
     }
+}
+
+/// Inserts new records as written by `source` in change set `change_set_id`, binding every
+/// value by reference (the columns are those of the first record; all records of a kind have
+/// the same).
+async fn insert_records(
+    tx: &mut Tx,
+    t: &Table,
+    records: &[&StoredRecord],
+    source: &str,
+    change_set_id: i64,
+) -> Result<(), StoreError> {
+    let Some(first) = records.first() else {
+        return Ok(());
+    };
+    let cols: Vec<(&'static str, Ty)> = t
+        .columns
+        .iter()
+        .copied()
+        .filter(|(c, _)| first.fields.contains_key(*c))
+        .collect();
+    let head = format!(
+        "INSERT INTO {} ({}, source, row_hash, change_set_id) ",
+        t.name,
+        cols.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+    );
+    let null = Value::Null;
+    for chunk in records.chunks(MAX_PARAMS / (cols.len() + 3)) {
+        macro_rules! insert {
+            ($db:ty, $tx:expr, $pg:literal) => {{
+                let mut qb: QueryBuilder<'_, $db> = QueryBuilder::new(head.as_str());
+                qb.push_values(chunk, |mut b, r| {
+                    for (c, ty) in &cols {
+                        push_value!(b, *ty, r.fields.get(*c).unwrap_or(&null), c, $pg);
+                    }
+                    b.push_bind(source)
+                        .push_bind(r.row_hash.as_str())
+                        .push_bind(change_set_id);
+                });
+                qb.build().execute(&mut **$tx).await?;
+            }};
+        }
+        match &mut *tx {
+            Tx::Sqlite(tx) => insert!(Sqlite, tx, false),
+            Tx::Postgres(tx) => insert!(Postgres, tx, true),
+        }
+    }
+    Ok(())
 }
 
 /// Updates rows given as column maps, found by their key; `id` is left as it is.
@@ -1218,5 +1272,71 @@ impl Store {
             units_registered: units as u64,
             registrant_here,
         }))
+    }
+}
+
+impl Store {
+    /// Occupancy of the rented dwellings, and of the vacant ones with residents, that hold two
+    /// residents or more (optionally of one street): the input of 群租 detection. Residents born
+    /// on or before `adult_born_by` are adults.
+    pub async fn rental_occupancy(
+        &self,
+        street: Option<&str>,
+        adult_born_by: NaiveDate,
+    ) -> Result<Vec<yiwang_core::registry::group_rental::Occupancy>, StoreError> {
+        use yiwang_core::registry::group_rental::Occupancy;
+        let sql = "SELECT h.room_id, p.standard_address, p.street_code, h.use_kind, h.area_m2, \
+                   h.rooms, COUNT(x.id) AS residents, \
+                   SUM(CASE WHEN x.birth_date <= $2 THEN 1 ELSE 0 END) AS adults \
+                   FROM housing h JOIN premises p ON p.id = h.room_id \
+                   JOIN persons x ON x.room_id = h.room_id \
+                   WHERE h.use_kind IN ('rented', 'vacant') AND ($1 IS NULL OR p.street_code = $1) \
+                   GROUP BY h.room_id, p.standard_address, p.street_code, h.use_kind, h.area_m2, h.rooms \
+                   HAVING COUNT(x.id) >= 2 OR h.use_kind = 'vacant' ORDER BY h.room_id";
+        type Row = (
+            i64,
+            String,
+            String,
+            String,
+            f64,
+            Option<i64>,
+            i64,
+            Option<i64>,
+        );
+        let rows: Vec<Row> = match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::query_as(sql)
+                    .bind(street)
+                    .bind(adult_born_by.to_string())
+                    .fetch_all(p)
+                    .await?
+            }
+            Pool::Postgres(p) => {
+                sqlx::query_as(sql)
+                    .bind(street)
+                    .bind(adult_born_by)
+                    .fetch_all(p)
+                    .await?
+            }
+        };
+        rows.into_iter()
+            .map(
+                |(room_id, address, street_code, use_kind, area_m2, rooms, residents, adults)| {
+                    Ok(Occupancy {
+                        room_id,
+                        address,
+                        street_code,
+                        use_kind: use_kind.parse().map_err(|e| StoreError::Corrupt {
+                            column: "housing.use_kind",
+                            reason: format!("{e:?}"),
+                        })?,
+                        area_m2,
+                        rooms: rooms.and_then(|r| u32::try_from(r).ok()),
+                        residents: u32::try_from(residents).unwrap_or(u32::MAX),
+                        adults: adults.and_then(|a| u32::try_from(a).ok()).unwrap_or(0),
+                    })
+                },
+            )
+            .collect()
     }
 }

@@ -5,10 +5,12 @@
 //! * [`rows`] — checking one row of a file: identifiers, dates, enumerations, required cells;
 //! * [`records`] — a checked row on its premises, with its ID numbers sealed, as stored;
 //! * [`changes`] — the change set of a snapshot against what the registry holds;
+//! * [`group_rental`] — 群租 flags from residents, ages, floor area and rooms;
 //! * [`quality`] — completeness, validity, uniqueness, consistency, timeliness and accuracy;
 //! * [`verify`] — 住所云: is an address verified for enterprise registration, with risk flags.
 
 pub mod changes;
+pub mod group_rental;
 pub mod quality;
 pub mod records;
 pub mod rows;

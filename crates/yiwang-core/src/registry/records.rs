@@ -45,6 +45,7 @@ pub fn stored_record(row: &CheckedRow, premises_id: i64, vault: &IdVault) -> Sto
                 premises_id.to_string(),
                 json!({
                     "room_id": premises_id, "use_kind": h.use_kind.as_str(), "area_m2": h.area_m2,
+                    "rooms": h.rooms,
                     "owner_id_hash": owner.as_ref().map(|o| &o.hash),
                     "owner_id_cipher": owner.as_ref().map(|o| &o.cipher),
                     "owner_id_masked": owner.as_ref().map(|o| &o.masked),
@@ -143,6 +144,7 @@ mod tests {
             use_kind: HousingUse::Rented,
             area_m2: 45.0,
             owner_id_number: Some("31010419800101123X".into()),
+            rooms: Some(2),
         });
         let a = stored_record(&row, 7, &vault);
         let b = stored_record(&row, 7, &vault);

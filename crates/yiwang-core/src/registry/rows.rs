@@ -63,6 +63,8 @@ pub struct HousingRow {
     pub area_m2: f64,
     /// The owner's ID number, upper-case.
     pub owner_id_number: Option<String>,
+    /// Rooms (间), if given.
+    pub rooms: Option<u32>,
 }
 
 /// A checked 实有单位 row.
@@ -325,11 +327,19 @@ fn check_housing(c: &Cells<'_>, today: NaiveDate) -> Result<HousingRow, String> 
                 .map_err(|e| format!("`owner_id_number`: {e}"))
         })
         .transpose()?;
+    let rooms = c
+        .get("rooms")
+        .map(|r| match r.parse::<u32>() {
+            Ok(n @ 1..=50) => Ok(n),
+            _ => Err(format!("`rooms` `{r}` is not a whole number from 1 to 50")),
+        })
+        .transpose()?;
     Ok(HousingRow {
         address,
         use_kind,
         area_m2,
         owner_id_number,
+        rooms,
     })
 }
 

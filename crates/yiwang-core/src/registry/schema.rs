@@ -75,6 +75,7 @@ const HOUSING: &[Column] = &[
     ),
     col("area_m2", true, "floor area in square metres"),
     col("owner_id_number", false, "the owner's GB 11643 ID number"),
+    col("rooms", false, "number of rooms (间)"),
 ];
 
 const UNITS: &[Column] = &[
@@ -202,6 +203,7 @@ pub fn export_cells(
             }),
             text("area_m2"),
             sealed("owner_id_cipher", "owner_id_masked")?,
+            text("rooms"),
         ],
         RegistryKind::Units => vec![
             text("uscc"),

@@ -6,6 +6,7 @@ pub(crate) mod auth;
 pub(crate) mod calendar;
 pub(crate) mod cases;
 pub(crate) mod extract;
+pub(crate) mod group_rentals;
 pub(crate) mod kpi;
 pub(crate) mod locate;
 pub(crate) mod open311;
@@ -97,6 +98,11 @@ pub(crate) fn protected() -> Router<AppState> {
         .route(
             "/api/v1/registries/{kind}/verifications",
             post(registries::verify_row),
+        )
+        .route("/api/v1/registries/group-rentals", get(group_rentals::list))
+        .route(
+            "/api/v1/registries/group-rentals/{room_id}/case",
+            post(group_rentals::open_case),
         )
         .route(
             "/api/v1/registries/change-sets",

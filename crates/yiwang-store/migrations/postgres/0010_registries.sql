@@ -15,6 +15,8 @@ ALTER TABLE persons ADD COLUMN row_hash TEXT;
 ALTER TABLE persons ADD COLUMN change_set_id BIGINT;
 CREATE INDEX persons_source ON persons(source);
 
+-- Rooms (间) of the dwelling when the housing source gives them (the 群租 per-room rule).
+ALTER TABLE housing ADD COLUMN rooms BIGINT;
 ALTER TABLE housing ADD COLUMN owner_id_hash TEXT;
 ALTER TABLE housing ADD COLUMN owner_id_cipher TEXT;
 ALTER TABLE housing ADD COLUMN owner_id_masked TEXT;
