@@ -18,6 +18,17 @@ use sha2::Sha256;
 
 use crate::mask::mask_id_number;
 
+thread_local! {
+    /// Nonces come from a ChaCha20 generator seeded from the operating system once per thread:
+    /// as unpredictable, without a system call for each of a million sealings.
+    static NONCES: std::cell::RefCell<rand_chacha::ChaCha20Rng> = std::cell::RefCell::new(
+        <rand_chacha::ChaCha20Rng as rand_chacha::rand_core::SeedableRng>::from_rng(OsRng)
+            .unwrap_or_else(|_| {
+                <rand_chacha::ChaCha20Rng as rand_chacha::rand_core::SeedableRng>::from_entropy()
+            }),
+    );
+}
+
 /// Bytes of the master key.
 pub const KEY_BYTES: usize = 32;
 /// Bytes of the keyed hash kept (128 bits: no collision among billions of numbers).
@@ -103,7 +114,7 @@ impl IdVault {
     #[must_use]
     pub fn seal(&self, id_number: &str) -> SealedId {
         let normal = id_number.trim().to_uppercase();
-        let nonce = Aes256GcmSiv::generate_nonce(&mut OsRng);
+        let nonce = NONCES.with(|rng| Aes256GcmSiv::generate_nonce(&mut *rng.borrow_mut()));
         let mut out = nonce.to_vec();
         // Encryption of a byte string in memory cannot fail (only decryption authenticates).
         out.extend(

@@ -560,6 +560,19 @@ both_backends!(
             .await;
         assert_eq!(xlsx.status, StatusCode::OK);
         assert_eq!(xlsx.content_type, XLSX);
+        for kind in ["persons", "housing", "units", "attestations"] {
+            for by in ["district", "street", "source"] {
+                let r = api
+                    .send(
+                        "GET",
+                        &format!("/api/v1/registries/{kind}/quality?by={by}"),
+                        Some(&cdo),
+                        None,
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{kind} by {by}: {}", r.body);
+            }
+        }
         let bad = api
             .send(
                 "GET",

@@ -19,6 +19,9 @@ use crate::{Store, StoreError};
 
 /// Bound parameters per statement: below SQLite's 32,766 and PostgreSQL's 65,535.
 const MAX_PARAMS: usize = 30_000;
+/// Page cache of a SQLite connection while it loads (256 MiB), and after (32 MiB, as opened).
+const BULK_CACHE: &str = "PRAGMA cache_size = -262144";
+const NORMAL_CACHE: &str = "PRAGMA cache_size = -32768";
 /// Loads at least this big end with a WAL checkpoint on SQLite.
 const CHECKPOINT_ROWS: usize = 10_000;
 
@@ -174,7 +177,13 @@ impl Store {
         let tx = match &self.pool {
             // IMMEDIATE takes the write lock now (waiting up to the busy timeout) rather than at
             // the first write, so a writer in another process cannot make this one fail halfway.
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite(p) => {
+                let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                // A load writes into every index of its tables at random places (keyed hashes,
+                // rooms): with the index pages cached it costs a third of the time.
+                sqlx::query(BULK_CACHE).execute(&mut *tx).await?;
+                Tx::Sqlite(tx)
+            }
             Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
         };
         Ok(Bulk {
@@ -501,7 +510,8 @@ impl Bulk<'_> {
     /// later inserts that let the database choose an id do not collide.
     pub async fn commit(self) -> Result<(), StoreError> {
         match self.tx {
-            Tx::Sqlite(tx) => {
+            Tx::Sqlite(mut tx) => {
+                sqlx::query(NORMAL_CACHE).execute(&mut *tx).await?;
                 tx.commit().await?;
                 // Fold the write-ahead log back into the database file now, so a large load
                 // does not leave a WAL as big as the data behind it.
