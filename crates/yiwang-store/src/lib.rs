@@ -33,7 +33,7 @@ pub use pool::{Backend, Store};
 pub use reads::{CaseMapPoint, PremisesDetail};
 pub use reference::CalendarDay;
 pub use registry::{
-    ChangeEntry, ChangeSetSummary, NewVerification, QualityGrouping, Refused, Snapshot,
+    ChangeEntry, ChangeSetSummary, NewVerification, QualityGrouping, Refused, SampledRow, Snapshot,
 };
 
 #[cfg(any(test, feature = "testing"))]
