@@ -111,6 +111,24 @@ impl Store {
         Ok(n == 0)
     }
 
+    /// Whether the database is structurally sound: on SQLite `PRAGMA integrity_check` answers
+    /// `ok` and `PRAGMA foreign_key_check` finds nothing; PostgreSQL keeps both itself.
+    pub async fn integrity_ok(&self) -> Result<bool, StoreError> {
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                let verdict: String = sqlx::query_scalar("PRAGMA integrity_check")
+                    .fetch_one(p)
+                    .await?;
+                let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(p).await?;
+                Ok(verdict == "ok" && broken.is_empty())
+            }
+            Pool::Postgres(p) => {
+                let one: i32 = sqlx::query_scalar("SELECT 1").fetch_one(p).await?;
+                Ok(one == 1)
+            }
+        }
+    }
+
     /// Reads a value of the key/value `meta` table.
     pub async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(

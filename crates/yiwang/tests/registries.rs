@@ -227,3 +227,78 @@ async fn unmasked_exports_are_audited() {
     assert_eq!(detail["reason"], "核查 check");
     store.close().await;
 }
+
+/// SIGKILL at several moments of an import: the registry holds either the whole snapshot or none
+/// of it, and the database is intact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_killed_midway_leaves_the_previous_state() {
+    let dir = temp_dir("registries_kill");
+    let source = dir.join("a.db").display().to_string();
+    let target = dir.join("b.db").display().to_string();
+    let scale = ["demo", "--scale", "0.05", "--seed", "9", "--no-serve"];
+    ok(&yiwang(&[&scale[..], &["--db", &source]].concat()));
+    ok(&yiwang(
+        &[&scale[..], &["--db", &target, "--without-registries"]].concat(),
+    ));
+    let file = dir.join("persons.csv");
+    ok(&yiwang(&[
+        "export",
+        "persons",
+        file.to_str().unwrap(),
+        "--db",
+        &source,
+        "--unmasked",
+        "--reason",
+        "test",
+    ]));
+    let rows = data_lines(&file) as i64;
+    let count = |db: &str| -> i64 {
+        let out = yiwang(&["stats", "--db", db, "--json"]);
+        ok(&out);
+        let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
+        stats["persons"].as_i64().unwrap()
+    };
+    let mut outcomes = Vec::new();
+    for delay_ms in [150u64, 400, 700, 1000, 1400, 2000] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_yiwang"))
+            .args([
+                "import",
+                "persons",
+                file.to_str().unwrap(),
+                "--db",
+                &target,
+                "--source",
+                "公安",
+            ])
+            .env_remove("YIWANG_DATA_KEY")
+            .env("YIWANG_LOG", "warn")
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let finished = child.try_wait().unwrap().is_some();
+        let _ = child.kill();
+        let _ = child.wait();
+        let held = count(&target);
+        assert!(
+            held == 0 || held == rows,
+            "after a kill at {delay_ms} ms: {held} of {rows} persons"
+        );
+        outcomes.push((delay_ms, finished, held));
+        if held == rows {
+            break;
+        }
+    }
+    // At least one kill landed before the commit, so "none of it" was really exercised.
+    assert!(
+        outcomes
+            .iter()
+            .any(|&(_, finished, held)| !finished && held == 0),
+        "{outcomes:?}"
+    );
+    let store = yiwang_store::Store::connect(&format!("sqlite://{target}"))
+        .await
+        .unwrap();
+    assert!(store.integrity_ok().await.unwrap());
+    store.close().await;
+}
