@@ -337,7 +337,7 @@ impl Registrar {
     async fn place_rows(
         &self,
         request: &ImportRequest,
-        rows: Vec<TableRow>,
+        mut rows: Vec<TableRow>,
         now: DateTime<Utc>,
         progress: &(dyn Fn(Stage, u64) + Sync),
     ) -> Result<Vec<(u64, Placed)>, StoreError> {
@@ -358,15 +358,23 @@ impl Registrar {
         let kind = request.kind;
         let min_score = request.min_score;
         let ends = request.allowed_ends.as_deref();
+        // Each worker owns its rows and frees each as it is placed: a district's file is held
+        // once, as rows or as records, not twice.
+        let mut parts = Vec::with_capacity(threads);
+        while rows.len() > chunk {
+            let rest = rows.split_off(chunk);
+            parts.push(std::mem::replace(&mut rows, rest));
+        }
+        parts.push(rows);
         std::thread::scope(|scope| {
-            let workers: Vec<_> = rows
-                .chunks(chunk)
+            let workers: Vec<_> = parts
+                .into_iter()
                 .map(|part| {
                     let done = &done;
                     scope.spawn(move || {
                         let mut out = Vec::with_capacity(part.len());
-                        for (i, row) in part.iter().enumerate() {
-                            let p = self.place(kind, row, today, min_score, ends, matching);
+                        for (i, row) in part.into_iter().enumerate() {
+                            let p = self.place(kind, &row, today, min_score, ends, matching);
                             out.push((row.line, p));
                             if (i + 1) % PROGRESS_EVERY == 0 {
                                 let n = done.fetch_add(PROGRESS_EVERY as u64, Ordering::Relaxed);
