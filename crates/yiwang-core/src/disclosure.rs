@@ -85,6 +85,21 @@ pub fn attesting_ends(roles: &[Role]) -> Vec<AttestationEnd> {
         .collect()
 }
 
+/// The ends whose attestations `roles` may read (`None`: every end). The registration authority
+/// (审批), administrators and the district's own staff read them all; a property manager or a
+/// business-service agency reads only what its own end attested.
+pub fn readable_attestation_ends(roles: &[Role]) -> Option<Vec<AttestationEnd>> {
+    let all = roles
+        .iter()
+        .any(|r| matches!(r, Role::Admin | Role::ApprovalOfficer))
+        || roles_allow(roles, Permission::ReadPersonsMasked);
+    if all {
+        None
+    } else {
+        Some(attesting_ends(roles))
+    }
+}
+
 /// Roles that answer for the registries' data (the Chief Data Officer system): they review
 /// change sets and roll a wrong snapshot back.
 const REGISTRY_OFFICERS: &[Role] = &[
@@ -146,6 +161,12 @@ mod tests {
         );
         assert!(attesting_ends(&[Role::DataSpecialist, Role::Citizen]).is_empty());
         assert_eq!(attesting_ends(&[Role::Admin]).len(), 4);
+        assert_eq!(readable_attestation_ends(&[Role::ApprovalOfficer]), None);
+        assert_eq!(readable_attestation_ends(&[Role::GridWorker]), None);
+        assert_eq!(
+            readable_attestation_ends(&[Role::BusinessAgency]),
+            Some(vec![AttestationEnd::Business])
+        );
         assert!(may_roll_back_registry(&[Role::DistrictCdo]));
         assert!(!may_roll_back_registry(&[Role::GridWorker]));
         assert!(may_review_registry(&[Role::StreetDataAssistant]));

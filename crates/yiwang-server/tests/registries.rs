@@ -652,6 +652,24 @@ both_backends!(
         assert_eq!(verified.body["verified"], true, "{}", verified.body);
         assert_eq!(verified.body["paper_proof_waived"], true);
         assert_eq!(verified.body["attestations"].as_array().unwrap().len(), 2);
+        // The property manager sees its own end's attestation only; the decision is the same.
+        let property = api.login("property_manager").await;
+        let own = api
+            .send(
+                "POST",
+                "/api/v1/premises/verify",
+                Some(&property),
+                Some(serde_json::json!({"address": building})),
+            )
+            .await;
+        assert_eq!(own.body["verified"], true);
+        let ends: Vec<&str> = own.body["attestations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["end"].as_str().unwrap())
+            .collect();
+        assert_eq!(ends, ["property"]);
         let bad = ask(building.clone(), Some("91310104MA1FL4XQ0X")).await;
         assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_request");
         let citizen = api.login("citizen").await;

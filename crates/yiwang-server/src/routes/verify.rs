@@ -3,6 +3,7 @@
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use yiwang_core::disclosure::readable_attestation_ends;
 use yiwang_core::registry::verify::{RiskFlag, decide, unknown_address};
 
 use super::extract::AppJson;
@@ -59,14 +60,15 @@ pub(crate) struct VerifyAnswer {
 /// premises registry, and the attestations of the four ends and the units registry decide,
 /// under the district's rules (`YIWANG_VERIFY_RULES`), whether it is verified and whether paper
 /// proof can be waived. Risk flags: `not_in_registry`, `many_licences` (一址多照),
-/// `residential_room`, `conflicting_attestations`, `registered_elsewhere`.
+/// `residential_room`, `conflicting_attestations`, `registered_elsewhere`. The attestations listed
+/// are those the caller may read: a property manager or business agency sees its own end's only.
 #[utoipa::path(post, path = "/api/v1/premises/verify", tag = "premises", security(("bearer" = [])),
     request_body = VerifyRequest,
     responses((status = 200, body = VerifyAnswer), (status = 400, body = crate::error::Problem),
         (status = 403, body = crate::error::Problem)))]
 pub(crate) async fn verify(
     State(state): State<AppState>,
-    _: Need<perm::ReadPremises>,
+    Need(caller, _): Need<perm::ReadPremises>,
     AppJson(req): AppJson<VerifyRequest>,
 ) -> ApiResult<axum::Json<VerifyAnswer>> {
     let address = req.address.trim();
@@ -118,6 +120,8 @@ pub(crate) async fn verify(
         .ok_or_else(|| ApiError::new(Code::Internal, format!("premises {id} vanished")))?;
     let today = yiwang_core::workflow::shanghai(chrono::Utc::now()).date();
     let v = decide(&facts, &state.verification_rules, today);
+    // The decision weighs every end; the list shows what the caller's end may read.
+    let readable = readable_attestation_ends(caller.roles());
     Ok(axum::Json(VerifyAnswer {
         verified: v.verified,
         paper_proof_waived: v.paper_proof_waived,
@@ -129,6 +133,7 @@ pub(crate) async fn verify(
         attestations: facts
             .attestations
             .into_iter()
+            .filter(|a| readable.as_ref().is_none_or(|ends| ends.contains(&a.end)))
             .map(|a| AttestationDto {
                 end: a.end.as_str().to_owned(),
                 fact: a.fact.as_str().to_owned(),
