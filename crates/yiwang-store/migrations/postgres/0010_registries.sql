@@ -7,6 +7,8 @@
 ALTER TABLE persons RENAME COLUMN id_number TO id_hash;
 ALTER TABLE persons ADD COLUMN id_cipher TEXT;
 ALTER TABLE persons ADD COLUMN id_masked TEXT;
+-- Rows still to seal, found at start-up without reading the whole table (empty once sealed).
+CREATE INDEX persons_unsealed ON persons(id) WHERE id_cipher IS NULL;
 
 -- Every registry row names the source whose snapshot last wrote it, the fingerprint of its
 -- fields (to tell changed from unchanged at the next snapshot) and that snapshot's change set.

@@ -412,9 +412,13 @@ impl Store {
             bulk.commit().await?;
             sealed += plain.len() as u64;
         }
-        let mut bulk = self.bulk().await?;
-        bulk.link_housing_owners().await?;
-        bulk.commit().await?;
+        // Owners get their sealed numbers when persons were sealed now; a start of an already
+        // sealed database writes nothing.
+        if sealed > 0 {
+            let mut bulk = self.bulk().await?;
+            bulk.link_housing_owners().await?;
+            bulk.commit().await?;
+        }
         Ok(sealed)
     }
 }
