@@ -343,8 +343,7 @@ impl Registrar {
     ) -> Result<Vec<(u64, Placed)>, StoreError> {
         let today = yiwang_core::workflow::shanghai(now).date();
         let all_exact = rows.iter().all(|r| {
-            r.cells
-                .get("address")
+            r.get("address")
                 .is_some_and(|a| self.exact.contains_key(a.trim()))
         });
         let matching = if all_exact {

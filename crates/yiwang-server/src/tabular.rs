@@ -3,6 +3,7 @@
 //! every data row keeps the line it came from (the header is line 1) for error reports.
 
 use std::io::Cursor;
+use std::sync::Arc;
 
 use yiwang_core::registry::rows::TableRow;
 
@@ -57,6 +58,7 @@ fn read_csv(bytes: &[u8]) -> Result<Table, String> {
         .iter()
         .map(column_name)
         .collect();
+    let shared: Arc<[String]> = header.clone().into();
     let mut rows = Vec::new();
     // Lines are counted from the bytes: the reader's own count is off after a blank line.
     let (mut counted_to, mut line) = (0usize, 1u64);
@@ -79,12 +81,7 @@ fn read_csv(bytes: &[u8]) -> Result<Table, String> {
         if record.iter().all(|v| v.trim().is_empty()) {
             continue;
         }
-        let cells = header
-            .iter()
-            .cloned()
-            .zip(record.iter().map(str::to_owned))
-            .collect();
-        rows.push(TableRow { line, cells });
+        rows.push(TableRow::new(line, &shared, record.iter()));
     }
     Ok(Table { header, rows })
 }
@@ -115,13 +112,19 @@ fn read_workbook(bytes: &[u8]) -> Result<Table, String> {
         .next()
         .map(|r| r.iter().map(|c| column_name(&text(c))).collect())
         .unwrap_or_default();
+    let shared: Arc<[String]> = header.clone().into();
     let rows = rows
         .enumerate()
-        .map(|(i, r)| TableRow {
-            line: first_row + 1 + i as u64,
-            cells: header.iter().cloned().zip(r.iter().map(text)).collect(),
+        .filter_map(|(i, r)| {
+            let cells: Vec<String> = r.iter().map(text).collect();
+            cells.iter().any(|v| !v.trim().is_empty()).then(|| {
+                TableRow::new(
+                    first_row + 1 + i as u64,
+                    &shared,
+                    cells.iter().map(String::as_str),
+                )
+            })
         })
-        .filter(|row| row.cells.values().any(|v| !v.trim().is_empty()))
         .collect();
     Ok(Table { header, rows })
 }
@@ -139,7 +142,7 @@ mod tests {
         let got: Vec<(u64, String)> = t
             .rows
             .iter()
-            .map(|r| (r.line, r.cells["name"].clone()))
+            .map(|r| (r.line, r.get("name").unwrap_or_default().to_owned()))
             .collect();
         assert_eq!(
             got,
@@ -161,7 +164,7 @@ mod tests {
         assert_eq!(t.header, ["id_number", "staff"]);
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[0].line, 2);
-        assert_eq!(t.rows[0].cells["staff"], "12");
+        assert_eq!(t.rows[0].get("staff"), Some("12"));
         assert_eq!(t.rows[1].line, 4);
         assert!(read_table(b"not a zip", TableFormat::Workbook).is_err());
         assert_eq!(

@@ -33,6 +33,9 @@ pub enum StoreError {
     /// Any other database error.
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// An error from SQLite's C API on the bulk write path (`direct`).
+    #[error("database error: {0}")]
+    Engine(String),
 }
 
 impl From<sqlx::Error> for StoreError {

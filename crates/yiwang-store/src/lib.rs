@@ -12,6 +12,7 @@ mod api_keys;
 mod audit;
 mod bulk;
 mod cases;
+mod direct;
 mod error;
 mod grid_changes;
 mod kpi;

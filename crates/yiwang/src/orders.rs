@@ -119,12 +119,7 @@ pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 
 /// Checks one row against the reference facts at `now`; the error is the reason.
 pub fn check_row(row: &Row, known: &Known, now: DateTime<Utc>) -> Result<Order, String> {
-    let cell = |name: &str| {
-        row.cells
-            .get(name)
-            .map(|v| v.trim())
-            .filter(|v| !v.is_empty())
-    };
+    let cell = |name: &str| row.get(name).map(str::trim).filter(|v| !v.is_empty());
     let required = |name: &str| cell(name).ok_or_else(|| format!("`{name}` is empty"));
     let order_no = required("order_no")?;
     if order_no.chars().count() > MAX_ORDER_NO {
@@ -536,7 +531,7 @@ mod tests {
     use super::*;
 
     fn row(pairs: &[(&str, &str)]) -> Row {
-        let mut cells: std::collections::HashMap<String, String> = [
+        let mut cells = vec![
             ("order_no", "GD2025000001"),
             ("received_at", "2025-03-04 09:30"),
             ("request_type", "投诉"),
@@ -545,14 +540,14 @@ mod tests {
             ("state", "closed"),
             ("closed_at", "2025-03-05T10:00:00+08:00"),
             ("satisfaction", "满意"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
+        ];
         for (k, v) in pairs {
-            cells.insert((*k).to_owned(), (*v).to_owned());
+            match cells.iter_mut().find(|(c, _)| c == k) {
+                Some(cell) => cell.1 = v,
+                None => cells.push((k, v)),
+            }
         }
-        Row { line: 2, cells }
+        Row::from_pairs(2, &cells)
     }
 
     #[test]

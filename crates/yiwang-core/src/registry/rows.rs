@@ -1,7 +1,7 @@
 //! Checking one row of a registry file. Every check is on the row alone; the reason for a
 //! refusal names the column and says what would be accepted, so a clerk can fix the file.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -18,13 +18,70 @@ const MAX_AREA_M2: f64 = 10_000.0;
 /// Largest staff count taken as plausible.
 const MAX_STAFF: i64 = 1_000_000;
 
-/// One data row of a file: its line (the header is line 1) and its cells by lower-case column.
+/// One data row of a file: its line (the header is line 1) and its cells under the file's
+/// lower-case column names.
+///
+/// A district's file is millions of rows, so a row is two allocations: its cell texts end to
+/// end, and where each ends; the column names are shared by every row of the file.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TableRow {
     /// Line in the file (CSV: where the record starts; XLSX: the sheet row).
     pub line: u64,
-    /// Cell text by lower-case column name.
-    pub cells: HashMap<String, String>,
+    header: Arc<[String]>,
+    text: Box<str>,
+    ends: Box<[u32]>,
+}
+
+impl TableRow {
+    /// A row of `cells` under `header` (cells past the header's end are dropped; a shorter
+    /// row lacks the rest).
+    #[must_use]
+    pub fn new<'c>(
+        line: u64,
+        header: &Arc<[String]>,
+        cells: impl IntoIterator<Item = &'c str>,
+    ) -> TableRow {
+        let mut text = String::new();
+        let mut ends = Vec::with_capacity(header.len());
+        for cell in cells.into_iter().take(header.len()) {
+            text.push_str(cell);
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        TableRow {
+            line,
+            header: Arc::clone(header),
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
+
+    /// A row from `(column, cell)` pairs (tests and small tables).
+    #[must_use]
+    pub fn from_pairs(line: u64, pairs: &[(&str, &str)]) -> TableRow {
+        let header: Arc<[String]> = pairs.iter().map(|(c, _)| (*c).to_owned()).collect();
+        TableRow::new(line, &header, pairs.iter().map(|(_, v)| *v))
+    }
+
+    /// The cell under `column` as written (the first such column), if the row has it.
+    #[must_use]
+    pub fn get(&self, column: &str) -> Option<&str> {
+        let i = self.header.iter().position(|c| c == column)?;
+        self.cell(i)
+    }
+
+    /// Every cell with its column, in file order.
+    pub fn cells(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.header
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| Some((c.as_str(), self.cell(i)?)))
+    }
+
+    fn cell(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.text.get(start..end)
+    }
 }
 
 /// A checked 实有人口 row.
@@ -135,7 +192,7 @@ pub fn check_row(
     row: &TableRow,
     today: NaiveDate,
 ) -> Result<CheckedRow, String> {
-    let cells = Cells(&row.cells);
+    let cells = Cells(row);
     match kind {
         RegistryKind::Persons => check_person(&cells, today).map(CheckedRow::Person),
         RegistryKind::Housing => check_housing(&cells, today).map(CheckedRow::Housing),
@@ -144,11 +201,11 @@ pub fn check_row(
     }
 }
 
-struct Cells<'a>(&'a HashMap<String, String>);
+struct Cells<'a>(&'a TableRow);
 
 impl Cells<'_> {
     fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+        self.0.get(name).map(str::trim).filter(|v| !v.is_empty())
     }
 
     fn required(&self, name: &str) -> Result<&str, String> {
@@ -394,13 +451,7 @@ mod tests {
     }
 
     fn row(pairs: &[(&str, &str)]) -> TableRow {
-        TableRow {
-            line: 2,
-            cells: pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        }
+        TableRow::from_pairs(2, pairs)
     }
 
     /// Checks a row and compares the outcome, `Ok` summarised or the reason.

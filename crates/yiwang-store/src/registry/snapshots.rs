@@ -465,27 +465,53 @@ async fn insert_records(
         cols.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
     );
     let null = Value::Null;
+    let tx = match tx {
+        Tx::Sqlite(tx) => {
+            // One prepared row at a time through SQLite's C API: a district's file is a million
+            // rows, and sqlx's multi-row statements cost more than SQLite's own work.
+            let sql = format!("{head}VALUES ({})", vec!["?"; cols.len() + 3].join(", "));
+            return crate::direct::execute_each(tx, &sql, records, |r, b| {
+                for (c, ty) in &cols {
+                    bind_direct(b, *ty, r.fields.get(*c).unwrap_or(&null));
+                }
+                b.text(Some(source))
+                    .text(Some(r.row_hash.as_str()))
+                    .int(Some(change_set_id));
+            })
+            .await;
+        }
+        Tx::Postgres(tx) => tx,
+    };
     for chunk in records.chunks(MAX_PARAMS / (cols.len() + 3)) {
-        macro_rules! insert {
-            ($db:ty, $tx:expr, $pg:literal) => {{
-                let mut qb: QueryBuilder<'_, $db> = QueryBuilder::new(head.as_str());
-                qb.push_values(chunk, |mut b, r| {
-                    for (c, ty) in &cols {
-                        push_value!(b, *ty, r.fields.get(*c).unwrap_or(&null), c, $pg);
-                    }
-                    b.push_bind(source)
-                        .push_bind(r.row_hash.as_str())
-                        .push_bind(change_set_id);
-                });
-                qb.build().execute(&mut **$tx).await?;
-            }};
-        }
-        match &mut *tx {
-            Tx::Sqlite(tx) => insert!(Sqlite, tx, false),
-            Tx::Postgres(tx) => insert!(Postgres, tx, true),
-        }
+        let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new(head.as_str());
+        qb.push_values(chunk, |mut b, r| {
+            for (c, ty) in &cols {
+                push_value!(b, *ty, r.fields.get(*c).unwrap_or(&null), c, true);
+            }
+            b.push_bind(source)
+                .push_bind(r.row_hash.as_str())
+                .push_bind(change_set_id);
+        });
+        qb.build().execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// Binds one JSON value as the column's type on the direct SQLite path (as `push_value!`).
+fn bind_direct(b: &mut crate::direct::Binder<'_, '_>, ty: Ty, v: &Value) {
+    match ty {
+        Ty::Text => match v {
+            Value::String(s) => b.text(Some(s)),
+            Value::Null => b.text(None),
+            other => b.text(Some(&yiwang_core::registry::records::canonical(other))),
+        },
+        Ty::Int => b.int(
+            v.as_i64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok())),
+        ),
+        Ty::Real => b.real(v.as_f64()),
+        Ty::Date => b.text(v.as_str()),
+    };
 }
 
 /// Updates rows given as column maps, found by their key; `id` is left as it is.
@@ -495,31 +521,45 @@ async fn update_maps(
     rows: &[Map<String, Value>],
 ) -> Result<(), StoreError> {
     let null = Value::Null;
-    for row in rows {
-        let key = row.get(t.key).unwrap_or(&null);
-        macro_rules! update {
-            ($db:ty, $tx:expr, $pg:literal) => {{
-                let mut qb: QueryBuilder<'_, $db> =
-                    QueryBuilder::new(format!("UPDATE {} SET ", t.name));
-                let mut first = true;
-                for (c, ty) in t.all_columns().filter(|(c, _)| *c != "id" && *c != t.key) {
-                    if !first {
-                        qb.push(", ");
-                    }
-                    first = false;
-                    qb.push(c).push(" = ");
-                    push_value!(qb, ty, row.get(c).unwrap_or(&null), c, $pg);
+    let set: Vec<(&'static str, Ty)> = t
+        .all_columns()
+        .filter(|(c, _)| *c != "id" && *c != t.key)
+        .collect();
+    let key_ty = if t.key_is_int { Ty::Int } else { Ty::Text };
+    let tx = match tx {
+        Tx::Sqlite(tx) => {
+            let sql = format!(
+                "UPDATE {} SET {} WHERE {} = ?",
+                t.name,
+                set.iter()
+                    .map(|(c, _)| format!("{c} = ?"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                t.key
+            );
+            return crate::direct::execute_each(tx, &sql, rows, |row, b| {
+                for (c, ty) in &set {
+                    bind_direct(b, *ty, row.get(*c).unwrap_or(&null));
                 }
-                qb.push(format!(" WHERE {} = ", t.key));
-                let key_ty = if t.key_is_int { Ty::Int } else { Ty::Text };
-                push_value!(qb, key_ty, key, t.key, $pg);
-                qb.build().execute(&mut **$tx).await?;
-            }};
+                bind_direct(b, key_ty, row.get(t.key).unwrap_or(&null));
+            })
+            .await;
         }
-        match &mut *tx {
-            Tx::Sqlite(tx) => update!(Sqlite, tx, false),
-            Tx::Postgres(tx) => update!(Postgres, tx, true),
+        Tx::Postgres(tx) => tx,
+    };
+    for row in rows {
+        let mut qb: QueryBuilder<'_, Postgres> =
+            QueryBuilder::new(format!("UPDATE {} SET ", t.name));
+        for (i, (c, ty)) in set.iter().enumerate() {
+            if i > 0 {
+                qb.push(", ");
+            }
+            qb.push(c).push(" = ");
+            push_value!(qb, *ty, row.get(*c).unwrap_or(&null), c, true);
         }
+        qb.push(format!(" WHERE {} = ", t.key));
+        push_value!(qb, key_ty, row.get(t.key).unwrap_or(&null), t.key, true);
+        qb.build().execute(&mut **tx).await?;
     }
     Ok(())
 }
