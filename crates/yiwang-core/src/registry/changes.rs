@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use super::records::{StoredRecord, UNHASHED_COLUMNS, canonical};
+use super::records::{Fields, StoredRecord, UNHASHED_COLUMNS, canonical};
 
 /// What the registry holds for a key: the source that wrote it and its fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,17 +75,13 @@ pub fn diff(source: &str, held: &HashMap<String, Held>, incoming: &[StoredRecord
 /// The columns whose values differ between a stored row and its replacement (ciphers left
 /// out: they differ at every sealing), in name order.
 #[must_use]
-pub fn changed_fields(before: &Map<String, Value>, after: &Map<String, Value>) -> Vec<String> {
+pub fn changed_fields(before: &Map<String, Value>, after: &Fields) -> Vec<String> {
     let null = Value::Null;
-    let mut names: Vec<&String> = after
-        .keys()
-        .filter(|k| !UNHASHED_COLUMNS.contains(&k.as_str()))
-        .collect();
-    names.sort();
-    names
-        .into_iter()
-        .filter(|name| canonical(before.get(*name).unwrap_or(&null)) != canonical(&after[*name]))
-        .cloned()
+    after
+        .iter()
+        .filter(|(c, _)| !UNHASHED_COLUMNS.contains(c))
+        .filter(|(c, v)| canonical(before.get(*c).unwrap_or(&null)) != canonical(v))
+        .map(|(c, _)| c.to_owned())
         .collect()
 }
 
@@ -98,7 +94,7 @@ mod tests {
     fn record(key: &str, hash: &str) -> StoredRecord {
         StoredRecord {
             key: key.into(),
-            fields: Map::new(),
+            fields: Fields::default(),
             row_hash: hash.into(),
         }
     }
@@ -151,11 +147,15 @@ mod tests {
     #[test]
     fn changed_fields_name_what_differs() {
         let before = json!({"name": "张三", "phone": null, "area_m2": 45.0, "id_cipher": "aa"});
-        let after =
-            json!({"name": "张三", "phone": "13800138000", "area_m2": 45, "id_cipher": "bb"});
-        let (Value::Object(b), Value::Object(a)) = (before, after) else {
+        let Value::Object(b) = before else {
             unreachable!()
         };
+        let a = Fields::new(vec![
+            ("phone", json!("13800138000")),
+            ("name", json!("张三")),
+            ("id_cipher", json!("bb")),
+            ("area_m2", json!(45)),
+        ]);
         assert_eq!(changed_fields(&b, &a), ["phone"]);
     }
 }

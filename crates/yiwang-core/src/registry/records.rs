@@ -1,7 +1,7 @@
 //! A checked row placed on its premises, as the registry stores it: the record key, the
 //! column values (ID numbers sealed) and a fingerprint that tells changed from unchanged.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::rows::CheckedRow;
@@ -17,65 +17,137 @@ pub struct StoredRecord {
     /// premises id (housing), the USCC (units), `end/premises/fact` (attestations).
     pub key: String,
     /// Column → value, as the store writes them.
-    pub fields: Map<String, Value>,
+    pub fields: Fields,
     /// Fingerprint of the fields (see [`fingerprint`]).
     pub row_hash: String,
+}
+
+/// A record's column values in column-name order. A snapshot holds a million records until
+/// its transaction, so names are the schema's own strings, not a map of owned keys.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Fields(Vec<(&'static str, Value)>);
+
+impl Fields {
+    /// The fields of `(column, value)` pairs (a later pair for the same column wins).
+    #[must_use]
+    pub fn new(mut pairs: Vec<(&'static str, Value)>) -> Fields {
+        pairs.reverse();
+        pairs.sort_by_key(|(c, _)| *c);
+        pairs.dedup_by_key(|(c, _)| *c);
+        pairs.shrink_to_fit();
+        Fields(pairs)
+    }
+
+    /// The value of `column`, if the record has it.
+    #[must_use]
+    pub fn get(&self, column: &str) -> Option<&Value> {
+        self.0
+            .binary_search_by(|(c, _)| (*c).cmp(column))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    /// Whether the record has `column`.
+    #[must_use]
+    pub fn contains(&self, column: &str) -> bool {
+        self.get(column).is_some()
+    }
+
+    /// Every column and value, in column-name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Value)> {
+        self.0.iter().map(|(c, v)| (*c, v))
+    }
+
+    /// The fields as a JSON map.
+    #[must_use]
+    pub fn to_map(&self) -> Map<String, Value> {
+        self.iter()
+            .map(|(c, v)| (c.to_owned(), v.clone()))
+            .collect()
+    }
+}
+
+impl std::ops::Index<&str> for Fields {
+    type Output = Value;
+
+    fn index(&self, column: &str) -> &Value {
+        self.get(column).unwrap_or(&Value::Null)
+    }
 }
 
 /// Builds the stored record of a checked row on premises `premises_id`.
 #[must_use]
 pub fn stored_record(row: &CheckedRow, premises_id: i64, vault: &IdVault) -> StoredRecord {
-    let (key, value) = match row {
+    let (key, pairs): (String, Vec<(&'static str, Value)>) = match row {
         CheckedRow::Person(p) => {
             let id = vault.seal(&p.id_number);
             (
                 id.hash.clone(),
-                json!({
-                    "id_hash": id.hash, "id_cipher": id.cipher, "id_masked": id.masked,
-                    "id_kind": p.id_kind, "name": p.name, "person_type": p.person_type.as_str(),
-                    "sex": p.sex, "birth_date": p.birth_date.to_string(),
-                    "nationality": p.nationality, "phone": p.phone, "room_id": premises_id,
-                    "move_in_date": p.move_in_date.map(|d| d.to_string()),
-                }),
+                vec![
+                    ("id_hash", id.hash.into()),
+                    ("id_cipher", id.cipher.into()),
+                    ("id_masked", id.masked.into()),
+                    ("id_kind", p.id_kind.clone().into()),
+                    ("name", p.name.clone().into()),
+                    ("person_type", p.person_type.as_str().into()),
+                    ("sex", p.sex.clone().into()),
+                    ("birth_date", p.birth_date.to_string().into()),
+                    ("nationality", p.nationality.clone().into()),
+                    ("phone", p.phone.clone().into()),
+                    ("room_id", premises_id.into()),
+                    ("move_in_date", p.move_in_date.map(|d| d.to_string()).into()),
+                ],
             )
         }
         CheckedRow::Housing(h) => {
             let owner = h.owner_id_number.as_deref().map(|id| vault.seal(id));
+            let (hash, cipher, masked) = match owner {
+                Some(o) => (Some(o.hash), Some(o.cipher), Some(o.masked)),
+                None => (None, None, None),
+            };
             (
                 premises_id.to_string(),
-                json!({
-                    "room_id": premises_id, "use_kind": h.use_kind.as_str(), "area_m2": h.area_m2,
-                    "rooms": h.rooms,
-                    "owner_id_hash": owner.as_ref().map(|o| &o.hash),
-                    "owner_id_cipher": owner.as_ref().map(|o| &o.cipher),
-                    "owner_id_masked": owner.as_ref().map(|o| &o.masked),
-                }),
+                vec![
+                    ("room_id", premises_id.into()),
+                    ("use_kind", h.use_kind.as_str().into()),
+                    ("area_m2", h.area_m2.into()),
+                    ("rooms", h.rooms.into()),
+                    ("owner_id_hash", hash.into()),
+                    ("owner_id_cipher", cipher.into()),
+                    ("owner_id_masked", masked.into()),
+                ],
             )
         }
         CheckedRow::Unit(u) => (
             u.uscc.clone(),
-            json!({
-                "uscc": u.uscc, "name": u.name, "industry": u.industry, "staff": u.staff,
-                "registered_at": u.registered_at.to_string(), "premises_id": premises_id,
-            }),
+            vec![
+                ("uscc", u.uscc.clone().into()),
+                ("name", u.name.clone().into()),
+                ("industry", u.industry.clone().into()),
+                ("staff", u.staff.into()),
+                ("registered_at", u.registered_at.to_string().into()),
+                ("premises_id", premises_id.into()),
+            ],
         ),
         CheckedRow::Attestation(a) => {
             let key = attestation_key(a.end.as_str(), premises_id, a.fact.as_str());
             (
                 key.clone(),
-                json!({
-                    "record_key": key, "end_kind": a.end.as_str(), "premises_id": premises_id,
-                    "fact": a.fact.as_str(), "value": a.value, "evidence": a.evidence,
-                    "attested_at": a.attested_at.to_string(), "attester": a.attester,
-                }),
+                vec![
+                    ("record_key", key.into()),
+                    ("end_kind", a.end.as_str().into()),
+                    ("premises_id", premises_id.into()),
+                    ("fact", a.fact.as_str().into()),
+                    ("value", a.value.clone().into()),
+                    ("evidence", a.evidence.clone().into()),
+                    ("attested_at", a.attested_at.to_string().into()),
+                    ("attester", a.attester.clone().into()),
+                ],
             )
         }
     };
-    let fields = match value {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    };
-    let row_hash = fingerprint(&fields);
+    let fields = Fields::new(pairs);
+    let row_hash = fingerprint_of(fields.iter());
     StoredRecord {
         key,
         fields,
@@ -100,16 +172,17 @@ pub fn attestation_end_of_key(key: &str) -> Option<&str> {
 /// back from either database hashes as it did when written.
 #[must_use]
 pub fn fingerprint(fields: &Map<String, Value>) -> String {
-    let mut names: Vec<&String> = fields
-        .keys()
-        .filter(|k| !UNHASHED_COLUMNS.contains(&k.as_str()))
-        .collect();
-    names.sort();
+    // serde_json's map iterates in key order.
+    fingerprint_of(fields.iter().map(|(c, v)| (c.as_str(), v)))
+}
+
+/// [`fingerprint`] of columns given in name order.
+fn fingerprint_of<'n, 'v>(fields: impl Iterator<Item = (&'n str, &'v Value)>) -> String {
     let mut hasher = Sha256::new();
-    for name in names {
+    for (name, value) in fields.filter(|(c, _)| !UNHASHED_COLUMNS.contains(c)) {
         hasher.update(name.as_bytes());
         hasher.update([0x1f]);
-        hasher.update(canonical(&fields[name]).as_bytes());
+        hasher.update(canonical(value).as_bytes());
         hasher.update([0x1e]);
     }
     hex::encode(&hasher.finalize()[..16])
@@ -135,6 +208,7 @@ mod tests {
     use super::*;
     use crate::model::HousingUse;
     use crate::registry::rows::HousingRow;
+    use serde_json::json;
 
     #[test]
     fn the_fingerprint_ignores_ciphers_and_number_spelling() {
@@ -151,11 +225,27 @@ mod tests {
         assert_eq!(a.key, "7");
         assert_ne!(a.fields["owner_id_cipher"], b.fields["owner_id_cipher"]);
         assert_eq!(a.row_hash, b.row_hash);
-        let mut read_back = a.fields.clone();
+        let mut read_back = a.fields.to_map();
         read_back.insert("area_m2".into(), json!(45));
         assert_eq!(fingerprint(&read_back), a.row_hash);
         read_back.insert("use_kind".into(), json!("vacant"));
         assert_ne!(fingerprint(&read_back), a.row_hash);
         assert_ne!(stored_record(&row, 8, &vault).row_hash, a.row_hash);
+    }
+
+    #[test]
+    fn fields_are_found_by_name_and_the_later_pair_wins() {
+        let f = Fields::new(vec![
+            ("name", json!("张三")),
+            ("area_m2", json!(45)),
+            ("name", json!("李四")),
+        ]);
+        assert_eq!(f.get("name"), Some(&json!("李四")));
+        assert_eq!(f["area_m2"], json!(45));
+        assert_eq!(f["phone"], Value::Null);
+        assert!(!f.contains("phone"));
+        let names: Vec<&str> = f.iter().map(|(c, _)| c).collect();
+        assert_eq!(names, ["area_m2", "name"]);
+        assert_eq!(fingerprint(&f.to_map()), fingerprint_of(f.iter()));
     }
 }

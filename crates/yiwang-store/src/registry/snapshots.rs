@@ -154,7 +154,7 @@ impl Store {
         .fetch_one(&mut **tx)
         .await?);
         let stamp = |r: &StoredRecord| {
-            let mut fields = r.fields.clone();
+            let mut fields = r.fields.to_map();
             fields.insert("source".into(), Value::from(s.source));
             fields.insert("row_hash".into(), Value::from(r.row_hash.clone()));
             fields.insert("change_set_id".into(), Value::from(id));
@@ -457,7 +457,7 @@ async fn insert_records(
         .columns
         .iter()
         .copied()
-        .filter(|(c, _)| first.fields.contains_key(*c))
+        .filter(|(c, _)| first.fields.contains(c))
         .collect();
     let head = format!(
         "INSERT INTO {} ({}, source, row_hash, change_set_id) ",
@@ -472,7 +472,7 @@ async fn insert_records(
             let sql = format!("{head}VALUES ({})", vec!["?"; cols.len() + 3].join(", "));
             return crate::direct::execute_each(tx, &sql, records, |r, b| {
                 for (c, ty) in &cols {
-                    bind_direct(b, *ty, r.fields.get(*c).unwrap_or(&null));
+                    bind_direct(b, *ty, r.fields.get(c).unwrap_or(&null));
                 }
                 b.text(Some(source))
                     .text(Some(r.row_hash.as_str()))
@@ -486,7 +486,7 @@ async fn insert_records(
         let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new(head.as_str());
         qb.push_values(chunk, |mut b, r| {
             for (c, ty) in &cols {
-                push_value!(b, *ty, r.fields.get(*c).unwrap_or(&null), c, true);
+                push_value!(b, *ty, r.fields.get(c).unwrap_or(&null), c, true);
             }
             b.push_bind(source)
                 .push_bind(r.row_hash.as_str())
