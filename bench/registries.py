@@ -7,6 +7,8 @@
    it fresh for each run, and times `yiwang import persons|housing|units` into it, each with full
    validation (GB 11643, GB 32100, phones, dates), address matching to the premises registry,
    ID sealing and the change set, in one transaction per file.
+   The scale-1 twin registers 60 k units; the target counts 120 k, so the units file is grown
+   with branch offices (new, valid GB 32100 codes) at the same addresses (--units).
 3. Times a weekly re-import of the same snapshot (an empty change set) and of one with 5% of
    phones changed and 1% of persons gone.
 4. Anchor, same run, same files: the sqlite3 shell's `.import --csv` of each CSV into an empty
@@ -43,6 +45,19 @@ def yiwang(*args):
     env.pop("YIWANG_DATABASE_URL", None)
     env.pop("YIWANG_DATA_KEY", None)
     return run([BIN, *args], env=env)
+
+
+def yiwang_measured(*args):
+    """Runs yiwang under GNU time: (seconds, peak RSS in MB or None)."""
+    if not os.path.exists("/usr/bin/time"):
+        secs, _ = yiwang(*args)
+        return secs, None
+    env = dict(os.environ, YIWANG_LOG="warn")
+    env.pop("YIWANG_DATABASE_URL", None)
+    env.pop("YIWANG_DATA_KEY", None)
+    secs, out = run(["/usr/bin/time", "-f", "maxrss_kb=%M", BIN, *args], env=env)
+    rss = [l for l in out.stderr.splitlines() if l.startswith("maxrss_kb=")]
+    return secs, (round(int(rss[-1].split("=")[1]) / 1024) if rss else None)
 
 
 def rm_db(path):
@@ -145,12 +160,14 @@ def main():
     total = 0.0
     for k in KINDS:
         report = os.path.join(work, f"report-{k}.json")
-        secs, _ = yiwang("import", k, files[k], "--db", target, "--source", "公安", "--report", report)
+        secs, rss = yiwang_measured("import", k, files[k], "--db", target, "--source", "公安", "--report", report)
         r = json.load(open(report, encoding="utf-8"))
         assert r["accepted"] == rows[k] and not r["rejected"], r
-        results["imports"][k] = {"seconds": round(secs, 2), "rows_per_s": round(rows[k] / secs)}
+        results["imports"][k] = {"seconds": round(secs, 2), "rows_per_s": round(rows[k] / secs),
+                                 "peak_rss_mb": rss}
         total += secs
-        print(f"import {k:<8} {rows[k]:>9,} rows  {secs:6.2f} s  {rows[k] / secs:>9,.0f} rows/s", file=sys.stderr)
+        print(f"import {k:<8} {rows[k]:>9,} rows  {secs:6.2f} s  {rows[k] / secs:>9,.0f} rows/s  "
+              f"peak RSS {rss} MB", file=sys.stderr)
     results["imports"]["total_seconds"] = round(total, 2)
     print(f"import total   {sum(rows.values()):>9,} rows  {total:6.2f} s", file=sys.stderr)
 
