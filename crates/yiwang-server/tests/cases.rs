@@ -315,6 +315,11 @@ async fn intake_refuses_what_it_cannot_use() {
             "9999",
         ),
         (
+            json!({"text": "路灯不亮", "address": "x", "category_kind": "event", "category_code": "9999"}),
+            "invalid_request",
+            "GET /api/v1/categories",
+        ),
+        (
             json!({"text": "路灯不亮", "address": "x", "reporter_phone": "abc"}),
             "invalid_request",
             "reporter_phone",
@@ -332,6 +337,18 @@ async fn intake_refuses_what_it_cannot_use() {
             r.body
         );
     }
+    // The catalogue the hint points at lists the codes a case takes, with their time limits.
+    let catalogue = api
+        .send("GET", "/api/v1/categories", Some(&intake), None)
+        .await;
+    assert_eq!(catalogue.status, StatusCode::OK, "{}", catalogue.body);
+    let rows = catalogue.body.as_array().unwrap();
+    let manhole = rows
+        .iter()
+        .find(|c| c["kind"] == "event" && c["subclass_code"] == "0102")
+        .expect("event 0102 in the catalogue");
+    assert!(manhole["time_limit_amount"].as_u64().unwrap() > 0);
+    assert!(rows.iter().all(|c| c["subclass_code"] != "9999"));
     let r = api
         .send(
             "POST",

@@ -278,7 +278,7 @@ fn check_request(
                 .map_err(|e: String| bad(format!("`category_kind`: {e}")))?;
             if state.desk.category(kind, code, text).is_none() {
                 return Err(bad(format!(
-                    "no {kind} category with subclass code `{code}`; see /api/v1/categories"
+                    "no {kind} category with subclass code `{code}`; GET /api/v1/categories lists them"
                 )));
             }
             Some((kind, code.clone()))
@@ -886,4 +886,57 @@ pub(crate) async fn act(
         case: dto,
         timeline,
     }))
+}
+
+/// One row of the case category catalogue (GB/T 30428 subclass and filing condition).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct CategoryRow {
+    /// `event` (事件) or `component` (部件): the `category_kind` of a new case.
+    kind: String,
+    /// 大类 code (2 digits) and name.
+    class_code: String,
+    class_name: String,
+    /// 小类 code (4 digits): the `category_code` of a new case.
+    subclass_code: String,
+    subclass_name: String,
+    /// 立案条件: when a report is filed under this row.
+    filing_condition: String,
+    /// Time limit for handling: amount and unit (`urgent_hour`, `hour`, `working_day`, …).
+    time_limit_amount: u32,
+    time_limit_unit: String,
+    /// 结案条件: when the case may be closed.
+    closing_condition: String,
+    /// Lead and assisting departments (short names).
+    lead_department: String,
+    assisting_departments: Vec<String>,
+}
+
+/// The case category catalogue: the codes `POST /api/v1/cases` takes, with their time limits.
+#[utoipa::path(get, path = "/api/v1/categories", tag = "cases", security(("bearer" = [])),
+    responses((status = 200, body = Vec<CategoryRow>)))]
+pub(crate) async fn categories(
+    State(state): State<AppState>,
+    _: Need<perm::ReadCases>,
+) -> Json<Vec<CategoryRow>> {
+    Json(
+        state
+            .desk
+            .classifier
+            .categories()
+            .iter()
+            .map(|c| CategoryRow {
+                kind: c.kind.as_str().to_owned(),
+                class_code: c.class_code.clone(),
+                class_name: c.class_name.clone(),
+                subclass_code: c.subclass_code.clone(),
+                subclass_name: c.subclass_name.clone(),
+                filing_condition: c.filing_condition.clone(),
+                time_limit_amount: c.time_limit_amount,
+                time_limit_unit: c.time_limit_unit.as_str().to_owned(),
+                closing_condition: c.closing_condition.clone(),
+                lead_department: c.lead_department.clone(),
+                assisting_departments: c.assisting_departments.clone(),
+            })
+            .collect(),
+    )
 }

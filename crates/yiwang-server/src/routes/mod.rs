@@ -82,6 +82,7 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/premises/{id}/children", get(premises::children))
         .route("/api/v1/cases", get(cases::list).post(cases::create))
         .route("/api/v1/cases/preview", post(cases::preview))
+        .route("/api/v1/categories", get(cases::categories))
         .route("/api/v1/cases/{id}", get(cases::one))
         .route("/api/v1/cases/{id}/actions", post(cases::act))
         .route("/api/v1/calendar/deadline", get(calendar::deadline))
