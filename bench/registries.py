@@ -14,7 +14,10 @@
 4. Anchor, same run, same files: the sqlite3 shell's `.import --csv` of each CSV into an empty
    table (no checks at all): the floor of just getting the rows into SQLite.
 
-Usage: python3 bench/registries.py [--scale 1] [--fresh]
+5. With --pg URL, the same three imports into PostgreSQL (a fresh copy of a template database
+   generated once without registries).
+
+Usage: python3 bench/registries.py [--scale 1] [--fresh] [--units 120000] [--pg postgres://postgres@127.0.0.1:5432]
 """
 import argparse
 import csv
@@ -108,11 +111,50 @@ def grow_units(src, dst, target):
         writer.writerows(rows + extra)
 
 
+def psql(url, sql):
+    run(["psql", f"{url}/postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql])
+
+
+def postgres_imports(a, files, rows):
+    """The same three imports into PostgreSQL: a district without registries is generated once
+    as a template database, and each run imports into a fresh copy of it."""
+    key = "ab" * 32
+    tpl, db = f"yiwang_bench_tpl_s{a.scale}", f"yiwang_bench_run_s{a.scale}"
+    env = dict(os.environ, YIWANG_LOG="warn", YIWANG_DATA_KEY=key)
+    env.pop("YIWANG_DATABASE_URL", None)
+    have = run(["psql", f"{a.pg}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{tpl}'"])[1]
+    if a.fresh or have.stdout.strip() != "1":
+        print("generating the district without registries on PostgreSQL …", file=sys.stderr)
+        psql(a.pg, f"DROP DATABASE IF EXISTS {tpl}")
+        psql(a.pg, f"CREATE DATABASE {tpl}")
+        run([BIN, "demo", "--scale", a.scale, "--no-serve", "--without-registries",
+             "--database-url", f"{a.pg}/{tpl}", "--demo-password", "bench-password"], env=env)
+    psql(a.pg, f"DROP DATABASE IF EXISTS {db}")
+    psql(a.pg, f"CREATE DATABASE {db} TEMPLATE {tpl}")
+    out, total = {}, 0.0
+    for k in KINDS:
+        report = f"/tmp/yiwang-pg-report-{k}.json"
+        secs, _ = run([BIN, "import", k, files[k], "--database-url", f"{a.pg}/{db}", "--source", "公安",
+                       "--report", report], env=env)
+        r = json.load(open(report, encoding="utf-8"))
+        assert r["accepted"] == rows[k] and not r["rejected"], r
+        out[k] = {"seconds": round(secs, 2), "rows_per_s": round(rows[k] / secs)}
+        total += secs
+        print(f"postgres import {k:<8} {rows[k]:>9,} rows  {secs:6.2f} s  {rows[k] / secs:>9,.0f} rows/s",
+              file=sys.stderr)
+    out["total_seconds"] = round(total, 2)
+    print(f"postgres import total {total:6.2f} s", file=sys.stderr)
+    psql(a.pg, f"DROP DATABASE IF EXISTS {db}")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", default="1")
     ap.add_argument("--fresh", action="store_true", help="regenerate the cached twins and files")
     ap.add_argument("--units", type=int, default=120_000, help="units rows to import (the target's 120 k)")
+    ap.add_argument("--pg", metavar="URL", help="also import into PostgreSQL at URL (e.g. "
+                    "postgres://postgres@127.0.0.1:5432), into a copy of a template database")
     a = ap.parse_args()
     work = f"/tmp/yiwang-registries-s{a.scale}"
     if a.fresh and os.path.exists(work):
@@ -189,6 +231,8 @@ def main():
         results["anchor"][k] = {"seconds": round(secs, 2), "rows_per_s": round(rows[k] / secs)}
         print(f"anchor sqlite3 .import {k:<8} {secs:6.2f} s  {rows[k] / secs:>9,.0f} rows/s", file=sys.stderr)
     rm_db(anchor_db)
+    if a.pg:
+        results["postgres"] = postgres_imports(a, files, rows)
     results["machine"] = f"{platform.machine()}, {os.cpu_count()} cores"
     print(json.dumps(results, ensure_ascii=False, indent=2))
 

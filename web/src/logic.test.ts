@@ -41,6 +41,9 @@ describe("roles", () => {
   test("each case role has its queue; others have none", () => {
     expect(queuesFor({ roles: ["department_handler"] })).toEqual([{ role: "department_handler", states: ["dispatched", "handling"] }]);
     expect(queuesFor({ roles: ["citizen", "admin"] })).toEqual([]);
+    // The 受理员's queue ends with the closed cases whose caller is still to be revisited.
+    expect(queuesFor({ roles: ["intake_operator"] })[0].states).toContain("awaiting_revisit");
+    expect(stateName("awaiting_revisit", "zh")).toBe("待回访");
     expect(stateName("checked", "zh")).toBe("待结案");
     expect(stateName("checked", "en")).toBe("to close");
   });

@@ -40,10 +40,10 @@ export interface Queue {
   states: string[];
 }
 
-// 回访 (closed cases not yet revisited) is not a queue yet: the list API cannot filter on
-// satisfaction, and "closed" alone would be every case ever closed.
+// `awaiting_revisit` is the list API's name for closed cases whose caller was not yet revisited
+// (回访), the 受理员's last step of the loop.
 const QUEUES: Record<string, string[]> = {
-  intake_operator: ["received", "verifying"],
+  intake_operator: ["received", "verifying", "awaiting_revisit"],
   shift_leader: ["accepted", "disputed", "reported", "checked"],
   dispatcher: ["filed", "disputed"],
   department_handler: ["dispatched", "handling"],
@@ -66,11 +66,12 @@ const STATE_EN: Record<string, string> = {
   received: "to accept", verifying: "to verify", accepted: "to file", filed: "to dispatch",
   dispatched: "to sign for", disputed: "returned", handling: "being handled", suspended: "parked",
   reported: "to check", checked: "to close", closed: "closed", rejected: "rejected", merged: "merged",
+  awaiting_revisit: "to revisit",
 };
 const STATE_ZH: Record<string, string> = {
   received: "待受理", verifying: "待核实", accepted: "待立案", filed: "待派遣", dispatched: "待签收",
   disputed: "退单审核", handling: "处置中", suspended: "已挂账", reported: "待核查", checked: "待结案",
-  closed: "已结案", rejected: "不予受理", merged: "已并单",
+  closed: "已结案", rejected: "不予受理", merged: "已并单", awaiting_revisit: "待回访",
 };
 
 export function stateName(state: string, lang: "zh" | "en"): string {

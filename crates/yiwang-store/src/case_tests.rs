@@ -280,6 +280,60 @@ both_backends!(queues_filter_and_count, |db: TestDb| async move {
     assert_eq!(sweep[0].text, "占道经营");
 });
 
+both_backends!(
+    the_revisit_queue_holds_closed_cases_not_yet_revisited,
+    |db: TestDb| async move {
+        seed(&db.store).await;
+        let closed = |text: &str, satisfaction: Option<&str>| {
+            let mut c = new_case(text, None);
+            c.case.state = "closed".into();
+            c.case.closed_at = Some(Utc::now());
+            c.case.satisfaction = satisfaction.map(str::to_owned);
+            c
+        };
+        db.store
+            .insert_cases(&[
+                closed("待回访", None),
+                closed("已回访", Some("satisfied")),
+                new_case("新诉求", None),
+            ])
+            .await
+            .unwrap();
+        let texts = |query: CaseQuery| {
+            let store = db.store.clone();
+            async move {
+                let mut t: Vec<String> = store
+                    .cases(&CaseQuery { limit: 50, ..query })
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|c| c.text)
+                    .collect();
+                t.sort();
+                t
+            }
+        };
+        let revisit = CaseQuery {
+            awaiting_revisit: true,
+            ..CaseQuery::default()
+        };
+        assert_eq!(texts(revisit.clone()).await, ["待回访"]);
+        assert_eq!(db.store.count_cases(&revisit).await.unwrap(), 1);
+        // With states, the queue is either: an intake operator's one list.
+        let intake = CaseQuery {
+            states: vec!["received".into()],
+            awaiting_revisit: true,
+            ..CaseQuery::default()
+        };
+        let got = texts(intake).await;
+        assert!(
+            got.contains(&"待回访".to_owned()) && got.contains(&"新诉求".to_owned()),
+            "{got:?}"
+        );
+        assert!(!got.contains(&"已回访".to_owned()), "{got:?}");
+    }
+);
+
 both_backends!(cases_filter_by_category, |db: TestDb| async move {
     seed(&db.store).await;
     let mut lamp = new_case("路灯不亮", None);

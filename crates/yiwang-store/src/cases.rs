@@ -94,6 +94,9 @@ pub struct CaseChange<'a> {
 pub struct CaseQuery {
     /// Any of these states.
     pub states: Vec<String>,
+    /// Also (or, without `states`, only) closed cases whose caller was not yet revisited (回访):
+    /// the cases `yiwang-core`'s workflow still allows a `revisit` on.
+    pub awaiting_revisit: bool,
     /// Dispatched to this department.
     pub department_code: Option<String>,
     /// In this street.
@@ -543,13 +546,22 @@ where
         qb.push(clause);
         sep = " AND ";
     };
-    if !q.states.is_empty() {
-        and(qb, "state IN (");
-        let mut list = qb.separated(", ");
-        for s in &q.states {
-            list.push_bind(s.clone());
+    const AWAITING_REVISIT: &str = "(state = 'closed' AND satisfaction IS NULL)";
+    match (q.states.is_empty(), q.awaiting_revisit) {
+        (true, true) => and(qb, AWAITING_REVISIT),
+        (false, revisit) => {
+            and(qb, "(state IN (");
+            let mut list = qb.separated(", ");
+            for s in &q.states {
+                list.push_bind(s.clone());
+            }
+            qb.push(")");
+            if revisit {
+                qb.push(" OR ").push(AWAITING_REVISIT);
+            }
+            qb.push(")");
         }
-        qb.push(")");
+        (true, false) => {}
     }
     if let Some(d) = &q.department_code {
         and(qb, "department_code = ");

@@ -92,7 +92,7 @@ pub async fn match_addresses(
     db: &crate::cli::DbArgs,
 ) -> anyhow::Result<()> {
     anyhow::ensure!(limit >= 1, "--limit must be at least 1");
-    if db.database_url.is_none() {
+    if db.url().is_none() {
         anyhow::ensure!(
             db.db.exists(),
             "no database at {} (create one with `yiwang demo`, or give --database-url)",

@@ -274,10 +274,19 @@ pub struct DbArgs {
 }
 
 impl DbArgs {
+    /// The database URL, if one was given: `--database-url`, or a URL passed to `--db` (people
+    /// write `--db postgres://…`; taking it as a file name would make a SQLite file named so).
+    pub fn url(&self) -> Option<String> {
+        self.database_url.clone().or_else(|| {
+            let db = self.db.to_string_lossy();
+            db.contains("://").then(|| db.into_owned())
+        })
+    }
+
     /// Opens the store, creating the SQLite file's folder if needed.
     pub async fn open(&self) -> anyhow::Result<Store> {
-        let url = match &self.database_url {
-            Some(url) => url.clone(),
+        let url = match self.url() {
+            Some(url) => url,
             None => {
                 if let Some(dir) = self.db.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir)
@@ -312,7 +321,7 @@ impl DbArgs {
                 .with_context(|| format!("cannot read the data key file {}", path.display()))?;
             return IdVault::from_hex(&text).with_context(|| path.display().to_string());
         }
-        let sqlite_path = match &self.database_url {
+        let sqlite_path = match self.url() {
             None => Some(self.db.clone()),
             Some(url) => url
                 .strip_prefix("sqlite://")

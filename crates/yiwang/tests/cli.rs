@@ -165,6 +165,9 @@ async fn demo_generates_the_same_district_on_sqlite_and_postgres() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(stats("--database-url", &pg.url), on_sqlite);
+    // A URL given to --db is taken as a URL, not as the name of a new SQLite file.
+    assert_eq!(stats("--db", &pg.url), on_sqlite);
+    assert!(!std::path::Path::new("postgres:").exists());
     let admin = pg
         .store
         .account_by_username("admin")

@@ -93,7 +93,7 @@ export function renderCases(root: HTMLElement, ctx: Ctx): () => void {
     h("option", { value: "" }, t("allStates")),
     queues.map((q) => h("option", { value: q.states.join(","), selected: stateParam === q.states.join(",") },
       `${t("queue.mine")}：${roleName(q.role, language)}`)),
-    STATES.map((s) => h("option", { value: s, selected: stateParam === s }, stateName(s, language))));
+    [...STATES, "awaiting_revisit"].map((s) => h("option", { value: s, selected: stateParam === s }, stateName(s, language))));
   const street = h("input", { id: "filter-street", value: ctx.query.get("street") ?? "", placeholder: "310104…", size: 10 });
   const ownDepartmentOnly = ctx.me.roles.includes("department_handler");
   const department = h("input", { id: "filter-department", value: ctx.query.get("department") ?? "", list: "department-codes", size: 10 });

@@ -25,6 +25,9 @@ use crate::auth::{Caller, Need, perm};
 use crate::desk::{Enrichment, IntakeRequest};
 use crate::error::{ApiError, ApiResult, Code};
 
+/// The pseudo-state of a queue's `state` list for closed cases not yet revisited (回访).
+const AWAITING_REVISIT: &str = "awaiting_revisit";
+
 /// Longest case text accepted.
 const MAX_TEXT_CHARS: usize = 4000;
 
@@ -524,7 +527,8 @@ pub(crate) async fn preview(
 /// Filters of a case queue.
 #[derive(Debug, Deserialize, IntoParams)]
 pub(crate) struct ListQuery {
-    /// Comma-separated states, e.g. `dispatched,handling`.
+    /// Comma-separated states, e.g. `dispatched,handling`; `awaiting_revisit` stands for the
+    /// closed cases whose caller was not yet revisited (回访).
     state: Option<String>,
     /// Department code (department handlers always see their own department's cases).
     department: Option<String>,
@@ -569,6 +573,7 @@ pub(crate) async fn list(
     AppQuery(q): AppQuery<ListQuery>,
 ) -> ApiResult<Json<CasePage>> {
     let mut states = Vec::new();
+    let mut awaiting_revisit = false;
     for s in q
         .state
         .iter()
@@ -576,9 +581,16 @@ pub(crate) async fn list(
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        let parsed: CaseState = s
-            .parse()
-            .map_err(|e| ApiError::new(Code::InvalidQuery, format!("`state`: {e}")))?;
+        if s == AWAITING_REVISIT {
+            awaiting_revisit = true;
+            continue;
+        }
+        let parsed: CaseState = s.parse().map_err(|e| {
+            ApiError::new(
+                Code::InvalidQuery,
+                format!("`state`: {e} (nor `{AWAITING_REVISIT}`)"),
+            )
+        })?;
         states.push(parsed.as_str().to_owned());
     }
     if let Some(s) = &q.source {
@@ -592,6 +604,7 @@ pub(crate) async fn list(
     };
     let query = CaseQuery {
         states,
+        awaiting_revisit,
         department_code: department,
         street_code: q.street.clone(),
         grid_prefix: q.grid.clone(),
