@@ -122,8 +122,10 @@ def postgres_imports(a, files, rows):
     tpl, db = f"yiwang_bench_tpl_s{a.scale}", f"yiwang_bench_run_s{a.scale}"
     env = dict(os.environ, YIWANG_LOG="warn", YIWANG_DATA_KEY=key)
     env.pop("YIWANG_DATABASE_URL", None)
-    have = run(["psql", f"{a.pg}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{tpl}'"])[1]
-    if a.fresh or have.stdout.strip() != "1":
+    # The template is usable once it holds the district (a failed generation leaves it empty).
+    have = subprocess.run(["psql", f"{a.pg}/{tpl}", "-tAc", "SELECT count(*) > 0 FROM premises"],
+                          capture_output=True, text=True)
+    if a.fresh or have.returncode != 0 or have.stdout.strip() != "t":
         print("generating the district without registries on PostgreSQL …", file=sys.stderr)
         psql(a.pg, f"DROP DATABASE IF EXISTS {tpl}")
         psql(a.pg, f"CREATE DATABASE {tpl}")

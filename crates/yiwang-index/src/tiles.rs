@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use geo::{BoundingRect, LineString, MultiLineString, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -164,11 +164,56 @@ pub struct TileRenderer {
     polygons: BTreeMap<GridLevel, PolygonLayer>,
     roads: (BoxTree, Vec<(String, MultiLineString<f64>)>),
     buildings: (PointTree, Vec<BuildingPoint>),
-    cases: (PointTree, Vec<CasePoint>),
+    /// Replaced whole when cases change ([`TileRenderer::replace_cases`]); a tile being drawn
+    /// keeps the layer it started with.
+    cases: RwLock<Arc<CaseLayer>>,
+    cache: Mutex<TileCache>,
+}
+
+/// The cases of the map, indexed for drawing.
+struct CaseLayer {
+    tree: PointTree,
+    rows: Vec<CasePoint>,
     /// Per cluster zoom, the cases summed per cell (keyed by world cell column and row), computed
     /// once so a low-zoom tile reads at most 64 sums instead of walking every case.
     clusters: Vec<HashMap<(u32, u32), ClusterSums>>,
-    cache: Mutex<TileCache>,
+}
+
+impl CaseLayer {
+    fn build(cases: Vec<CasePoint>) -> CaseLayer {
+        let clusters = (0..CASE_CLUSTER_BELOW_ZOOM)
+            .map(|z| {
+                let cells = f64::from(CELLS_PER_TILE) * f64::from(1u32 << z);
+                let mut sums: HashMap<(u32, u32), ClusterSums> = HashMap::new();
+                for c in &cases {
+                    let (wx, wy) = lonlat_to_world(c.lon, c.lat);
+                    if !(0.0..1.0).contains(&wx) || !(0.0..1.0).contains(&wy) {
+                        continue;
+                    }
+                    let key = ((wx * cells) as u32, (wy * cells) as u32);
+                    let cell = sums.entry(key).or_default();
+                    cell.sx += wx;
+                    cell.sy += wy;
+                    cell.count += 1;
+                    if let Some(due) = c
+                        .due_at
+                        .filter(|_| !FINISHED_CASE_STATES.contains(&c.state.as_str()))
+                    {
+                        cell.open_deadlines.push(due);
+                    }
+                }
+                for cell in sums.values_mut() {
+                    cell.open_deadlines.sort_unstable();
+                }
+                sums
+            })
+            .collect();
+        CaseLayer {
+            tree: point_tree(cases.iter().map(|c| (c.lon, c.lat))),
+            rows: cases,
+            clusters,
+        }
+    }
 }
 
 /// A rendered tile and its entity tag.
@@ -204,7 +249,7 @@ pub const CACHE_BYTES: usize = 256 << 20;
 impl std::fmt::Debug for TileRenderer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TileRenderer")
-            .field("cases", &self.cases.1.len())
+            .field("cases", &self.case_count())
             .finish()
     }
 }
@@ -283,33 +328,6 @@ impl TileRenderer {
                 )
             })
             .collect();
-        let clusters = (0..CASE_CLUSTER_BELOW_ZOOM)
-            .map(|z| {
-                let cells = f64::from(CELLS_PER_TILE) * f64::from(1u32 << z);
-                let mut sums: HashMap<(u32, u32), ClusterSums> = HashMap::new();
-                for c in &cases {
-                    let (wx, wy) = lonlat_to_world(c.lon, c.lat);
-                    if !(0.0..1.0).contains(&wx) || !(0.0..1.0).contains(&wy) {
-                        continue;
-                    }
-                    let key = ((wx * cells) as u32, (wy * cells) as u32);
-                    let cell = sums.entry(key).or_default();
-                    cell.sx += wx;
-                    cell.sy += wy;
-                    cell.count += 1;
-                    if let Some(due) = c
-                        .due_at
-                        .filter(|_| !FINISHED_CASE_STATES.contains(&c.state.as_str()))
-                    {
-                        cell.open_deadlines.push(due);
-                    }
-                }
-                for cell in sums.values_mut() {
-                    cell.open_deadlines.sort_unstable();
-                }
-                sums
-            })
-            .collect();
         Ok(TileRenderer {
             polygons,
             roads: (RTree::bulk_load(road_boxes), road_lines),
@@ -317,10 +335,41 @@ impl TileRenderer {
                 point_tree(buildings.iter().map(|b| (b.lon, b.lat))),
                 buildings,
             ),
-            cases: (point_tree(cases.iter().map(|c| (c.lon, c.lat))), cases),
-            clusters,
+            cases: RwLock::new(Arc::new(CaseLayer::build(cases))),
             cache: Mutex::new(TileCache::default()),
         })
+    }
+
+    /// Draws the cases layer from `cases` from now on (tiles already drawn of it are dropped).
+    pub fn replace_cases(&self, cases: Vec<CasePoint>) {
+        let layer = Arc::new(CaseLayer::build(cases));
+        if let Ok(mut current) = self.cases.write() {
+            *current = layer;
+        }
+        if let Ok(mut cache) = self.cache.lock() {
+            let mut freed = 0;
+            cache.tiles.retain(|(kind, _), (tile, _)| {
+                let keep = *kind != TileLayerKind::Cases;
+                if !keep {
+                    freed += tile.bytes.len() + ENTRY_OVERHEAD_BYTES;
+                }
+                keep
+            });
+            cache.bytes = cache.bytes.saturating_sub(freed);
+        }
+    }
+
+    /// How many cases the map draws.
+    #[must_use]
+    pub fn case_count(&self) -> usize {
+        self.case_layer().rows.len()
+    }
+
+    fn case_layer(&self) -> Arc<CaseLayer> {
+        match self.cases.read() {
+            Ok(layer) => Arc::clone(&layer),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
     }
 
     /// The encoded tile of `layer` (possibly with no features), from the cache when rendered before.
@@ -505,7 +554,8 @@ impl TileRenderer {
         envelope: &AABB<[f64; 2]>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Vec<TileFeature> {
-        let (tree, rows) = &self.cases;
+        let layer = self.case_layer();
+        let (tree, rows) = (&layer.tree, &layer.rows);
         if tile.z() >= CASE_CLUSTER_BELOW_ZOOM {
             let mut hits: Vec<usize> = tree.locate_in_envelope(envelope).map(|h| h.data).collect();
             hits.sort_unstable();
@@ -537,7 +587,7 @@ impl TileRenderer {
                 .collect();
         }
         // Clusters: the pre-summed cells of this tile, one point each at the mean position.
-        let Some(sums) = self.clusters.get(usize::from(tile.z())) else {
+        let Some(sums) = layer.clusters.get(usize::from(tile.z())) else {
             return Vec::new();
         };
         let extent = f64::from(DEFAULT_EXTENT);
@@ -672,12 +722,12 @@ mod tests {
         assert!((1..=64).contains(&clusters), "{clusters}");
         // Up close every case is its own point: the z16 tile around one case shows it, and the
         // number of points equals the cases whose position falls in that tile.
-        let case = &r.cases.1[0];
+        let layer = r.case_layer();
+        let case = &layer.rows[0];
         let z16 = TileId::containing(case.lon, case.lat, 16).unwrap();
         let b = z16.bounds_lonlat();
-        let inside = r
-            .cases
-            .1
+        let inside = layer
+            .rows
             .iter()
             .filter(|c| TileId::containing(c.lon, c.lat, 16).unwrap() == z16)
             .count();
@@ -704,8 +754,8 @@ mod tests {
                 })
                 .sum();
             let inside = r
-                .cases
-                .1
+                .case_layer()
+                .rows
                 .iter()
                 .filter(|c| TileId::containing(c.lon, c.lat, z).unwrap() == tile)
                 .count();
@@ -728,9 +778,9 @@ mod tests {
                 })
                 .sum()
         };
-        let open_with_deadline: Vec<_> = r
-            .cases
-            .1
+        let layer = r.case_layer();
+        let open_with_deadline: Vec<_> = layer
+            .rows
             .iter()
             .filter(|c| !FINISHED_CASE_STATES.contains(&c.state.as_str()) && c.due_at.is_some())
             .filter(|c| TileId::containing(c.lon, c.lat, 10).unwrap() == tile)
@@ -744,6 +794,36 @@ mod tests {
         assert_eq!(overdue_at(long_ago), 0);
         assert_eq!(overdue_at(far_future), open_with_deadline.len() as i64);
         assert!(!open_with_deadline.is_empty());
+    }
+
+    #[test]
+    fn replaced_cases_are_drawn_at_once_even_from_a_cached_tile() {
+        let r = renderer();
+        let layer = r.case_layer();
+        let case = layer.rows[0].clone();
+        let z16 = TileId::containing(case.lon, case.lat, 16).unwrap();
+        let before = r.tile(TileLayerKind::Cases, z16).unwrap();
+        assert!(feature_count(&before.bytes) >= 1);
+        // A new case next to the first, and every other case gone (closed since).
+        let new = CasePoint {
+            id: 999_999,
+            ..case.clone()
+        };
+        r.replace_cases(vec![case, new]);
+        assert_eq!(r.case_count(), 2);
+        let after = r.tile(TileLayerKind::Cases, z16).unwrap();
+        assert!(!Arc::ptr_eq(&before, &after), "the cached tile was dropped");
+        assert_eq!(feature_count(&after.bytes), 2);
+        let elsewhere = layer
+            .rows
+            .iter()
+            .map(|c| TileId::containing(c.lon, c.lat, 16).unwrap())
+            .find(|t| *t != z16)
+            .unwrap();
+        assert_eq!(
+            feature_count(&r.tile(TileLayerKind::Cases, elsewhere).unwrap().bytes),
+            0
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod case_map;
 mod console;
 pub mod desk;
 pub mod error;
@@ -30,7 +31,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use yiwang_address::{Gazetteer, MatchIndex};
-use yiwang_index::{BuildingPoint, CasePoint, GridLocator, TileRenderer};
+use yiwang_index::{BuildingPoint, GridLocator, TileRenderer};
 use yiwang_store::Store;
 
 pub use openapi::ApiDoc;
@@ -214,12 +215,13 @@ pub async fn index_inputs(
 
 impl AppState {
     /// Loads what the in-memory indexes need from `store`, builds them, and starts the automatic
-    /// 督办 (every minute): what the server runs on.
+    /// 督办 (every minute) and the case layer's refresh: what the server runs on.
     pub async fn load(store: Store, vault: IdVault) -> Result<AppState, StartError> {
         let state = AppState::build(store, vault).await?;
         state
             .desk
             .spawn_supervision(state.store.clone(), Duration::from_secs(60));
+        case_map::spawn_refresh(&state.tiles, state.store.clone(), case_map::REFRESH_EVERY);
         Ok(state)
     }
 
@@ -234,19 +236,7 @@ impl AppState {
             );
         }
         let (grids, buildings) = index_inputs(&store).await?;
-        let cases: Vec<CasePoint> = store
-            .case_map_points()
-            .await?
-            .into_iter()
-            .map(|c| CasePoint {
-                due_at: c.due_at,
-                id: c.id,
-                lon: c.lon,
-                lat: c.lat,
-                state: c.state,
-                category: c.category_name,
-            })
-            .collect();
+        let cases = case_map::case_points(&store).await?;
         let roads = store.roads().await?;
         let gazetteer = Arc::new(gazetteer(&store).await?);
         let join_error = |e: tokio::task::JoinError| yiwang_index::IndexError {

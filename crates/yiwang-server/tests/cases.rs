@@ -717,3 +717,47 @@ async fn intake_preview_enriches_without_writing() {
         .await;
     assert_problem(&r, StatusCode::BAD_REQUEST, "invalid_request");
 }
+
+both_backends!(
+    the_map_draws_new_cases_and_drops_finished_ones,
+    |db: TestDb| async move {
+        use yiwang_server::case_map::refresh;
+        let api = Api::from_db(db).await;
+        let intake = api.login("intake_operator").await;
+        let tiles = &api.state.tiles;
+        let mut seen = None;
+        assert!(refresh(tiles, &api.state.store, &mut seen).await.unwrap());
+        let drawn = tiles.case_count();
+        let open = api
+            .send("GET", "/api/v1/cases?limit=1", Some(&intake), None)
+            .await;
+        assert!(drawn as i64 <= open.body["total"].as_i64().unwrap());
+        // Nothing changed: nothing is redrawn.
+        assert!(!refresh(tiles, &api.state.store, &mut seen).await.unwrap());
+
+        let (_, spoken) = a_building(&api).await;
+        let created = api
+            .send(
+                "POST",
+                "/api/v1/cases",
+                Some(&intake),
+                Some(json!({"text": format!("{spoken}路灯不亮"), "address": spoken})),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        let id = created.body["id"].as_i64().unwrap();
+        assert!(refresh(tiles, &api.state.store, &mut seen).await.unwrap());
+        assert_eq!(tiles.case_count(), drawn + 1, "the new case is on the map");
+
+        // A case rejected (不予受理) is finished and leaves the operations map.
+        ok(&act(
+            &api,
+            &intake,
+            id,
+            json!({"action": "reject", "reason": "非本区事项"}),
+        )
+        .await);
+        assert!(refresh(tiles, &api.state.store, &mut seen).await.unwrap());
+        assert_eq!(tiles.case_count(), drawn);
+    }
+);

@@ -31,7 +31,7 @@ pub use error::StoreError;
 pub use grid_changes::{GridChangeSummary, GridVersion, PremisesGridUpdate};
 pub use kpi::{KpiGrouping, KpiRow, months};
 pub use pool::{Backend, Store};
-pub use reads::{CaseMapPoint, PremisesDetail};
+pub use reads::{CaseMapPoint, CaseMapSignature, PremisesDetail};
 pub use reference::CalendarDay;
 pub use registry::{
     ChangeEntry, ChangeSetSummary, NewVerification, QualityGrouping, Refused, SampledRow, Snapshot,

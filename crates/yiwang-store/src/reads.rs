@@ -27,6 +27,17 @@ pub struct PremisesDetail {
     pub children: i64,
 }
 
+/// What [`Store::case_map_signature`] reads: equal signatures mean no case changed in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseMapSignature {
+    /// Cases in all.
+    pub cases: i64,
+    /// Sum of their versions (each change bumps one).
+    pub versions: i64,
+    /// Highest case id.
+    pub last_id: i64,
+}
+
 /// A case as the map needs it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaseMapPoint {
@@ -219,11 +230,30 @@ impl Store {
         Ok(all)
     }
 
-    /// Every case with a point, for the map: (id, lon, lat, state, due_at, category name), by id.
+    /// Every unfinished case with a point, for the map: (id, lon, lat, state, due_at, category
+    /// name), by id. Closed, rejected and merged cases are not on the operations map.
     pub async fn case_map_points(&self) -> Result<Vec<CaseMapPoint>, StoreError> {
-        let sql = "SELECT id, lon, lat, state, due_at, category_name FROM cases \
-                   WHERE lon IS NOT NULL AND lat IS NOT NULL ORDER BY id";
-        with_pool!(&self.pool, p => decode_all(&sqlx::query(sql).fetch_all(p).await?))
+        let sql = format!(
+            "SELECT id, lon, lat, state, due_at, category_name FROM cases \
+             WHERE lon IS NOT NULL AND lat IS NOT NULL AND state NOT IN {} ORDER BY id",
+            crate::cases::finished_states_sql()
+        );
+        with_pool!(&self.pool, p => decode_all(&sqlx::query(&sql).fetch_all(p).await?))
+    }
+
+    /// What changes whenever a case is taken in or changed (every change bumps its version):
+    /// the map redraws its case layer when this differs from the last one it drew.
+    pub async fn case_map_signature(&self) -> Result<CaseMapSignature, StoreError> {
+        let (cases, versions, last_id): (i64, i64, i64) = with_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(version), 0) AS BIGINT), COALESCE(MAX(id), 0) FROM cases",
+        )
+        .fetch_one(p)
+        .await?);
+        Ok(CaseMapSignature {
+            cases,
+            versions,
+            last_id,
+        })
     }
 
     /// Staff of the given grid cells, in the order of the cells given, then by id.

@@ -65,9 +65,11 @@ pub(crate) async fn tile(
         .map_err(|e| ApiError::new(Code::Internal, e.to_string()))?
         .map_err(|e| ApiError::new(Code::Internal, e.to_string()))?;
     let etag = rendered.etag.clone();
-    // Grid tiles change only with boundary imports; case tiles with every case.
+    // Grid tiles change only with boundary imports; case tiles with every case (the server
+    // redraws the layer every `case_map::REFRESH_EVERY`; a browser asks again as often, and an
+    // unchanged tile costs a 304).
     let cache = if layer == TileLayerKind::Cases {
-        "private, max-age=60"
+        "private, max-age=10"
     } else {
         "private, max-age=3600"
     };

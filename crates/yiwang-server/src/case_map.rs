@@ -1,0 +1,71 @@
+//! Keeping the map's case layer current. Cases are taken in and move through the loop all day,
+//! and the tile renderer draws them from memory, so the server asks the store every few seconds
+//! whether any case changed and, if so, redraws the layer from the unfinished cases.
+
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use yiwang_index::{CasePoint, TileRenderer};
+use yiwang_store::{CaseMapSignature, Store, StoreError};
+
+/// How often the server asks whether cases changed; browsers keep case tiles as long, so a new
+/// case is on the map within about twice this of being taken.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(10);
+
+/// The unfinished cases with a point, as the map draws them.
+pub async fn case_points(store: &Store) -> Result<Vec<CasePoint>, StoreError> {
+    Ok(store
+        .case_map_points()
+        .await?
+        .into_iter()
+        .map(|c| CasePoint {
+            due_at: c.due_at,
+            id: c.id,
+            lon: c.lon,
+            lat: c.lat,
+            state: c.state,
+            category: c.category_name,
+        })
+        .collect())
+}
+
+/// Redraws the case layer when the cases changed since `seen` (always when `seen` is `None`);
+/// says whether it did.
+pub async fn refresh(
+    tiles: &Arc<TileRenderer>,
+    store: &Store,
+    seen: &mut Option<CaseMapSignature>,
+) -> Result<bool, StoreError> {
+    let now = store.case_map_signature().await?;
+    if seen.as_ref() == Some(&now) {
+        return Ok(false);
+    }
+    let points = case_points(store).await?;
+    let renderer = Arc::clone(tiles);
+    tokio::task::spawn_blocking(move || renderer.replace_cases(points))
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("redrawing the case layer failed: {e}")))?;
+    *seen = Some(now);
+    Ok(true)
+}
+
+/// Runs [`refresh`] every `every` while the renderer is in use.
+pub fn spawn_refresh(tiles: &Arc<TileRenderer>, store: Store, every: Duration) {
+    let tiles: Weak<TileRenderer> = Arc::downgrade(tiles);
+    tokio::spawn(async move {
+        let mut seen = None;
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tick.tick().await;
+            let Some(tiles) = tiles.upgrade() else { return };
+            match refresh(&tiles, &store, &mut seen).await {
+                Ok(true) => tracing::debug!(cases = tiles.case_count(), "case layer redrawn"),
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "redrawing the case layer failed; retrying next round")
+                }
+            }
+        }
+    });
+}
