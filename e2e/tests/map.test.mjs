@@ -141,6 +141,10 @@ test("the map draws the district from yiwang's tiles and explains what is clicke
   if (dossier === located.premises_id) {
     await page.locator(`#premises-cases a[href="#/cases/${located.id}"]`).waitFor();
   }
+  // The registries under it, as the API counts them (三个实有 and 住所云).
+  const registers = await env.call("GET", `/api/v1/premises/${dossier}/registers`, { token: admin });
+  await page.locator("#premises-registers h4", { hasText: `实有单位：${registers.units_total} 家` }).waitFor();
+  assert.equal(await page.locator('#premises-registers [data-key="rooms"]').textContent(), String(registers.rooms));
   await page.screenshot({ path: join(ARTIFACTS, "35-premises.png"), fullPage: true });
 
   assert.deepEqual(foreign, [], "nothing is loaded from outside yiwang");

@@ -100,6 +100,12 @@ pub fn readable_attestation_ends(roles: &[Role]) -> Option<Vec<AttestationEnd>> 
     }
 }
 
+/// Whether `roles` see how many people live in a premises (a room's count is about the people
+/// in it): the roles that read the population registry, masked or not.
+pub fn sees_resident_counts(roles: &[Role]) -> bool {
+    roles_allow(roles, Permission::ReadPersonsMasked)
+}
+
 /// Roles that answer for the registries' data (the Chief Data Officer system): they review
 /// change sets and roll a wrong snapshot back.
 const REGISTRY_OFFICERS: &[Role] = &[

@@ -164,9 +164,9 @@ pub struct TileRenderer {
     polygons: BTreeMap<GridLevel, PolygonLayer>,
     roads: (BoxTree, Vec<(String, MultiLineString<f64>)>),
     buildings: (PointTree, Vec<BuildingPoint>),
-    /// Replaced whole when cases change ([`TileRenderer::replace_cases`]); a tile being drawn
-    /// keeps the layer it started with.
-    cases: RwLock<Arc<CaseLayer>>,
+    /// Replaced whole when cases change ([`TileRenderer::replace_cases`]), with the generation
+    /// of the cases it was drawn from; a tile being drawn keeps the layer it started with.
+    cases: RwLock<(u64, Arc<CaseLayer>)>,
     cache: Mutex<TileCache>,
 }
 
@@ -335,17 +335,24 @@ impl TileRenderer {
                 point_tree(buildings.iter().map(|b| (b.lon, b.lat))),
                 buildings,
             ),
-            cases: RwLock::new(Arc::new(CaseLayer::build(cases))),
+            cases: RwLock::new((0, Arc::new(CaseLayer::build(cases)))),
             cache: Mutex::new(TileCache::default()),
         })
     }
 
-    /// Draws the cases layer from `cases` from now on (tiles already drawn of it are dropped).
-    pub fn replace_cases(&self, cases: Vec<CasePoint>) {
+    /// Draws the cases layer from `cases` from now on (tiles already drawn of it are dropped),
+    /// unless the layer drawn is of a later `generation` (a number that grows with every case
+    /// change): a slow refresh never puts older cases back. Says whether it replaced the layer.
+    pub fn replace_cases(&self, cases: Vec<CasePoint>, generation: u64) -> bool {
         let layer = Arc::new(CaseLayer::build(cases));
-        if let Ok(mut current) = self.cases.write() {
-            *current = layer;
+        let Ok(mut current) = self.cases.write() else {
+            return false;
+        };
+        if generation <= current.0 && current.0 > 0 {
+            return false;
         }
+        *current = (generation, layer);
+        drop(current);
         if let Ok(mut cache) = self.cache.lock() {
             let mut freed = 0;
             cache.tiles.retain(|(kind, _), (tile, _)| {
@@ -357,6 +364,7 @@ impl TileRenderer {
             });
             cache.bytes = cache.bytes.saturating_sub(freed);
         }
+        true
     }
 
     /// How many cases the map draws.
@@ -367,8 +375,8 @@ impl TileRenderer {
 
     fn case_layer(&self) -> Arc<CaseLayer> {
         match self.cases.read() {
-            Ok(layer) => Arc::clone(&layer),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+            Ok(layer) => Arc::clone(&layer.1),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner().1),
         }
     }
 
@@ -809,7 +817,10 @@ mod tests {
             id: 999_999,
             ..case.clone()
         };
-        r.replace_cases(vec![case, new]);
+        assert!(r.replace_cases(vec![case.clone(), new], 7));
+        assert_eq!(r.case_count(), 2);
+        // An older generation, read before, does not put the old cases back.
+        assert!(!r.replace_cases(layer.rows.clone(), 6));
         assert_eq!(r.case_count(), 2);
         let after = r.tile(TileLayerKind::Cases, z16).unwrap();
         assert!(!Arc::ptr_eq(&before, &after), "the cached tile was dropped");

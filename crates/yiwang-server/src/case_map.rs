@@ -29,8 +29,8 @@ pub async fn case_points(store: &Store) -> Result<Vec<CasePoint>, StoreError> {
         .collect())
 }
 
-/// Redraws the case layer when the cases changed since `seen` (always when `seen` is `None`);
-/// says whether it did.
+/// Redraws the case layer when the cases changed since `seen` (always when `seen` is `None`),
+/// unless another refresh drew later cases meanwhile; says whether it redrew.
 pub async fn refresh(
     tiles: &Arc<TileRenderer>,
     store: &Store,
@@ -42,11 +42,14 @@ pub async fn refresh(
     }
     let points = case_points(store).await?;
     let renderer = Arc::clone(tiles);
-    tokio::task::spawn_blocking(move || renderer.replace_cases(points))
-        .await
-        .map_err(|e| StoreError::Unavailable(format!("redrawing the case layer failed: {e}")))?;
+    let replaced =
+        tokio::task::spawn_blocking(move || renderer.replace_cases(points, now.generation()))
+            .await
+            .map_err(|e| {
+                StoreError::Unavailable(format!("redrawing the case layer failed: {e}"))
+            })?;
     *seen = Some(now);
-    Ok(true)
+    Ok(replaced)
 }
 
 /// Runs [`refresh`] every `every` while the renderer is in use.

@@ -22,7 +22,7 @@ use crate::routes::{
         accounts::list, accounts::create, accounts::create_api_key,
         places::divisions, places::division, places::grids, places::grid, places::history, places::check, places::departments,
         locate::locate, tiles::tile, address::parse_addresses, address::match_addresses,
-        premises::one, premises::children, premises::search, verify::verify,
+        premises::one, premises::children, premises::registers, premises::search, verify::verify,
         cases::create, cases::preview, cases::list, cases::one, cases::act, cases::categories, calendar::deadline, calendar::show, calendar::set_days, routing::show, routing::edit,
         kpi::kpis, kpi::problem_lists,
         registries::import, registries::change_sets, registries::change_set, registries::rollback,

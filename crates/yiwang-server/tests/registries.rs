@@ -427,6 +427,71 @@ both_backends!(each_end_attests_for_itself, |db: TestDb| async move {
     assert_eq!(rejected.len(), 1);
     assert_eq!(rejected[0].0, 3);
     assert!(rejected[0].1.contains("another end's"), "{}", rejected[0].1);
+    // The registration authority attests the building's use too.
+    let approval = api.login("approval_officer").await;
+    let csv = format!(
+        "end,address,fact,value,evidence,attested_at,attester\n审批,{building},用途,办公,营业执照,2026-11-03,区市场监管局\n"
+    );
+    let reply = api
+        .upload(
+            "/api/v1/registries/attestations/imports?source=%E5%AE%A1%E6%89%B9",
+            &approval,
+            "text/csv",
+            csv.into_bytes(),
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    // The dossier shows each end what it may read: the property manager its own attestation and
+    // no resident counts; the district's staff every end and the residents.
+    let building_id = api
+        .db
+        .store
+        .premises_addresses(0, 5_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.standard_address == building)
+        .unwrap()
+        .id;
+    let path = format!("/api/v1/premises/{building_id}/registers");
+    let seen = api.send("GET", &path, Some(&property), None).await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
+    let ends: Vec<&str> = seen.body["attestations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["end"].as_str().unwrap())
+        .collect();
+    assert_eq!(ends, ["property"]);
+    assert!(seen.body["residents"].is_null());
+    let admin = api.login("admin").await;
+    let all = api.send("GET", &path, Some(&admin), None).await;
+    let ends: Vec<&str> = all.body["attestations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["end"].as_str().unwrap())
+        .collect();
+    assert_eq!(ends, ["approval", "property"]);
+    assert!(all.body["rooms"].as_i64().unwrap() >= 1);
+    let residents: i64 = all.body["residents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["count"].as_i64().unwrap())
+        .sum();
+    let rooms_with_people = api.db.store.stats().await.unwrap().persons;
+    assert!(residents <= rooms_with_people, "{}", all.body);
+    let missing = api
+        .send(
+            "GET",
+            "/api/v1/premises/999999999/registers",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
     // A property manager writes no population registry, and a data specialist attests nothing.
     let persons = api
         .upload(

@@ -34,7 +34,8 @@ pub use pool::{Backend, Store};
 pub use reads::{CaseMapPoint, CaseMapSignature, PremisesDetail};
 pub use reference::CalendarDay;
 pub use registry::{
-    ChangeEntry, ChangeSetSummary, NewVerification, QualityGrouping, Refused, SampledRow, Snapshot,
+    AttestationHere, ChangeEntry, ChangeSetSummary, NewVerification, PremisesRegisters,
+    QualityGrouping, Refused, SampledRow, Snapshot, UnitHere,
 };
 
 #[cfg(any(test, feature = "testing"))]

@@ -38,6 +38,15 @@ pub struct CaseMapSignature {
     pub last_id: i64,
 }
 
+impl CaseMapSignature {
+    /// A number that grows with every case taken in or changed (cases are never deleted, and a
+    /// change bumps a version), so a later reading is never smaller.
+    #[must_use]
+    pub fn generation(&self) -> u64 {
+        u64::try_from(self.cases.saturating_add(self.versions)).unwrap_or(0)
+    }
+}
+
 /// A case as the map needs it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaseMapPoint {

@@ -382,3 +382,73 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    the_dossier_counts_what_the_registries_hold_inside_a_premises,
+    |db: TestDb| async move {
+        use yiwang_core::registry::rows::AttestationRow;
+        use yiwang_core::registry::{AttestationEnd, AttestationFact};
+        seed(&db.store).await;
+        let v = vault();
+        let attested = stored_record(
+            &CheckedRow::Attestation(AttestationRow {
+                end: AttestationEnd::Property,
+                address: "x".into(),
+                fact: AttestationFact::Exists,
+                value: "是".into(),
+                evidence: Some("物业台账".into()),
+                attested_at: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+                attester: "汇翠物业".into(),
+            }),
+            1,
+            &v,
+        );
+        db.store
+            .apply_snapshot(&Snapshot {
+                kind: RegistryKind::Attestations,
+                source: "物业",
+                file_name: "attestations.csv",
+                actor: "property_manager",
+                at: Utc::now(),
+                rows_total: 1,
+                added: vec![&attested],
+                changed: Vec::new(),
+                unchanged: 0,
+                gone: Vec::new(),
+                refused: crate::Refused::default(),
+            })
+            .await
+            .unwrap();
+        // The compound: its two rooms, the resident of room 3, its dwelling, the unit in room 4.
+        let compound = db.store.premises_registers(1, 10).await.unwrap().unwrap();
+        assert_eq!(compound.rooms, 2);
+        assert_eq!(compound.persons_by_type, [("registered".to_owned(), 1)]);
+        assert_eq!(
+            compound.housing_by_use,
+            [("owner_occupied".to_owned(), 1, 60.5)]
+        );
+        assert_eq!(compound.units_total, 1);
+        assert_eq!(compound.units[0].uscc, "91310104MA1FL00000");
+        assert_eq!(
+            compound.units[0].address,
+            "上海市徐汇区宛平南路500弄9号101室"
+        );
+        assert_eq!(compound.units[0].registered_at, "2020-05-01");
+        assert_eq!(compound.attestations.len(), 1);
+        assert_eq!(compound.attestations[0].end, "property");
+        assert_eq!(compound.attestations[0].attested_at, "2026-10-01");
+        // A room holds only its own; an empty compound holds nothing; no premises, no answer.
+        let room = db.store.premises_registers(4, 10).await.unwrap().unwrap();
+        assert_eq!((room.rooms, room.units_total), (1, 1));
+        assert!(room.persons_by_type.is_empty() && room.attestations.is_empty());
+        let empty = db.store.premises_registers(5, 10).await.unwrap().unwrap();
+        assert_eq!((empty.rooms, empty.units_total), (0, 0));
+        assert!(
+            db.store
+                .premises_registers(999, 10)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+);

@@ -80,6 +80,7 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/premises/verify", post(verify::verify))
         .route("/api/v1/premises/{id}", get(premises::one))
         .route("/api/v1/premises/{id}/children", get(premises::children))
+        .route("/api/v1/premises/{id}/registers", get(premises::registers))
         .route("/api/v1/cases", get(cases::list).post(cases::create))
         .route("/api/v1/cases/preview", post(cases::preview))
         .route("/api/v1/categories", get(cases::categories))

@@ -71,6 +71,7 @@ impl Api {
             (Role::DistrictCdo.as_str(), Role::DistrictCdo, None),
             (Role::PropertyManager.as_str(), Role::PropertyManager, None),
             (Role::DataSpecialist.as_str(), Role::DataSpecialist, None),
+            (Role::ApprovalOfficer.as_str(), Role::ApprovalOfficer, None),
             // 区绿化市容局 and 区城管执法局 case handlers.
             ("handler_lrj", Role::DepartmentHandler, Some("XH-LRJ")),
             ("handler_cgj", Role::DepartmentHandler, Some("XH-CGJ")),

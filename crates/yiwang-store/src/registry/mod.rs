@@ -7,7 +7,8 @@
 //!
 //! * [`snapshots`] — what each registry holds, applying and rolling back change sets;
 //! * [`quality`] — the counts data quality is computed from, samples and field verifications;
-//! * [`facts`] — what 住所云 verification and 群租 detection read.
+//! * [`facts`] — what 住所云 verification and 群租 detection read;
+//! * [`dossier`] — what the premises dossier shows of the registries.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -331,8 +332,11 @@ macro_rules! read_value {
     }};
 }
 
+mod dossier;
 mod facts;
 mod quality;
 mod snapshots;
+
+pub use dossier::{AttestationHere, PremisesRegisters, UnitHere};
 
 pub use quality::{NewVerification, QualityGrouping, SampledRow};
