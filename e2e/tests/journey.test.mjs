@@ -105,9 +105,18 @@ test("a hotline case goes round the whole loop through the console", async () =>
   await shot(page, "accepted");
   await logout(page);
 
-  // 值班长 files it.
+  // 值班长 finds it by words of its text (the search index takes new cases within seconds) and files it.
   await login(page, "shift_leader");
-  await page.goto(`${env.base}/#/cases/${caseId}`);
+  await page.goto(`${env.base}/#/cases`);
+  await page.getByLabel("案件内容").fill("垃圾 气味");
+  await page.getByRole("button", { name: "筛选" }).click();
+  const found = page.locator(`#case-list a[href^="#/cases/${caseId}?"]`);
+  for (let tries = 0; !(await found.count()) && tries < 10; tries++) {
+    await page.waitForTimeout(1000);
+    await page.getByRole("button", { name: "筛选" }).click();
+  }
+  await found.click();
+  await shot(page, "found-by-words");
   await act(page, "立案");
   await logout(page);
 

@@ -165,6 +165,7 @@ export function remaining(due: string | null | undefined, now: Date, lang: Lang)
 
 /** The query string of a queue: states, filters, paging. */
 export function queueQuery(filters: {
+  q?: string;
   states?: string[];
   street?: string;
   department?: string;
@@ -175,6 +176,7 @@ export function queueQuery(filters: {
   offset?: number;
 }): string {
   const q = new URLSearchParams();
+  if (filters.q?.trim()) q.set("q", filters.q.trim());
   if (filters.states?.length) q.set("state", filters.states.join(","));
   if (filters.street) q.set("street", filters.street);
   if (filters.department) q.set("department", filters.department);

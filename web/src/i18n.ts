@@ -75,6 +75,8 @@ const TEXT = {
   openDossier: ["打开档案", "Open dossier"],
   showOnMap: ["在地图上查看", "Show on the map"],
   casesHere: ["此处的案件：{n} 件", "Cases here: {n}"],
+  searchCases: ["案件内容", "Case text"],
+  searchCasesHint: ["如 井盖 松动", "e.g. 井盖 松动"],
   registers: ["三个实有与住所云", "Registers and 住所云 attestations"],
   roomsInside: ["房间数", "Rooms"],
   residents: ["实有人口", "Residents"],

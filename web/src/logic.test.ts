@@ -83,6 +83,7 @@ describe("case actions", () => {
   test("queue query strings", () => {
     expect(queueQuery({ states: ["dispatched", "handling"], overdue: true })).toBe("state=dispatched%2Chandling&overdue=true&limit=50");
     expect(queueQuery({ limit: 1 })).toBe("limit=1");
+    expect(queueQuery({ q: " 井盖 松动 ", limit: 1 })).toBe("q=%E4%BA%95%E7%9B%96+%E6%9D%BE%E5%8A%A8&limit=1");
     expect(queueQuery({ source: "sensor", limit: 50, offset: 100 })).toBe("source=sensor&limit=50&offset=100");
   });
 });

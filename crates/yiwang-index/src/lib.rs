@@ -3,13 +3,15 @@
 //! They are built from store records at start-up (the server loads the records; this crate does no
 //! I/O) and answer in microseconds: which grid cells contain a point, from 楼组 up to 街镇
 //! ([`GridLocator::chain`]), and which buildings are nearest ([`GridLocator::nearest_buildings`]);
-//! and the address matcher's index of the premises registry ([`build_match_index`]).
+//! and the address matcher's index of the premises registry ([`build_match_index`]); and the
+//! full-text index of case texts ([`CaseSearch`]).
 #![warn(missing_docs)]
 
 mod addresses;
 mod boundaries;
 mod coverage;
 mod locator;
+mod search;
 mod tiles;
 
 pub use addresses::{MatchIndexBuilder, build_match_index, match_level};
@@ -18,6 +20,7 @@ pub use boundaries::{
     plan_boundaries,
 };
 pub use coverage::{BuildingProblem, CoverageReport, GridProblem, check_grid};
+pub use search::{CaseSearch, SearchError};
 
 pub use locator::{BuildingPoint, Cell, GridChain, GridLocator, IndexError, NearBuilding};
 pub use tiles::{

@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod case_map;
+pub mod case_search;
 mod console;
 pub mod desk;
 pub mod error;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub locator: Arc<GridLocator>,
     /// Vector tiles of grids, buildings and cases, built from the store at start-up.
     pub tiles: Arc<TileRenderer>,
+    /// Full-text search over case texts, filled at start-up and kept current.
+    pub search: Arc<yiwang_index::CaseSearch>,
     /// Place names for the address parser: national facts plus the registry's roads and POIs.
     pub gazetteer: Arc<Gazetteer>,
     /// Every premises by its address tokens, names and aliases, for address matching.
@@ -177,6 +180,9 @@ pub enum StartError {
     /// Reading the records to index failed.
     #[error("cannot read the district from the database: {0}")]
     Store(#[from] yiwang_store::StoreError),
+    /// The case search index could not be filled.
+    #[error("cannot build the case search index: {0}")]
+    Search(#[from] case_search::CatchUpError),
     /// A stored grid polygon is unreadable.
     #[error("cannot build the spatial index: {0}")]
     Index(#[from] yiwang_index::IndexError),
@@ -222,6 +228,11 @@ impl AppState {
             .desk
             .spawn_supervision(state.store.clone(), Duration::from_secs(60));
         case_map::spawn_refresh(&state.tiles, state.store.clone(), case_map::REFRESH_EVERY);
+        case_search::spawn_refresh(
+            &state.search,
+            state.store.clone(),
+            case_search::REFRESH_EVERY,
+        );
         Ok(state)
     }
 
@@ -275,6 +286,17 @@ impl AppState {
             heap_mb = stats.heap_bytes / 1_000_000,
             "address matcher ready"
         );
+        let started = std::time::Instant::now();
+        let search = Arc::new(
+            yiwang_index::CaseSearch::new()
+                .map_err(|e| StartError::Search(case_search::CatchUpError::Index(e)))?,
+        );
+        let indexed = case_search::catch_up(&search, &store).await?;
+        tracing::info!(
+            cases = indexed,
+            seconds = started.elapsed().as_secs_f64(),
+            "case search index ready"
+        );
         let vault = Arc::new(vault);
         let matcher = Arc::new(matcher);
         let registrar = registry::Registrar::new(
@@ -291,6 +313,7 @@ impl AppState {
             store,
             locator: Arc::new(locator),
             tiles: Arc::new(tiles),
+            search,
             gazetteer,
             desk,
             district_name,

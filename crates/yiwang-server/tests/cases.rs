@@ -762,3 +762,68 @@ both_backends!(
         assert_eq!(tiles.case_count(), drawn);
     }
 );
+
+both_backends!(
+    cases_are_found_by_words_of_their_text,
+    |db: TestDb| async move {
+        let api = Api::from_db(db).await;
+        let intake = api.login("intake_operator").await;
+        let (_, spoken) = a_building(&api).await;
+        let mut ids = Vec::new();
+        for text in [
+            "门口的窨井盖有些松动，踩上去咣当响",
+            "楼道里的窨井盖缺失，夜里看不见",
+        ] {
+            let created = api
+                .send(
+                    "POST",
+                    "/api/v1/cases",
+                    Some(&intake),
+                    Some(json!({"text": format!("{spoken}{text}"), "address": spoken})),
+                )
+                .await;
+            assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+            ids.push(created.body["id"].as_i64().unwrap());
+        }
+        // The server adds new cases every couple of seconds; here, now.
+        yiwang_server::case_search::catch_up(&api.state.search, &api.state.store)
+            .await
+            .unwrap();
+        let found = |query: &str| {
+            let api = &api;
+            let intake = intake.clone();
+            let path = format!("/api/v1/cases?limit=200&q={}", url_escape(query));
+            async move {
+                let page = api.send("GET", &path, Some(&intake), None).await;
+                assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+                page.body["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["id"].as_i64().unwrap())
+                    .collect::<Vec<_>>()
+            }
+        };
+        let both = found("窨井盖").await;
+        assert!(ids.iter().all(|id| both.contains(id)), "{both:?}");
+        // Two words, not adjacent in the text; and a word left out.
+        assert_eq!(found("窨井盖松动").await, [ids[0]]);
+        assert_eq!(found("窨井盖 -松动").await, [ids[1]]);
+        assert!(found("窨井盖 不存在的词语").await.is_empty());
+        // With a filter: the queue's own filters still apply.
+        let path = format!("/api/v1/cases?state=closed&q={}", url_escape("窨井盖"));
+        let closed = api.send("GET", &path, Some(&intake), None).await;
+        assert_eq!(closed.body["total"], 0, "{}", closed.body);
+    }
+);
+
+fn url_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

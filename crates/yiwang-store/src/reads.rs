@@ -250,6 +250,22 @@ impl Store {
         with_pool!(&self.pool, p => decode_all(&sqlx::query(&sql).fetch_all(p).await?))
     }
 
+    /// Up to `limit` cases with an id above `after`, by id: their id and text (for the search
+    /// index, which reads them page by page and then only the new ones).
+    pub async fn case_texts(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        Ok(with_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT id, text FROM cases WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(p)
+        .await?))
+    }
+
     /// What changes whenever a case is taken in or changed (every change bumps its version):
     /// the map redraws its case layer when this differs from the last one it drew.
     pub async fn case_map_signature(&self) -> Result<CaseMapSignature, StoreError> {

@@ -94,6 +94,7 @@ export function renderCases(root: HTMLElement, ctx: Ctx): () => void {
     queues.map((q) => h("option", { value: q.states.join(","), selected: stateParam === q.states.join(",") },
       `${t("queue.mine")}：${roleName(q.role, language)}`)),
     [...STATES, "awaiting_revisit"].map((s) => h("option", { value: s, selected: stateParam === s }, stateName(s, language))));
+  const words = h("input", { id: "filter-q", type: "search", value: ctx.query.get("q") ?? "", placeholder: t("searchCasesHint"), size: 14 });
   const street = h("input", { id: "filter-street", value: ctx.query.get("street") ?? "", placeholder: "310104…", size: 10 });
   const ownDepartmentOnly = ctx.me.roles.includes("department_handler");
   const department = h("input", { id: "filter-department", value: ctx.query.get("department") ?? "", list: "department-codes", size: 10 });
@@ -107,6 +108,7 @@ export function renderCases(root: HTMLElement, ctx: Ctx): () => void {
     onsubmit: (e: Event) => {
       e.preventDefault();
       const q = new URLSearchParams();
+      if (words.value.trim()) q.set("q", words.value.trim());
       if (stateSelect.value) q.set("state", stateSelect.value);
       if (street.value.trim()) q.set("street", street.value.trim());
       if (department.value.trim()) q.set("department", department.value.trim());
@@ -116,6 +118,7 @@ export function renderCases(root: HTMLElement, ctx: Ctx): () => void {
       ctx.go(`#/cases${ctx.args[0] ? `/${ctx.args[0]}` : ""}?${q}`);
     },
   },
+  h("div", { className: "field" }, h("label", { for: "filter-q" }, t("searchCases")), words),
   h("div", { className: "field" }, h("label", { for: "filter-state" }, t("state")), stateSelect),
   h("div", { className: "field" }, h("label", { for: "filter-street" }, t("street")), street),
   ownDepartmentOnly ? null : h("div", { className: "field" }, h("label", { for: "filter-department" }, t("department")), department, departmentList()),
@@ -130,6 +133,7 @@ export function renderCases(root: HTMLElement, ctx: Ctx): () => void {
     h("section", { className: "card queue" }, h("h2", {}, t("navCases")), filters, list), detail));
 
   const query = queueQuery({
+    q: ctx.query.get("q") ?? undefined,
     states, street: ctx.query.get("street") ?? undefined, department: ctx.query.get("department") ?? undefined,
     source: ctx.query.get("source") ?? undefined,
     overdue: ctx.query.get("overdue") === "true", supervised: ctx.query.get("supervised") === "true",

@@ -28,6 +28,9 @@ use crate::error::{ApiError, ApiResult, Code};
 /// The pseudo-state of a queue's `state` list for closed cases not yet revisited (回访).
 const AWAITING_REVISIT: &str = "awaiting_revisit";
 
+/// Best-matching cases a text search hands to the queue's filters.
+const MAX_SEARCH_HITS: usize = 10_000;
+
 /// Longest case text accepted.
 const MAX_TEXT_CHARS: usize = 4000;
 
@@ -527,6 +530,9 @@ pub(crate) async fn preview(
 /// Filters of a case queue.
 #[derive(Debug, Deserialize, IntoParams)]
 pub(crate) struct ListQuery {
+    /// Words of the case text (Chinese is cut into words; a case must hold every word, and
+    /// none of the `-words`): the best 10,000 matches, then filtered and paged like any queue.
+    q: Option<String>,
     /// Comma-separated states, e.g. `dispatched,handling`; `awaiting_revisit` stands for the
     /// closed cases whose caller was not yet revisited (回访).
     state: Option<String>,
@@ -616,6 +622,15 @@ pub(crate) async fn list(
         created_to: q.to,
         limit: q.limit.unwrap_or(50).clamp(1, 200),
         offset: q.offset.unwrap_or(0).max(0),
+        ids: match q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(words) => Some(
+                state
+                    .search
+                    .search(words, MAX_SEARCH_HITS)
+                    .map_err(|e| ApiError::new(Code::Internal, e.to_string()))?,
+            ),
+            None => None,
+        },
         ..CaseQuery::default()
     };
     let total = state.store.count_cases(&query).await?;
