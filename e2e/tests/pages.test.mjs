@@ -104,6 +104,38 @@ test("the district CDO keeps the responsibility matrix and the working calendar"
   assert.deepEqual(page.consoleErrors.filter((e) => !e.includes("400")), []);
 });
 
+test("the administrator makes an account, which then logs in, and issues it an API key", async () => {
+  const page = await env.page();
+  await login(page, "admin");
+  await page.getByRole("link", { name: "系统管理" }).click();
+  await page.locator("#account-list tbody tr").first().waitFor();
+  const accounts = page.locator("#accounts");
+  // A password too short is refused in words, and nothing is made.
+  await accounts.getByLabel("用户名").fill("grid_xujiahui_07");
+  await accounts.getByLabel("显示名称").fill("徐家汇网格员七");
+  await accounts.getByLabel("密码").fill("short");
+  await accounts.getByLabel("网格员", { exact: true }).check();
+  await accounts.getByLabel("所属部门或街镇").fill("310104003");
+  await accounts.getByRole("button", { name: "创建账号" }).click();
+  await accounts.locator(".error").filter({ hasText: /8/ }).waitFor();
+  await accounts.getByLabel("密码").fill(PASSWORD);
+  await accounts.getByRole("button", { name: "创建账号" }).click();
+  await accounts.locator(".notice.ok", { hasText: "已创建账号 grid_xujiahui_07" }).waitFor();
+  const row = accounts.locator('tr[data-username="grid_xujiahui_07"]');
+  assert.match(await row.textContent(), /网格员/);
+  await row.getByRole("button", { name: "发放 API 密钥" }).click();
+  const issued = accounts.locator(".notice.ok", { hasText: "只显示这一次" });
+  await issued.waitFor();
+  const key = (await issued.textContent()).split("：").pop().trim();
+  assert.ok(key.length >= 20, key);
+  await page.screenshot({ path: join(ARTIFACTS, "44-accounts.png"), fullPage: true });
+  assert.deepEqual(page.consoleErrors.filter((e) => !e.includes("400")), []);
+  // The new account logs in and sees its grid worker's work.
+  const again = await env.page();
+  await login(again, "grid_xujiahui_07");
+  await again.locator("#my-work").waitFor();
+});
+
 test("a page a role may not open says so", async () => {
   const page = await env.page();
   await login(page, "citizen");

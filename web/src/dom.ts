@@ -1,7 +1,7 @@
 // A tiny DOM builder: h("button", {type: "button", onclick}, "text").
 
 type Leaf = Node | string | number | null | undefined | false;
-type Child = Leaf | Child[];
+export type Child = Leaf | Child[];
 type Attrs = Record<string, unknown>;
 
 export function h<K extends keyof HTMLElementTagNameMap>(

@@ -86,6 +86,9 @@ const ROLE_ZH: Record<string, string> = {
   data_specialist: "数据专员", street_data_assistant: "街镇数据助理", citizen: "市民",
 };
 
+/** Every role an account can hold, in the order the console lists them. */
+export const ALL_ROLES: readonly string[] = Object.keys(ROLE_ZH);
+
 export function roleName(role: string, lang: "zh" | "en"): string {
   return lang === "zh" ? (ROLE_ZH[role] ?? role) : role.replace(/_/g, " ");
 }

@@ -1,10 +1,12 @@
-// Administration: the responsibility matrix (GET/POST /api/v1/routing) and the working calendar
-// (GET /api/v1/calendar, POST /api/v1/calendar/days). Edits are sent as the API takes them; every
-// line the server refuses is shown as it words it, and nothing changes then.
+// Administration: the responsibility matrix (GET/POST /api/v1/routing), the working calendar
+// (GET /api/v1/calendar, POST /api/v1/calendar/days) and the accounts (GET/POST /api/v1/accounts,
+// POST /api/v1/accounts/{id}/api-keys). Edits are sent as the API takes them; every line the
+// server refuses is shown as it words it, and nothing changes then.
 
 import { api, problemText } from "../api";
-import { clear, h, notice } from "../dom";
-import { t } from "../i18n";
+import { clear, h, notice, type Child } from "../dom";
+import { lang, t } from "../i18n";
+import { ALL_ROLES, roleName } from "../roles";
 import { departmentLabel } from "../departments";
 import type { Ctx } from "../main";
 
@@ -14,13 +16,85 @@ interface Day { date: string; kind: string; note: string | null }
 
 const ROUTING_HEADER = "kind,subclass_code,street_code,lead,assisting";
 
+interface Account { id: number; username: string; display_name: string; org_code: string | null; disabled: boolean; roles: string[] }
+
 export function renderAdmin(root: HTMLElement, ctx: Ctx): void {
-  const canEdit = ctx.me.permissions.includes("manage_reference_data");
+  const can = (p: string) => ctx.me.permissions.includes(p);
+  const canEdit = can("manage_reference_data");
   const routing = h("section", { className: "card", id: "routing" });
   const calendar = h("section", { className: "card", id: "calendar" });
   root.append(h("div", { className: "two-columns" }, routing, calendar));
   showRouting(routing, canEdit);
   showCalendar(calendar, canEdit);
+  if (can("manage_accounts")) {
+    const accounts = h("section", { className: "card", id: "accounts" });
+    root.append(accounts);
+    showAccounts(accounts);
+  }
+}
+
+function showAccounts(section: HTMLElement, result?: HTMLElement): void {
+  clear(section, h("h2", {}, t("accounts")), result ?? null, t("loading"));
+  api<Account[]>("/api/v1/accounts")
+    .then((accounts) => {
+      const language = lang();
+      const rows = accounts.map((a) => {
+        const issue = h("button", {
+          type: "button",
+          dataset: { account: a.username },
+          onclick: async () => {
+            try {
+              const key = await api<{ key: string; prefix: string }>(`/api/v1/accounts/${a.id}/api-keys`, {
+                body: { label: t("apiKeyLabel") },
+              });
+              showAccounts(section, notice(t("apiKeyIssued", { user: a.username, key: key.key }), "ok"));
+            } catch (err) {
+              showAccounts(section, notice(problemText(err), "error"));
+            }
+          },
+        }, t("issueApiKey"));
+        return h("tr", { dataset: { username: a.username } },
+          h("td", {}, a.username), h("td", {}, a.display_name),
+          h("td", {}, a.roles.map((r) => roleName(r, language)).join("、")),
+          h("td", {}, a.org_code ?? ""), h("td", {}, a.disabled ? t("accountDisabled") : t("accountActive")),
+          h("td", {}, a.disabled ? null : issue));
+      });
+      clear(section, h("h2", {}, t("accounts")), result ?? null,
+        h("div", { className: "scroll" }, h("table", { id: "account-list" },
+          h("thead", {}, h("tr", {}, h("th", {}, t("username")), h("th", {}, t("displayName")), h("th", {}, t("roles")),
+            h("th", {}, t("orgCode")), h("th", {}, t("state")), h("th", {}, ""))),
+          h("tbody", {}, rows))),
+        accountForm(section));
+    })
+    .catch((e) => clear(section, h("h2", {}, t("accounts")), notice(problemText(e), "error")));
+}
+
+function accountForm(section: HTMLElement): HTMLElement {
+  const username = h("input", { id: "account-username", required: true, autocomplete: "off" });
+  const display = h("input", { id: "account-display" });
+  const password = h("input", { id: "account-password", type: "password", required: true, autocomplete: "new-password" });
+  const org = h("input", { id: "account-org", placeholder: "XH-CGJ / 310104003" });
+  const language = lang();
+  const boxes = ALL_ROLES.map((r) => h("input", { type: "checkbox", value: r, id: `account-role-${r}` }));
+  return sendingForm(async () => {
+    const created = await api<Account>("/api/v1/accounts", {
+      body: {
+        username: username.value.trim(),
+        display_name: display.value.trim() || null,
+        password: password.value,
+        roles: boxes.filter((b) => b.checked).map((b) => b.value),
+        org_code: org.value.trim() || null,
+      },
+    });
+    showAccounts(section, notice(t("accountCreated", { user: created.username }), "ok"));
+  },
+  h("h4", {}, t("newAccount")),
+  h("div", { className: "row" },
+    field("account-username", t("username"), username), field("account-display", t("displayName"), display),
+    field("account-password", t("password"), password), field("account-org", t("orgCode"), org)),
+  h("fieldset", { className: "roles" }, h("legend", {}, t("roles")),
+    boxes.map((b) => h("label", { className: "check" }, b, roleName(b.value, language)))),
+  h("button", { type: "submit", className: "primary" }, t("createAccount")));
 }
 
 function showRouting(section: HTMLElement, canEdit: boolean, result?: HTMLElement): void {
@@ -54,6 +128,17 @@ function showRouting(section: HTMLElement, canEdit: boolean, result?: HTMLElemen
 function routingForm(section: HTMLElement): HTMLElement {
   const csv = h("textarea", { id: "routing-csv", rows: 4, spellcheck: "false" });
   csv.value = `${ROUTING_HEADER}\n`;
+  return sendingForm(async () => {
+    const done = await api<{ changed: number }>("/api/v1/routing", { body: { csv: csv.value } });
+    showRouting(section, true, notice(t("rulesChanged", { n: done.changed }), "ok"));
+  },
+  h("h4", {}, t("editRouting")),
+  h("label", { for: "routing-csv" }, t("routingCsvHelp")), csv,
+  h("button", { type: "submit", className: "primary" }, t("save")));
+}
+
+/** A form that runs `send` on submit and shows a refusal, in the server's words, under it. */
+function sendingForm(send: () => Promise<void>, ...children: Child[]): HTMLElement {
   const error = h("div", { className: "error", role: "alert" });
   return h("form", {
     className: "action-form",
@@ -61,16 +146,17 @@ function routingForm(section: HTMLElement): HTMLElement {
       e.preventDefault();
       error.textContent = "";
       try {
-        const done = await api<{ changed: number }>("/api/v1/routing", { body: { csv: csv.value } });
-        showRouting(section, true, notice(t("rulesChanged", { n: done.changed }), "ok"));
+        await send();
       } catch (err) {
         error.textContent = problemText(err);
       }
     },
-  },
-  h("h4", {}, t("editRouting")),
-  h("label", { for: "routing-csv" }, t("routingCsvHelp")), csv,
-  h("button", { type: "submit", className: "primary" }, t("save")), error);
+  }, ...children, error);
+}
+
+/** A labelled input in a form row. */
+function field(id: string, label: string, input: HTMLElement): HTMLElement {
+  return h("div", {}, h("label", { for: id }, label), input);
 }
 
 function showCalendar(section: HTMLElement, canEdit: boolean, result?: HTMLElement): void {
@@ -94,26 +180,14 @@ function dayForm(section: HTMLElement): HTMLElement {
   const kind = h("select", { id: "day-kind" },
     h("option", { value: "holiday" }, t("dayHoliday")), h("option", { value: "workday" }, t("dayWorkday")));
   const note = h("input", { id: "day-note" });
-  const error = h("div", { className: "error", role: "alert" });
-  return h("form", {
-    className: "action-form",
-    onsubmit: async (e: Event) => {
-      e.preventDefault();
-      error.textContent = "";
-      try {
-        const cal = await api<Calendar>("/api/v1/calendar/days", {
-          body: { days: [{ date: date.value, kind: kind.value, note: note.value.trim() || null }] },
-        });
-        drawCalendar(section, cal, true, notice(t("daySaved", { date: date.value }), "ok"));
-      } catch (err) {
-        error.textContent = problemText(err);
-      }
-    },
+  return sendingForm(async () => {
+    const cal = await api<Calendar>("/api/v1/calendar/days", {
+      body: { days: [{ date: date.value, kind: kind.value, note: note.value.trim() || null }] },
+    });
+    drawCalendar(section, cal, true, notice(t("daySaved", { date: date.value }), "ok"));
   },
   h("h4", {}, t("addDay")),
   h("div", { className: "row" },
-    h("div", {}, h("label", { for: "day-date" }, t("date")), date),
-    h("div", {}, h("label", { for: "day-kind" }, t("kind")), kind),
-    h("div", {}, h("label", { for: "day-note" }, t("note")), note)),
-  h("button", { type: "submit", className: "primary" }, t("save")), error);
+    field("day-date", t("date"), date), field("day-kind", t("kind"), kind), field("day-note", t("note"), note)),
+  h("button", { type: "submit", className: "primary" }, t("save")));
 }
