@@ -136,6 +136,26 @@ test("the administrator makes an account, which then logs in, and issues it an A
   await again.locator("#my-work").waitFor();
 });
 
+test("a case shows the repeats merged into it, and a repeat the case it went into", async () => {
+  const intake = await env.token("intake_operator");
+  const buildings = await env.call("GET", "/api/v1/premises?prefix=" + encodeURIComponent("上海市徐汇区") + "&limit=200", { token: intake });
+  // A building other than the journey's (the last one with a door number), so the two tests do not meet.
+  const building = buildings.filter((p) => p.kind === "building" && /号$/.test(p.standard_address)).pop();
+  const spoken = building.standard_address.replace("上海市徐汇区", "");
+  const first = await env.call("POST", "/api/v1/cases", { token: intake, body: { text: `${spoken}楼下路灯不亮好几天了`, address: spoken } });
+  const repeat = await env.call("POST", "/api/v1/cases", { token: intake, body: { text: `${spoken}路灯还是不亮`, address: spoken } });
+  assert.equal(repeat.state, "merged");
+  assert.equal(repeat.parent_id, first.id);
+  const page = await env.page();
+  await login(page, "shift_leader");
+  await page.goto(`${env.base}/#/cases/${first.id}`);
+  await page.locator("#case-repeats h3", { hasText: "并入此案的重复诉求：1 件" }).waitFor();
+  await page.locator(`#case-repeats a[href="#/cases/${repeat.id}"]`).click();
+  await page.locator(`#case-parent a[href="#/cases/${first.id}"]`).waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, "45-merged-repeat.png") });
+  assert.deepEqual(page.consoleErrors, []);
+});
+
 test("a page a role may not open says so", async () => {
   const page = await env.page();
   await login(page, "citizen");

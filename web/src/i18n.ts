@@ -87,6 +87,8 @@ const TEXT = {
   issueApiKey: ["发放 API 密钥", "Issue an API key"],
   apiKeyLabel: ["控制台发放", "issued in the console"],
   apiKeyIssued: ["已为 {user} 发放 API 密钥（只显示这一次，请妥善保存）：{key}", "API key for {user} (shown this once; keep it safe): {key}"],
+  mergedInto: ["已并单至", "Merged into"],
+  mergedRepeats: ["并入此案的重复诉求：{n} 件", "Repeats merged into this case: {n}"],
   searchCases: ["案件内容", "Case text"],
   searchCasesHint: ["如 井盖 松动", "e.g. 井盖 松动"],
   registers: ["三个实有与住所云", "Registers and 住所云 attestations"],

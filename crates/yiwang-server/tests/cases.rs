@@ -165,6 +165,17 @@ both_backends!(
         assert_eq!(repeat.body["state"], "merged");
         assert_eq!(repeat.body["parent_id"], id);
         assert_eq!(repeat.body["duplicate_of"]["case_id"], id);
+        // The case lists its repeats (并单), and only them.
+        let repeats = api
+            .send(
+                "GET",
+                &format!("/api/v1/cases?parent={id}"),
+                Some(&intake),
+                None,
+            )
+            .await;
+        assert_eq!(repeats.body["total"], 1, "{}", repeats.body);
+        assert_eq!(repeats.body["items"][0]["id"], repeat.body["id"]);
 
         // Another department may not sign for it, and does not see it in its queue.
         let r = act(&api, &other_handler, id, json!({"action": "sign"})).await;

@@ -117,6 +117,8 @@ pub struct CaseQuery {
     pub created_to: Option<DateTime<Utc>>,
     /// At this premises.
     pub premises_id: Option<i64>,
+    /// Merged into this case (并单: its repeats).
+    pub parent_id: Option<i64>,
     /// Under any of these categories, as (kind, subclass code).
     pub categories: Vec<(String, String)>,
     /// Only open cases (not closed, rejected or merged).
@@ -609,6 +611,10 @@ where
     }
     if let Some(id) = q.premises_id {
         and(qb, "premises_id = ");
+        qb.push_bind(id);
+    }
+    if let Some(id) = q.parent_id {
+        and(qb, "parent_id = ");
         qb.push_bind(id);
     }
     if !q.categories.is_empty() {

@@ -197,9 +197,23 @@ export async function showCase(panel: HTMLElement, id: number, result?: HTMLElem
     }, actionName(action, language)));
   }
   if (result) result.tabIndex = -1;
+  const repeats = h("div", { id: "case-repeats" });
   clear(panel, result ?? null, caseCard(detail, language),
+    detail.parent_id ? h("p", { id: "case-parent" }, t("mergedInto"), " ",
+      h("a", { href: `#/cases/${detail.parent_id}` }, `#${detail.parent_id}`)) : null,
+    repeats,
     h("h3", {}, t("actions")), actions, form,
     h("h3", {}, t("timeline")), timeline(detail, language));
+  // The repeats merged into this case (并单), each with its caller's own words.
+  api<{ total: number; items: CaseDto[] }>(`/api/v1/cases?parent=${detail.id}&limit=50`)
+    .then((page) => {
+      if (!page.total) return;
+      clear(repeats, h("h3", {}, t("mergedRepeats", { n: page.total })),
+        h("ul", { className: "cases" }, page.items.map((c) => h("li", {},
+          h("a", { href: `#/cases/${c.id}` }, h("span", { className: "case-no" }, c.case_no)), " ",
+          h("span", { className: "small" }, `${shanghaiTime(c.created_at)} · ${c.text}`)))));
+    })
+    .catch(() => { /* the case itself is shown; its repeats are extra */ });
 }
 
 /** Suggestions for a department field: every department's code, labelled with its name. */

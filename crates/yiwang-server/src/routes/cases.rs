@@ -544,6 +544,8 @@ pub(crate) struct ListQuery {
     grid: Option<String>,
     /// Premises id: the cases located at these premises (the premises dossier's cases).
     premises: Option<i64>,
+    /// Case id: the cases merged into it (并单), its repeats.
+    parent: Option<i64>,
     /// `hotline`, `grid_patrol`, `sensor` or `citizen`.
     source: Option<String>,
     /// Only open cases past their deadline.
@@ -615,6 +617,7 @@ pub(crate) async fn list(
         street_code: q.street.clone(),
         grid_prefix: q.grid.clone(),
         premises_id: q.premises,
+        parent_id: q.parent,
         source: q.source.clone(),
         supervised: q.supervised,
         overdue_at: q.overdue.filter(|o| *o).map(|_| Utc::now()),
