@@ -62,6 +62,22 @@ test("the dashboard groups by department and exports the figures", async () => {
   await page.locator("table.kpis th", { hasText: "部门" }).waitFor();
   assert.ok(await page.locator("table.kpis tbody tr").count() >= 3);
   assert.match(await page.locator("table.kpis tbody").textContent(), /局/);
+  // The chart draws one bar per department with a figure (on-time closing rate by default).
+  const chart = page.getByRole("img", { name: "按期结案率 · 部门" });
+  await chart.waitFor();
+  assert.ok(await chart.locator("rect.bar").count() >= 3);
+  // By 片区, and the chart of another figure.
+  await page.getByLabel("分组").selectOption("area");
+  await page.getByRole("button", { name: "查询" }).click();
+  await page.locator("table.kpis th", { hasText: "片区" }).waitFor();
+  await page.getByLabel("图表指标").selectOption("received");
+  const received = page.getByRole("img", { name: "受理量 · 片区" });
+  await received.waitFor();
+  assert.equal(await received.locator("rect.bar").count(), Math.min(30, await page.locator("table.kpis tbody tr").count()));
+  await page.screenshot({ path: join(ARTIFACTS, "41-dashboard-area-chart.png"), fullPage: true });
+  await page.getByLabel("分组").selectOption("department");
+  await page.getByRole("button", { name: "查询" }).click();
+  await page.locator("table.kpis th", { hasText: "部门" }).waitFor();
   const [file] = await Promise.all([
     page.waitForEvent("download"),
     page.getByRole("button", { name: "导出 Excel" }).click(),

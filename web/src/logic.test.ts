@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { t, hasText } from "./i18n";
 import { ApiError, problemText } from "./api";
 import { pagesFor, queuesFor, stateName } from "./roles";
+import { bars } from "./chart";
 import { actionBody, actionFields, elapsed, missingFields, queueQuery, remaining, shanghaiTime, timeLimitText } from "./cases";
 import { SWITCHABLE, bounds, buildStyle, focusOf, labelPoints, needsToken, tileUrl } from "./mapstyle";
 import { defaultPeriod, formatFigure, presetPeriod } from "./kpi";
@@ -177,5 +178,27 @@ describe("dashboard periods", () => {
     expect(presetPeriod("year", now)).toEqual({ from: "2026-01-01", to: "2026-11-28" });
     expect(presetPeriod("last30", now)).toEqual({ from: "2026-10-30", to: "2026-11-28" });
     expect(presetPeriod("last30", new Date("2026-01-10T00:00:00Z"))).toEqual({ from: "2025-12-12", to: "2026-01-10" });
+  });
+});
+
+describe("bar charts", () => {
+  const items = [
+    { label: "徐家汇街道", value: 0.9, text: "90.0%" },
+    { label: "湖南路街道", value: 0.45, text: "45.0%" },
+    { label: "天平路街道", value: null, text: "—" },
+    { label: "枫林路街道", value: 0.6, text: "60.0%" },
+  ];
+  test("scales the largest bar to the full width and leaves out missing values", () => {
+    const b = bars(items, 10, false);
+    expect(b.map((x) => x.label)).toEqual(["徐家汇街道", "枫林路街道", "湖南路街道"]);
+    expect(b[0].width).toBe(1);
+    expect(b[2].width).toBeCloseTo(0.5);
+  });
+  test("keeps a time series in order and its latest bars", () => {
+    const months = [1, 2, 3, 4].map((m) => ({ label: `2026-0${m}`, value: m * 10, text: String(m * 10) }));
+    expect(bars(months, 2, true).map((x) => x.label)).toEqual(["2026-03", "2026-04"]);
+  });
+  test("draws nothing wide when every value is zero", () => {
+    expect(bars([{ label: "a", value: 0, text: "0" }], 5, false)[0].width).toBe(0);
   });
 });

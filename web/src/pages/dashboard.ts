@@ -5,6 +5,7 @@ import { api, download, problemText } from "../api";
 import { clear, h, notice } from "../dom";
 import { t, type TextKey } from "../i18n";
 import { KPI_COLUMNS, defaultPeriod, figure, presetPeriod, type KpiReport, type Preset } from "../kpi";
+import { barChart, bars } from "../chart";
 import type { Ctx } from "../main";
 
 interface ProblemItem { kind: string; key: string; name: string; count: number; example_case_ids: number[] }
@@ -14,7 +15,7 @@ export function renderDashboard(root: HTMLElement, ctx: Ctx): void {
   const by = ctx.query.get("by") ?? "street";
   const from = ctx.query.get("from") ?? period.from;
   const to = ctx.query.get("to") ?? period.to;
-  const bySelect = h("select", { id: "kpi-by" }, ["street", "department", "month", "source"].map((b) =>
+  const bySelect = h("select", { id: "kpi-by" }, ["street", "area", "department", "month", "source"].map((b) =>
     h("option", { value: b, selected: b === by }, t(`by.${b}` as TextKey))));
   const fromInput = h("input", { id: "kpi-from", type: "date", value: from });
   const toInput = h("input", { id: "kpi-to", type: "date", value: to });
@@ -43,13 +44,27 @@ export function renderDashboard(root: HTMLElement, ctx: Ctx): void {
   }, t(format === "xlsx" ? "exportXlsx" : "exportCsv"))));
   const cards = h("div", { className: "kpi-cards", id: "kpi-total" });
   const table = h("div", { id: "kpi-table" }, t("loading"));
-  root.append(h("section", { className: "card" }, h("h2", {}, t("dashTitle")), controls, cards, table));
+  const metric = ctx.query.get("chart") ?? "on_time_closed_rate";
+  const chartSelect = h("select", { id: "kpi-chart" }, KPI_COLUMNS.map((c) =>
+    h("option", { value: c.key, selected: c.key === metric }, t(`kpi.${c.key}` as TextKey))));
+  chartSelect.addEventListener("change", () =>
+    ctx.go(`#/dashboard?${new URLSearchParams({ by, from, to, chart: chartSelect.value })}`));
+  const chart = h("figure", { id: "kpi-chart-figure" });
+  root.append(h("section", { className: "card" }, h("h2", {}, t("dashTitle")), controls, cards,
+    h("div", { className: "chart-controls" }, h("label", { for: "kpi-chart" }, t("chartOf")), chartSelect), chart, table));
 
   const q = new URLSearchParams({ by, from, to });
   api<KpiReport>(`/api/v1/kpis?${q}`)
     .then((report) => {
       clear(cards, KPI_COLUMNS.slice(0, 6).map((c) => h("div", { className: "kpi", dataset: { kpi: c.key } },
         h("div", { className: "value" }, figure(report.total, c)), h("div", { className: "label" }, t(`kpi.${c.key}` as TextKey)))));
+      const column = KPI_COLUMNS.find((c) => c.key === metric) ?? KPI_COLUMNS[0];
+      const title = `${t(`kpi.${column.key}` as TextKey)} · ${t(`by.${by}` as TextKey)}`;
+      clear(chart, barChart(title, bars(report.rows.map((r) => ({
+        label: r.group_name || r.group || "—",
+        value: (column.from === "counts" ? r.counts : r.kpis)?.[column.key],
+        text: figure(r, column),
+      })), 30, by === "month")), h("figcaption", { className: "muted" }, title));
       clear(table, h("table", { className: "kpis" },
         h("thead", {}, h("tr", {}, h("th", {}, t(`by.${by}` as TextKey)), KPI_COLUMNS.map((c) => h("th", { className: "num" }, t(`kpi.${c.key}` as TextKey))))),
         h("tbody", {}, report.rows.map((r) => h("tr", {}, h("td", {}, r.group_name || r.group),
