@@ -224,12 +224,19 @@ impl CaseSearch {
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
         let hits = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        // One id column per segment, opened once (opening it per hit cost more than the search).
+        let mut columns = std::collections::HashMap::new();
         let mut ids = Vec::with_capacity(hits.len());
         for (_, address) in hits {
-            let column = searcher
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .i64("id")?;
+            let column = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                    searcher
+                        .segment_reader(address.segment_ord)
+                        .fast_fields()
+                        .i64("id")?,
+                ),
+            };
             if let Some(id) = column.first(address.doc_id) {
                 ids.push(id);
             }

@@ -635,12 +635,17 @@ where
         if ids.is_empty() {
             and(qb, "1 = 0");
         } else {
-            and(qb, "id IN (");
-            let mut list = qb.separated(", ");
-            for id in ids {
-                list.push_bind(*id);
+            // One bound JSON array, not a parameter per id: a search hands over up to 10,000.
+            let list = serde_json::Value::from(ids.clone()).to_string();
+            if DB::NAME == "PostgreSQL" {
+                and(qb, "id IN (SELECT jsonb_array_elements_text(");
+                qb.push_bind(list);
+                qb.push("::jsonb)::bigint)");
+            } else {
+                and(qb, "id IN (SELECT value FROM json_each(");
+                qb.push_bind(list);
+                qb.push("))");
             }
-            qb.push(")");
         }
     }
 }
