@@ -36,6 +36,20 @@ async fn act(api: &Api, token: &str, id: i64, body: Value) -> common::Reply {
     .await
 }
 
+/// Takes a case in by `POST /api/v1/cases`; its id.
+async fn take(api: &Api, token: &str, text: &str, address: &str) -> i64 {
+    let created = api
+        .send(
+            "POST",
+            "/api/v1/cases",
+            Some(token),
+            Some(json!({"text": text, "address": address})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    created.body["id"].as_i64().unwrap()
+}
+
 #[track_caller]
 fn ok(reply: &common::Reply) -> &Value {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
@@ -748,16 +762,7 @@ both_backends!(
         assert!(!refresh(tiles, &api.state.store, &mut seen).await.unwrap());
 
         let (_, spoken) = a_building(&api).await;
-        let created = api
-            .send(
-                "POST",
-                "/api/v1/cases",
-                Some(&intake),
-                Some(json!({"text": format!("{spoken}路灯不亮"), "address": spoken})),
-            )
-            .await;
-        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-        let id = created.body["id"].as_i64().unwrap();
+        let id = take(&api, &intake, &format!("{spoken}路灯不亮"), &spoken).await;
         refresh(tiles, &api.state.store, &mut seen).await.unwrap();
         assert_eq!(tiles.case_count(), drawn + 1, "the new case is on the map");
 
@@ -785,16 +790,7 @@ both_backends!(
             "门口的窨井盖有些松动，踩上去咣当响",
             "楼道里的窨井盖缺失，夜里看不见",
         ] {
-            let created = api
-                .send(
-                    "POST",
-                    "/api/v1/cases",
-                    Some(&intake),
-                    Some(json!({"text": format!("{spoken}{text}"), "address": spoken})),
-                )
-                .await;
-            assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-            ids.push(created.body["id"].as_i64().unwrap());
+            ids.push(take(&api, &intake, &format!("{spoken}{text}"), &spoken).await);
         }
         // The server adds new cases every couple of seconds; here, now.
         yiwang_server::case_search::catch_up(&api.state.search, &api.state.store)
