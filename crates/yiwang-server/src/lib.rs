@@ -322,6 +322,30 @@ impl AppState {
         })
     }
 
+    /// Takes a case in now, as `actor`: enriched by the desk (premises, grid, category,
+    /// deadline, route, repeat check) and committed by the intake writer. Returns the case as
+    /// stored (as first stored, when `idempotency` replays a key) and how it was enriched.
+    pub async fn take_case(
+        &self,
+        request: desk::IntakeRequest,
+        actor: String,
+        idempotency: Option<yiwang_store::IdempotencyKey>,
+    ) -> Result<(yiwang_store::Intake, desk::Enrichment), yiwang_store::StoreError> {
+        let (case, enrichment) = self
+            .desk
+            .prepare(request, &self.locator, &self.store, chrono::Utc::now())
+            .await?;
+        let intake = self
+            .desk
+            .submit(yiwang_store::NewCase {
+                case,
+                actor,
+                idempotency,
+            })
+            .await?;
+        Ok((intake, enrichment))
+    }
+
     /// Matches an address to the premises registry with the address matcher: the best
     /// candidate that names a premises, if its score reaches [`ADDRESS_MATCH_THRESHOLD`].
     pub async fn resolve_address(

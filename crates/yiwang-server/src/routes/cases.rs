@@ -17,7 +17,7 @@ use yiwang_core::workflow::{
     deadline_status, decide,
 };
 use yiwang_geo::convert;
-use yiwang_store::{AuditEvent, CaseChange, CaseEvent, CaseQuery, IdempotencyKey, Intake, NewCase};
+use yiwang_store::{AuditEvent, CaseChange, CaseEvent, CaseQuery, IdempotencyKey, Intake};
 
 use super::extract::{AppJson, AppPath, AppQuery, crs_param};
 use crate::AppState;
@@ -398,17 +398,8 @@ pub(crate) async fn create(
     if let Some(m) = &matched {
         req.premises = Some((m.premises_id, m.point));
     }
-    let (case, enrichment) = state
-        .desk
-        .prepare(req, &state.locator, &state.store, Utc::now())
-        .await?;
-    let intake = state
-        .desk
-        .submit(NewCase {
-            case,
-            actor: caller.username().to_owned(),
-            idempotency: key,
-        })
+    let (intake, enrichment) = state
+        .take_case(req, caller.username().to_owned(), key)
         .await?;
     let (case, replayed) = match intake {
         Intake::Created(c) => (c, false),

@@ -8,7 +8,6 @@ use utoipa::{IntoParams, ToSchema};
 use yiwang_core::model::CaseSource;
 use yiwang_core::reference::CategoryKind;
 use yiwang_core::registry::group_rental::{GroupRentalFlag, assess, case_text};
-use yiwang_store::NewCase;
 
 use super::extract::{AppPath, AppQuery};
 use crate::AppState;
@@ -113,17 +112,8 @@ pub(crate) async fn open_case(
         reporter_account_id: None,
         premises: Some((premises.premises_id, premises.point)),
     };
-    let (case, enrichment) = state
-        .desk
-        .prepare(request, &state.locator, &state.store, Utc::now())
-        .await?;
-    let intake = state
-        .desk
-        .submit(NewCase {
-            case,
-            actor: caller.username().to_owned(),
-            idempotency: None,
-        })
+    let (intake, enrichment) = state
+        .take_case(request, caller.username().to_owned(), None)
         .await?;
     let case = match intake {
         yiwang_store::Intake::Created(c) | yiwang_store::Intake::Replayed(c) => c,

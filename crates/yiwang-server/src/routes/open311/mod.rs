@@ -23,7 +23,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use yiwang_core::model::CaseSource;
 use yiwang_core::normalize_phone;
-use yiwang_store::{AccountRecord, CaseQuery, Intake, NewCase};
+use yiwang_store::{AccountRecord, CaseQuery, Intake};
 
 use self::render::{ErrorItem, Format, Open311Error, document};
 use crate::AppState;
@@ -515,17 +515,8 @@ pub(crate) async fn create_request(state: &AppState, params: &Params, format: Fo
         reporter_account_id: Some(account.id),
         premises: matched.as_ref().map(|m| (m.premises_id, m.point)),
     };
-    let (case, enrichment) = state
-        .desk
-        .prepare(request, &state.locator, &state.store, Utc::now())
-        .await?;
-    let intake = state
-        .desk
-        .submit(NewCase {
-            case,
-            actor: account.username.clone(),
-            idempotency: None,
-        })
+    let (intake, enrichment) = state
+        .take_case(request, account.username.clone(), None)
         .await?;
     let case = match intake {
         Intake::Created(c) | Intake::Replayed(c) => c,
