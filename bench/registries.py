@@ -43,11 +43,16 @@ def run(args, **kw):
     return elapsed, out
 
 
-def yiwang(*args):
+def quiet_env():
+    """The environment for a SQLite run: warnings only, no database URL or key from outside."""
     env = dict(os.environ, YIWANG_LOG="warn")
     env.pop("YIWANG_DATABASE_URL", None)
     env.pop("YIWANG_DATA_KEY", None)
-    return run([BIN, *args], env=env)
+    return env
+
+
+def yiwang(*args):
+    return run([BIN, *args], env=quiet_env())
 
 
 def yiwang_measured(*args):
@@ -55,10 +60,7 @@ def yiwang_measured(*args):
     if not os.path.exists("/usr/bin/time"):
         secs, _ = yiwang(*args)
         return secs, None
-    env = dict(os.environ, YIWANG_LOG="warn")
-    env.pop("YIWANG_DATABASE_URL", None)
-    env.pop("YIWANG_DATA_KEY", None)
-    secs, out = run(["/usr/bin/time", "-f", "maxrss_kb=%M", BIN, *args], env=env)
+    secs, out = run(["/usr/bin/time", "-f", "maxrss_kb=%M", BIN, *args], env=quiet_env())
     rss = [l for l in out.stderr.splitlines() if l.startswith("maxrss_kb=")]
     return secs, (round(int(rss[-1].split("=")[1]) / 1024) if rss else None)
 

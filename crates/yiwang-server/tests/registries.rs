@@ -481,8 +481,8 @@ both_backends!(each_end_attests_for_itself, |db: TestDb| async move {
         .iter()
         .map(|r| r["count"].as_i64().unwrap())
         .sum();
-    let rooms_with_people = api.db.store.stats().await.unwrap().persons;
-    assert!(residents <= rooms_with_people, "{}", all.body);
+    let persons_in_district = api.db.store.stats().await.unwrap().persons;
+    assert!(residents <= persons_in_district, "{}", all.body);
     let missing = api
         .send(
             "GET",
