@@ -33,7 +33,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use yiwang_address::{Gazetteer, MatchIndex};
 use yiwang_index::{BuildingPoint, GridLocator, TileRenderer};
-use yiwang_store::Store;
+use yiwang_store::{KpiFacts, Store};
 
 pub use openapi::ApiDoc;
 
@@ -48,6 +48,9 @@ pub struct AppState {
     pub tiles: Arc<TileRenderer>,
     /// Full-text search over case texts, filled at start-up and kept current.
     pub search: Arc<yiwang_index::CaseSearch>,
+    /// What the KPIs count of every case, filled at start-up and brought up to date by each
+    /// KPI request.
+    pub kpi_facts: Arc<tokio::sync::Mutex<KpiFacts>>,
     /// Place names for the address parser: national facts plus the registry's roads and POIs.
     pub gazetteer: Arc<Gazetteer>,
     /// Every premises by its address tokens, names and aliases, for address matching.
@@ -291,11 +294,17 @@ impl AppState {
             yiwang_index::CaseSearch::new()
                 .map_err(|e| StartError::Search(case_search::CatchUpError::Index(e)))?,
         );
-        let indexed = case_search::catch_up(&search, &store).await?;
+        // Both read every case: one indexes texts on a blocking thread while the other reads.
+        let mut kpi_facts = KpiFacts::default();
+        let (indexed, facts_read) = tokio::join!(
+            case_search::catch_up(&search, &store),
+            store.refresh_kpi_facts(&mut kpi_facts)
+        );
         tracing::info!(
-            cases = indexed,
+            cases = indexed?,
+            kpi_facts = facts_read?,
             seconds = started.elapsed().as_secs_f64(),
-            "case search index ready"
+            "case search index and KPI facts ready"
         );
         let vault = Arc::new(vault);
         let matcher = Arc::new(matcher);
@@ -314,12 +323,22 @@ impl AppState {
             locator: Arc::new(locator),
             tiles: Arc::new(tiles),
             search,
+            kpi_facts: Arc::new(tokio::sync::Mutex::new(kpi_facts)),
             gazetteer,
             desk,
             district_name,
             matcher,
             open311: Open311Config::from_env(),
         })
+    }
+
+    /// The KPI facts, brought up to date with the store and held until the guard is dropped.
+    pub async fn current_kpi_facts(
+        &self,
+    ) -> Result<tokio::sync::MutexGuard<'_, KpiFacts>, yiwang_store::StoreError> {
+        let mut facts = self.kpi_facts.lock().await;
+        self.store.refresh_kpi_facts(&mut facts).await?;
+        Ok(facts)
     }
 
     /// Takes a case in now, as `actor`: enriched by the desk (premises, grid, category,

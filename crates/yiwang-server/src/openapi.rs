@@ -24,7 +24,7 @@ use crate::routes::{
         locate::locate, tiles::tile, address::parse_addresses, address::match_addresses,
         premises::one, premises::children, premises::registers, premises::search, verify::verify,
         cases::create, cases::preview, cases::list, cases::one, cases::act, cases::categories, calendar::deadline, calendar::show, calendar::set_days, routing::show, routing::edit,
-        kpi::kpis, kpi::problem_lists,
+        kpi::kpis, kpi::role_kpis, kpi::problem_lists,
         registries::import, registries::change_sets, registries::change_set, registries::rollback,
         registries::quality, registries::sample, registries::verify_row,
         group_rentals::list, group_rentals::open_case,

@@ -272,6 +272,67 @@ both_backends!(
         );
         assert_eq!(done["timeline"][1]["action_zh"], "受理");
 
+        // 岗位评价: each step counts for its post, on time (every step came within its stage's
+        // limit), and the one dispatch was accurate (not returned).
+        let posts = api
+            .send("GET", "/api/v1/kpis/roles", Some(&leader), None)
+            .await;
+        let rows = ok(&posts)["rows"].as_array().unwrap().clone();
+        let row = |action: &str| {
+            rows.iter()
+                .find(|r| r["action"] == action)
+                .unwrap_or_else(|| panic!("no {action} row in {rows:?}"))
+                .clone()
+        };
+        for (action, post) in [
+            ("accept", "intake_operator"),
+            ("file", "shift_leader"),
+            ("dispatch", "dispatcher"),
+            ("sign", "department_handler"),
+            ("report", "department_handler"),
+            ("check", "grid_worker"),
+            ("close", "shift_leader"),
+            ("revisit", "intake_operator"),
+        ] {
+            let r = row(action);
+            assert_eq!(
+                (
+                    r["role"].as_str(),
+                    r["count"].as_i64(),
+                    r["on_time"].as_i64()
+                ),
+                (Some(post), Some(1), Some(1)),
+                "{r}"
+            );
+        }
+        assert_eq!(
+            (
+                &row("dispatch")["accurate"],
+                &row("dispatch")["accurate_rate"]
+            ),
+            (&json!(1), &json!(1.0))
+        );
+        assert_eq!(row("accept")["accurate"], Value::Null);
+        let sheet = api
+            .send("GET", "/api/v1/kpis/roles?format=csv", Some(&leader), None)
+            .await;
+        assert_eq!(sheet.status, StatusCode::OK);
+        assert!(
+            sheet.content_type.starts_with("text/csv"),
+            "{}",
+            sheet.content_type
+        );
+        let r = api
+            .send("GET", "/api/v1/kpis?by=role", Some(&leader), None)
+            .await;
+        assert_problem(&r, StatusCode::BAD_REQUEST, "invalid_query");
+        assert!(
+            r.body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("/api/v1/kpis/roles")
+        );
+
         // A grid worker sees the case with the reporter masked; revealing reads were audited.
         let seen = api
             .send("GET", &format!("/api/v1/cases/{id}"), Some(&grid), None)

@@ -395,11 +395,27 @@ impl Store {
             "UPDATE cases SET {}, version = version + 1 WHERE id = $1 AND version = $2",
             sets.join(", ")
         );
-        let event = "INSERT INTO case_events (case_id, at, action, actor, from_state, to_state, detail) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        // The entry is written first, from the row as read: it keeps the deadline of the stage
+        // this step ends. Nothing written means the case moved on since it was read.
+        let event = "INSERT INTO case_events (case_id, at, action, actor, from_state, to_state, detail, stage_due_at) \
+                     SELECT id, $3, $4, $5, $6, $7, $8, stage_due_at FROM cases WHERE id = $1 AND version = $2";
         let now = Utc::now().trunc_subsecs(6);
         let detail = change.detail.to_string();
         let mut bulk = self.bulk().await?;
+        let written = on_tx!(&mut bulk.tx, c => {
+            sqlx::query(event)
+                .bind(case.id)
+                .bind(case.version)
+                .bind(now)
+                .bind(change.action)
+                .bind(change.actor)
+                .bind(change.from_state)
+                .bind(&case.state)
+                .bind(&detail)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
         let updated = on_tx!(&mut bulk.tx, c => {
             sqlx::query(&update)
                 .bind(case.id)
@@ -434,24 +450,12 @@ impl Store {
                 .await?
                 .rows_affected()
         });
-        if updated == 0 {
+        if updated == 0 || written == 0 {
             return Err(StoreError::Stale(format!(
                 "case {} was changed by someone else since it was read; reload it and try again",
                 case.id
             )));
         }
-        on_tx!(&mut bulk.tx, c => {
-            sqlx::query(event)
-                .bind(case.id)
-                .bind(now)
-                .bind(change.action)
-                .bind(change.actor)
-                .bind(change.from_state)
-                .bind(&case.state)
-                .bind(&detail)
-                .execute(&mut **c)
-                .await?;
-        });
         bulk.audit(&AuditEvent {
             actor: change.actor.to_owned(),
             action: format!("case.{}", change.action),

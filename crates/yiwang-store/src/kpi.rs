@@ -1,15 +1,19 @@
-//! KPI counts per group and period (one aggregate query with `CASE WHEN` sums), and the raw
-//! material of the two problem lists of a 片区. The definitions are in `yiwang_core::kpi`.
+//! KPI counts per group and period, tallied over the cases' facts held in memory
+//! ([`KpiFacts`]), and the raw material of the two problem lists of a 片区. The definitions are
+//! in `yiwang_core::kpi`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
 use sqlx::Row;
-use yiwang_core::kpi::{CaseCounts, ProblemCase};
+use yiwang_core::kpi::{
+    CaseCounts, CaseFactRow, EventFactRow, EventTable, FactKey, FactTable, Period, ProblemCase,
+};
 use yiwang_core::model::CaseSource;
 
 use crate::cases::finished_states_sql;
 use crate::pool::{Pool, with_pool};
+use crate::records::{decode_all, record};
 use crate::{Store, StoreError};
 
 /// How to group KPI counts.
@@ -82,137 +86,176 @@ pub fn months(
     out
 }
 
-/// The aggregate select: `$1` = from, `$2` = to, `$3` = the cutoff for 超期未结. With `filter`,
-/// a `WHERE` keeps only the cases that can count; without it every case is read (on SQLite a
-/// plain scan beats the multi-index OR once the period holds most cases).
-fn aggregate_sql(pool: &Pool, key: &str, filter: bool) -> String {
-    let minutes = match pool {
-        Pool::Sqlite(_) => "(julianday(closed_at) - julianday(created_at)) * 1440.0",
-        Pool::Postgres(_) => "EXTRACT(EPOCH FROM (closed_at - created_at)) / 60.0",
-    };
-    let recv = "created_at >= $1 AND created_at < $2";
-    let closed = "state = 'closed' AND closed_at >= $1 AND closed_at < $2";
-    let due = "state NOT IN ('rejected', 'merged') AND ((due_at >= $1 AND due_at < $2 AND (closed_at IS NULL OR closed_at >= $1)) OR (closed_at >= $1 AND closed_at < $2))";
-    let finished = finished_states_sql();
-    let overdue = format!(
-        "due_at < $3 AND created_at < $3 AND ((state NOT IN {finished} AND state <> 'suspended') OR (state = 'closed' AND closed_at >= $3))"
-    );
-    let sum = |cond: &str, name: &str| {
-        format!("COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS {name}")
-    };
-    let cols = [
-        sum(recv, "received"),
-        sum(due, "due"),
-        sum(closed, "closed"),
-        sum(
-            &format!("{closed} AND closed_at <= due_at"),
-            "closed_on_time",
-        ),
-        sum(&format!("{closed} AND rework_count > 0"), "reworked"),
-        sum(
-            &format!(
-                "{closed} AND rework_count = 0 AND (satisfaction IS NULL OR satisfaction <> 'unsatisfied')"
-            ),
-            "resolved",
-        ),
-        sum(
-            &format!("{closed} AND satisfaction IS NOT NULL"),
-            "revisited",
-        ),
-        sum(
-            &format!("{closed} AND satisfaction = 'satisfied'"),
-            "satisfied",
-        ),
-        sum(
-            &format!("{closed} AND satisfaction = 'basically_satisfied'"),
-            "basically_satisfied",
-        ),
-        sum(
-            &format!("{closed} AND satisfaction = 'unsatisfied'"),
-            "unsatisfied",
-        ),
-        sum(&format!("{recv} AND state = 'merged'"), "merged_repeats"),
-        sum(&overdue, "overdue_open"),
-        sum(&format!("{recv} AND supervised = TRUE"), "supervised"),
-        sum(&format!("{recv} AND returned_by IS NOT NULL"), "returned"),
-        sum(&format!("{recv} AND state = 'disputed'"), "disputed"),
-        sum(
-            &format!(
-                "{recv} AND returned_by IS NOT NULL AND department_code IS NOT NULL AND department_code <> returned_by"
-            ),
-            "cross_department",
-        ),
-        format!(
-            "CAST(COALESCE(SUM(CASE WHEN {closed} THEN {minutes} ELSE 0.0 END), 0.0) AS DOUBLE PRECISION) AS handling_minutes"
-        ),
-    ];
-    let filter = if filter {
-        format!(
-            "WHERE ({recv}) OR (due_at >= $1 AND due_at < $2) OR (closed_at >= $1 AND closed_at < $2) OR ({overdue})"
-        )
-    } else {
-        String::new()
-    };
-    format!(
-        "SELECT COALESCE({key}, '') AS g, {} FROM cases {filter} GROUP BY COALESCE({key}, '')",
-        cols.join(", ")
-    )
+/// The columns of [`CaseFactRow`].
+const FACT_COLUMNS: &str = "id, created_at, due_at, closed_at, state, rework_count, satisfaction, \
+     supervised, returned_by, department_code, street_code, grid_code, source";
+
+/// Rows read per round when filling the table.
+const FACT_PAGE: i64 = 50_000;
+
+/// How far below the highest id seen a refresh looks again on PostgreSQL, where an id is handed
+/// out when a row is written, not when it commits: a row below the highest id seen can still
+/// become visible (a concurrent transaction that committed later). SQLite writers take turns, so
+/// its ids become visible in order.
+const POSTGRES_LOOKBACK: i64 = 4096;
+
+/// Ids read so far of a table whose rows are only ever added (`cases` for new cases,
+/// `case_events` for changes): the highest, and those within the look-back window below it.
+#[derive(Debug, Default, Clone)]
+struct IdCursor {
+    high: i64,
+    recent: BTreeSet<i64>,
 }
 
-fn decode_counts<R>(r: &R) -> Result<(String, CaseCounts), sqlx::Error>
-where
-    R: Row,
-    for<'a> &'a str: sqlx::ColumnIndex<R>,
-    i64: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
-    f64: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
-    String: sqlx::Type<R::Database> + for<'a> sqlx::Decode<'a, R::Database>,
-{
-    Ok((
-        r.try_get("g")?,
-        CaseCounts {
-            received: r.try_get("received")?,
-            due: r.try_get("due")?,
-            closed: r.try_get("closed")?,
-            closed_on_time: r.try_get("closed_on_time")?,
-            reworked: r.try_get("reworked")?,
-            resolved: r.try_get("resolved")?,
-            revisited: r.try_get("revisited")?,
-            satisfied: r.try_get("satisfied")?,
-            basically_satisfied: r.try_get("basically_satisfied")?,
-            unsatisfied: r.try_get("unsatisfied")?,
-            merged_repeats: r.try_get("merged_repeats")?,
-            overdue_open: r.try_get("overdue_open")?,
-            supervised: r.try_get("supervised")?,
-            returned: r.try_get("returned")?,
-            disputed: r.try_get("disputed")?,
-            cross_department: r.try_get("cross_department")?,
-            handling_minutes: r.try_get("handling_minutes")?,
-        },
-    ))
+impl IdCursor {
+    /// The id to read above.
+    fn after(&self, lookback: i64) -> i64 {
+        (self.high - lookback).max(0)
+    }
+
+    /// Whether `id` is new to the cursor; records it.
+    fn take(&mut self, id: i64, lookback: i64) -> bool {
+        if lookback == 0 {
+            let new = id > self.high;
+            self.high = self.high.max(id);
+            return new;
+        }
+        let new = id > self.high || (id > self.high - lookback && self.recent.insert(id));
+        if id > self.high {
+            self.recent.insert(id);
+            self.high = id;
+        }
+        let floor = self.high - lookback;
+        while self.recent.first().is_some_and(|first| *first <= floor) {
+            self.recent.pop_first();
+        }
+        new
+    }
 }
+
+/// The KPI facts of every case ([`FactTable`]) and where the store's reads of them stopped.
+/// [`Store::refresh_kpi_facts`] brings it up to date: new cases, and cases with a new timeline
+/// entry (every change of a case writes one), whose entries it keeps as well.
+#[derive(Debug, Default, Clone)]
+pub struct KpiFacts {
+    table: FactTable,
+    steps: EventTable,
+    cases: IdCursor,
+    events: IdCursor,
+}
+
+impl KpiFacts {
+    /// The facts of the cases.
+    pub fn table(&self) -> &FactTable {
+        &self.table
+    }
+
+    /// Every workflow step of the cases' timelines, for 岗位评价.
+    pub fn steps(&self) -> &EventTable {
+        &self.steps
+    }
+}
+
+record!(EventFactRow {
+    id,
+    case_id,
+    at,
+    action,
+    actor,
+    stage_due_at
+});
+record!(CaseFactRow {
+    id,
+    created_at,
+    due_at,
+    closed_at,
+    state,
+    rework_count,
+    satisfaction,
+    supervised,
+    returned_by,
+    department_code,
+    street_code,
+    grid_code,
+    source
+});
 
 impl Store {
-    /// Counts per `key` expression over `[from, to)`, with 超期未结 judged at `cutoff`.
-    async fn kpi_grouped(
-        &self,
-        key: &str,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-        cutoff: DateTime<Utc>,
-    ) -> Result<Vec<(String, CaseCounts)>, StoreError> {
-        // A quarter or more of the history: read every case on SQLite.
-        let filter =
-            !matches!(self.pool, Pool::Sqlite(_)) || to - from < chrono::Duration::days(90);
-        let sql = aggregate_sql(&self.pool, key, filter);
-        let rows = with_pool!(&self.pool, p => {
-            let rows = sqlx::query(&sql).bind(from).bind(to).bind(cutoff).fetch_all(p).await?;
-            rows.iter().map(decode_counts).collect::<Result<Vec<_>, _>>()?
-        });
-        // Groups with nothing in the period are left out, whichever way they were read.
-        Ok(rows
-            .into_iter()
-            .filter(|(_, c)| *c != CaseCounts::default())
-            .collect())
+    fn lookback(&self) -> i64 {
+        match self.pool {
+            Pool::Sqlite(_) => 0,
+            Pool::Postgres(_) => POSTGRES_LOOKBACK,
+        }
+    }
+
+    /// Brings `facts` up to date with the store; answers how many cases were read.
+    pub async fn refresh_kpi_facts(&self, facts: &mut KpiFacts) -> Result<usize, StoreError> {
+        let lookback = self.lookback();
+        // Changes first: a change that lands while the cases are read is read again next time.
+        let events: Vec<EventFactRow> = with_pool!(&self.pool, p => decode_all(&sqlx::query(
+            "SELECT id, case_id, at, action, actor, stage_due_at FROM case_events WHERE id > $1 ORDER BY id",
+        )
+        .bind(facts.events.after(lookback))
+        .fetch_all(p)
+        .await?)?);
+        let mut changed = Vec::new();
+        for event in events {
+            if facts.events.take(event.id, lookback) {
+                changed.push(event.case_id);
+                facts.steps.add(&event);
+            }
+        }
+        let mut read = 0;
+        let mut after = facts.cases.after(lookback);
+        let sql = format!("SELECT {FACT_COLUMNS} FROM cases WHERE id > $1 ORDER BY id LIMIT $2");
+        loop {
+            let rows: Vec<CaseFactRow> = with_pool!(&self.pool, p => decode_all(
+                &sqlx::query(&sql).bind(after).bind(FACT_PAGE).fetch_all(p).await?
+            )?);
+            let full = rows.len() as i64 == FACT_PAGE;
+            after = rows.last().map_or(after, |r| r.id);
+            for row in &rows {
+                if facts.cases.take(row.id, lookback) {
+                    facts.table.upsert(row);
+                    read += 1;
+                }
+            }
+            if !full {
+                break;
+            }
+        }
+        changed.sort_unstable();
+        changed.dedup();
+        for ids in changed.chunks(10_000) {
+            let list = serde_json::Value::from(ids.to_vec()).to_string();
+            let rows: Vec<CaseFactRow> = with_pool!(&self.pool, p => {
+                let sql = match self.pool {
+                    Pool::Postgres(_) => format!("SELECT {FACT_COLUMNS} FROM cases WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"),
+                    Pool::Sqlite(_) => format!("SELECT {FACT_COLUMNS} FROM cases WHERE id IN (SELECT value FROM json_each($1))"),
+                };
+                decode_all(&sqlx::query(&sql).bind(list).fetch_all(p).await?)?
+            });
+            read += rows.len();
+            for row in &rows {
+                facts.table.upsert(row);
+            }
+        }
+        Ok(read)
+    }
+
+    /// Counts per code of `key` over `[from, to)`, 超期未结 judged at `min(to, now)`, folded
+    /// into groups by `group` (a code's prefix, its parent, …).
+    fn fold(
+        facts: &KpiFacts,
+        key: FactKey,
+        period: &Period,
+        group: impl Fn(&str) -> String,
+    ) -> HashMap<String, CaseCounts> {
+        let mut out: HashMap<String, CaseCounts> = HashMap::new();
+        for (code, counts) in facts.table.tally(key, period) {
+            *out.entry(group(code)).or_default() += counts;
+        }
+        out
     }
 
     /// Codes and names of a table's rows (`sql` selects `code, name`).
@@ -223,8 +266,9 @@ impl Store {
         })
     }
 
-    /// KPI counts of every group of `by` over `[from, to)`; 超期未结 is judged at the end of the
-    /// period or at `now`, whichever is earlier. Sorted by group code (months in order).
+    /// KPI counts of every group of `by` over `[from, to)`, read afresh from the store; 超期未结
+    /// is judged at the end of the period or at `now`, whichever is earlier. Sorted by group
+    /// code (months in order). A server keeps [`KpiFacts`] and calls [`Store::kpi_counts_in`].
     pub async fn kpi_counts(
         &self,
         by: KpiGrouping,
@@ -232,105 +276,96 @@ impl Store {
         to: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Vec<KpiRow>, StoreError> {
-        let cutoff = to.min(now);
-        let mut rows: Vec<KpiRow> = match by {
+        let mut facts = KpiFacts::default();
+        self.refresh_kpi_facts(&mut facts).await?;
+        self.kpi_counts_in(&facts, by, from, to, now).await
+    }
+
+    /// [`Store::kpi_counts`] over facts already read: only the groups' names come from the store.
+    pub async fn kpi_counts_in(
+        &self,
+        facts: &KpiFacts,
+        by: KpiGrouping,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<KpiRow>, StoreError> {
+        let period = Period::new(from, to, now);
+        let prefix = |n: usize| move |code: &str| code.get(..n).unwrap_or(code).to_owned();
+        let (groups, names, missing) = match by {
             KpiGrouping::Month => {
-                let mut out = Vec::new();
-                for (month, start, end) in months(from, to) {
-                    let counts = self
-                        .kpi_grouped("NULL", start, end, end.min(now))
-                        .await?
-                        .into_iter()
-                        .map(|(_, c)| c)
-                        .next()
-                        .unwrap_or_default();
-                    let (y, m) = month.split_at(4);
-                    out.push(KpiRow {
-                        group_name: format!("{y}年{}月", m.trim_start_matches(['-', '0'])),
-                        group: month,
-                        counts,
-                    });
-                }
-                return Ok(out);
+                return Ok(months(from, to)
+                    .into_iter()
+                    .map(|(month, start, end)| {
+                        let counts = facts.table.total(&Period::new(start, end, now));
+                        let (y, m) = month.split_at(4);
+                        KpiRow {
+                            group_name: format!("{y}年{}月", m.trim_start_matches(['-', '0'])),
+                            group: month,
+                            counts,
+                        }
+                    })
+                    .collect());
             }
             KpiGrouping::Area => {
                 let parents = self
                     .names("SELECT code, parent_code FROM grids WHERE level = 'community' AND parent_code IS NOT NULL")
                     .await?;
+                let community = prefix(12);
+                let groups = Self::fold(facts, FactKey::Grid, &period, |code| {
+                    parents.get(&community(code)).cloned().unwrap_or_default()
+                });
                 let names = self
                     .names("SELECT code, name FROM grids WHERE level = 'area'")
                     .await?;
-                let mut areas: HashMap<String, CaseCounts> = HashMap::new();
-                for (community, counts) in self
-                    .kpi_grouped("substr(grid_code, 1, 12)", from, to, cutoff)
-                    .await?
-                {
-                    let area = parents.get(&community).cloned().unwrap_or_default();
-                    *areas.entry(area).or_default() += counts;
-                }
-                areas
-                    .into_iter()
-                    .map(|(group, counts)| KpiRow {
-                        group_name: names
-                            .get(&group)
-                            .cloned()
-                            .unwrap_or_else(|| "未定位".to_owned()),
-                        group,
-                        counts,
-                    })
-                    .collect()
+                (groups, names, "未定位")
             }
-            _ => {
-                let (key, names) = match by {
-                    KpiGrouping::Street => (
-                        "street_code",
-                        self.names("SELECT code, name FROM divisions WHERE level = 'street'")
-                            .await?,
-                    ),
-                    KpiGrouping::Community => (
-                        "substr(grid_code, 1, 12)",
-                        self.names("SELECT code, name FROM grids WHERE level = 'community'")
-                            .await?,
-                    ),
-                    KpiGrouping::Grid => (
-                        "substr(grid_code, 1, 15)",
-                        self.names("SELECT code, name FROM grids WHERE level = 'micro_grid'")
-                            .await?,
-                    ),
-                    KpiGrouping::Department => (
-                        "department_code",
-                        self.names("SELECT code, name FROM departments").await?,
-                    ),
-                    _ => (
-                        "source",
-                        CaseSource::ALL
-                            .iter()
-                            .map(|s| (s.as_str().to_owned(), s.name_zh().to_owned()))
-                            .collect(),
-                    ),
-                };
-                let missing = if by == KpiGrouping::Department {
-                    "未派遣"
-                } else {
-                    "未定位"
-                };
-                self.kpi_grouped(key, from, to, cutoff)
-                    .await?
-                    .into_iter()
-                    .map(|(group, counts)| KpiRow {
-                        group_name: names.get(&group).cloned().unwrap_or_else(|| {
-                            if group.is_empty() {
-                                missing.to_owned()
-                            } else {
-                                group.clone()
-                            }
-                        }),
-                        group,
-                        counts,
-                    })
-                    .collect()
-            }
+            KpiGrouping::Street => (
+                Self::fold(facts, FactKey::Street, &period, str::to_owned),
+                self.names("SELECT code, name FROM divisions WHERE level = 'street'")
+                    .await?,
+                "未定位",
+            ),
+            KpiGrouping::Community => (
+                Self::fold(facts, FactKey::Grid, &period, prefix(12)),
+                self.names("SELECT code, name FROM grids WHERE level = 'community'")
+                    .await?,
+                "未定位",
+            ),
+            KpiGrouping::Grid => (
+                Self::fold(facts, FactKey::Grid, &period, prefix(15)),
+                self.names("SELECT code, name FROM grids WHERE level = 'micro_grid'")
+                    .await?,
+                "未定位",
+            ),
+            KpiGrouping::Department => (
+                Self::fold(facts, FactKey::Department, &period, str::to_owned),
+                self.names("SELECT code, name FROM departments").await?,
+                "未派遣",
+            ),
+            KpiGrouping::Source => (
+                Self::fold(facts, FactKey::Source, &period, str::to_owned),
+                CaseSource::ALL
+                    .iter()
+                    .map(|s| (s.as_str().to_owned(), s.name_zh().to_owned()))
+                    .collect(),
+                "未定位",
+            ),
         };
+        let mut rows: Vec<KpiRow> = groups
+            .into_iter()
+            .map(|(group, counts)| KpiRow {
+                group_name: names.get(&group).cloned().unwrap_or_else(|| {
+                    if group.is_empty() {
+                        missing.to_owned()
+                    } else {
+                        group.clone()
+                    }
+                }),
+                group,
+                counts,
+            })
+            .collect();
         rows.sort_by(|a, b| a.group.cmp(&b.group));
         Ok(rows)
     }
@@ -342,13 +377,9 @@ impl Store {
         to: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<CaseCounts, StoreError> {
-        Ok(self
-            .kpi_grouped("NULL", from, to, to.min(now))
-            .await?
-            .into_iter()
-            .map(|(_, c)| c)
-            .next()
-            .unwrap_or_default())
+        let mut facts = KpiFacts::default();
+        self.refresh_kpi_facts(&mut facts).await?;
+        Ok(facts.table.total(&Period::new(from, to, now)))
     }
 
     /// The 片区 `area`'s name, or `None` when there is no such 片区.
@@ -429,5 +460,33 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IdCursor;
+
+    #[test]
+    fn a_cursor_with_lookback_takes_an_id_that_commits_late_once() {
+        let mut c = IdCursor::default();
+        assert!(c.take(10, 4));
+        assert!(c.take(12, 4));
+        assert_eq!(c.after(4), 8);
+        // 11 was written before 12 but committed after it was read.
+        assert!(c.take(11, 4));
+        assert!(!c.take(11, 4));
+        assert!(!c.take(12, 4));
+        assert!(c.take(20, 4));
+        // Below the window: taken as seen.
+        assert!(!c.take(15, 4));
+    }
+
+    #[test]
+    fn a_cursor_without_lookback_takes_only_higher_ids() {
+        let mut c = IdCursor::default();
+        assert!(c.take(5, 0));
+        assert!(!c.take(4, 0));
+        assert_eq!(c.after(0), 5);
     }
 }

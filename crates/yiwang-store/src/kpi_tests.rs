@@ -8,7 +8,9 @@ use yiwang_core::model::Case;
 use crate::case_tests::new_case;
 use crate::testing::TestDb;
 use crate::tests::seed;
-use crate::{KpiGrouping, Store, both_backends, months};
+use yiwang_core::kpi::Period;
+
+use crate::{CaseChange, KpiFacts, KpiGrouping, Store, both_backends, months};
 
 fn t(month: u32, day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, month, day, 0, 0, 0).unwrap()
@@ -267,3 +269,93 @@ fn months_are_china_standard_time() {
     assert_eq!(m[1].2 - m[1].1, Duration::days(28));
     assert!(months(to, to).is_empty());
 }
+
+both_backends!(
+    kpi_facts_follow_new_and_changed_cases,
+    |db: TestDb| async move {
+        seed(&db.store).await;
+        load(&db.store).await;
+        let (from, to) = period();
+        let now = Utc::now();
+        let mut facts = KpiFacts::default();
+        // The ten above and the seed's own.
+        assert_eq!(db.store.refresh_kpi_facts(&mut facts).await.unwrap(), 11);
+        assert_eq!(facts.table().len(), 11);
+        assert_eq!(db.store.refresh_kpi_facts(&mut facts).await.unwrap(), 0);
+
+        // D's check stage gets a deadline that has passed; then D is closed in the period, late;
+        // a new case arrives.
+        let mut d = db.store.case(103).await.unwrap().unwrap();
+        d.stage_due_at = Some(now - Duration::hours(1));
+        let mut d = db
+            .store
+            .change_case(&CaseChange {
+                case: &d,
+                action: "check",
+                actor: "li",
+                from_state: "handling",
+                detail: serde_json::json!({}),
+            })
+            .await
+            .unwrap();
+        d.state = "closed".into();
+        d.closed_at = Some(t(2, 14));
+        db.store
+            .change_case(&CaseChange {
+                case: &d,
+                action: "close",
+                actor: "zhang",
+                from_state: "handling",
+                detail: serde_json::json!({}),
+            })
+            .await
+            .unwrap();
+        let mut bulk = db.store.bulk().await.unwrap();
+        bulk.cases(&[case(&Spec {
+            id: 110,
+            created: t(2, 15),
+            due: t(2, 25),
+            closed: None,
+            state: "handling",
+        })])
+        .await
+        .unwrap();
+        bulk.commit().await.unwrap();
+
+        assert_eq!(db.store.refresh_kpi_facts(&mut facts).await.unwrap(), 2);
+        let held = facts.table().total(&Period::new(from, to, now));
+        let mut want = expected();
+        want.received += 1;
+        want.due += 1;
+        want.closed += 1;
+        want.resolved += 1;
+        want.handling_minutes += f64::from(11 * 24 * 60);
+        close_enough(held, want);
+        // What the facts hold is what a fresh read of the store counts.
+        close_enough(db.store.kpi_total(from, to, now).await.unwrap(), held);
+        // The steps: 核查 ended the loaded case's stage, before its deadline; 结案 ended the one
+        // that had passed.
+        let steps = facts
+            .steps()
+            .tally(now - Duration::hours(2), Utc::now() + Duration::hours(1));
+        let judged: Vec<(&str, &str, i64, i64, i64)> = steps
+            .iter()
+            .map(|r| {
+                (
+                    r.role.as_str(),
+                    r.action.as_str(),
+                    r.count,
+                    r.judged,
+                    r.on_time,
+                )
+            })
+            .collect();
+        assert_eq!(
+            judged,
+            [
+                ("grid_worker", "check", 1, 1, 1),
+                ("shift_leader", "close", 1, 1, 0)
+            ]
+        );
+    }
+);

@@ -29,7 +29,7 @@ pub use bulk::Bulk;
 pub use cases::{CaseChange, CaseEvent, CaseProbe, CaseQuery, IdempotencyKey, Intake, NewCase};
 pub use error::StoreError;
 pub use grid_changes::{GridChangeSummary, GridVersion, PremisesGridUpdate};
-pub use kpi::{KpiGrouping, KpiRow, months};
+pub use kpi::{KpiFacts, KpiGrouping, KpiRow, months};
 pub use pool::{Backend, Store};
 pub use reads::{CaseMapPoint, CaseMapSignature, PremisesDetail};
 pub use reference::CalendarDay;

@@ -100,6 +100,22 @@ impl Store {
         }
     }
 
+    /// Brings the planner's statistics up to date after a bulk load. PostgreSQL plans from
+    /// them and its autovacuum may take minutes to notice a load: until then a query the size
+    /// of a 片区 was planned as if the tables were empty (0.39 s instead of 0.05 s). SQLite plans
+    /// from its indexes alone; `PRAGMA optimize` does what little it needs.
+    pub async fn analyze(&self) -> Result<(), StoreError> {
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::query("PRAGMA optimize").execute(p).await?;
+            }
+            Pool::Postgres(p) => {
+                sqlx::query("ANALYZE").execute(p).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Closes every connection, waiting for queries in flight.
     pub async fn close(&self) {
         with_pool!(&self.pool, p => p.close().await)

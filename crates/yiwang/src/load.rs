@@ -82,6 +82,8 @@ pub async fn load(
     .await?;
     bar.set_message("committing");
     bulk.commit().await?;
+    bar.set_message("planner statistics");
+    store.analyze().await?;
     bar.finish_and_clear();
     Ok(())
 }

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use yiwang_core::kpi::{CaseCounts, Kpis, ProblemItem, ProblemLists, percent};
+use yiwang_core::kpi::{CaseCounts, Kpis, Period, PostCounts, ProblemItem, ProblemLists, percent};
 use yiwang_store::KpiGrouping;
 
 use super::extract::AppQuery;
@@ -80,7 +80,8 @@ fn period(
 #[derive(Debug, Deserialize, IntoParams)]
 pub(crate) struct KpiQuery {
     /// Grouping: `street` (default), `area` (片区), `community` (居民区), `grid` (网格),
-    /// `department`, `source` or `month` (calendar months in UTC+8).
+    /// `department`, `source` or `month` (calendar months in UTC+8). Posts (岗位) are in
+    /// `/api/v1/kpis/roles`.
     by: Option<String>,
     /// Start of the period: a date (`2026-01-01`, 00:00 UTC+8) or an RFC 3339 instant. Default:
     /// 1 January of the current year.
@@ -128,11 +129,17 @@ fn grouping(by: &str) -> Result<KpiGrouping, ApiError> {
         "department" => KpiGrouping::Department,
         "source" => KpiGrouping::Source,
         "month" => KpiGrouping::Month,
+        "role" | "post" => {
+            return Err(ApiError::new(
+                Code::InvalidQuery,
+                "`by=role`: posts (岗位) are judged on the steps they take, not on cases; ask GET /api/v1/kpis/roles",
+            ));
+        }
         other => {
             return Err(ApiError::new(
                 Code::InvalidQuery,
                 format!(
-                    "`by`: unknown grouping `{other}`; expected one of: street, area, community, grid, department, source, month"
+                    "`by`: unknown grouping `{other}`; expected one of: street, area, community, grid, department, source, month (for posts, GET /api/v1/kpis/roles)"
                 ),
             ));
         }
@@ -220,12 +227,22 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn to_csv(report: &KpiReport) -> String {
+/// The rows of a KPI report as cells: every group, then the district total.
+fn report_rows(report: &KpiReport) -> impl Iterator<Item = Vec<Cell>> + '_ {
+    report
+        .rows
+        .iter()
+        .chain(std::iter::once(&report.total))
+        .map(cells)
+}
+
+/// A CSV table (UTF-8 with a byte-order mark, for spreadsheet programs) with Chinese headers.
+fn to_csv(headers: &[&str], rows: impl Iterator<Item = Vec<Cell>>) -> String {
     let mut out = String::from("\u{feff}");
-    out.push_str(&HEADERS.join(","));
+    out.push_str(&headers.join(","));
     out.push_str("\r\n");
-    for row in report.rows.iter().chain(std::iter::once(&report.total)) {
-        let line: Vec<String> = cells(row)
+    for row in rows {
+        let line: Vec<String> = row
             .into_iter()
             .map(|c| match c {
                 Cell::Text(t) => csv_field(&t),
@@ -239,16 +256,21 @@ fn to_csv(report: &KpiReport) -> String {
     out
 }
 
-fn to_xlsx(report: &KpiReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+/// A workbook of one sheet, headers in bold and frozen with the first two columns.
+fn to_xlsx(
+    sheet_name: &str,
+    headers: &[&str],
+    rows: impl Iterator<Item = Vec<Cell>>,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
     let sheet = book.add_worksheet();
-    sheet.set_name("KPI")?;
-    for (col, h) in (0u16..).zip(HEADERS) {
-        sheet.write_string_with_format(0, col, h, &bold)?;
+    sheet.set_name(sheet_name)?;
+    for (col, h) in (0u16..).zip(headers) {
+        sheet.write_string_with_format(0, col, *h, &bold)?;
     }
-    for (r, row) in (1u32..).zip(report.rows.iter().chain(std::iter::once(&report.total))) {
-        for (col, cell) in (0u16..).zip(cells(row)) {
+    for (r, row) in (1u32..).zip(rows) {
+        for (col, cell) in (0u16..).zip(row) {
             match cell {
                 Cell::Text(t) => {
                     sheet.write_string(r, col, t)?;
@@ -262,6 +284,42 @@ fn to_xlsx(report: &KpiReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     }
     sheet.set_freeze_panes(1, 2)?;
     book.save_to_buffer()
+}
+
+/// The answer in the asked `format`: JSON, or a CSV or XLSX download named `stem`.
+fn answer<T: Serialize>(
+    format: &str,
+    stem: &str,
+    body: &T,
+    sheet: (&str, &[&str], Vec<Vec<Cell>>),
+) -> ApiResult<Response> {
+    let (name, headers, rows) = sheet;
+    Ok(match format {
+        "csv" => download(
+            "text/csv; charset=utf-8",
+            format!("{stem}.csv"),
+            to_csv(headers, rows.into_iter()).into_bytes(),
+        ),
+        "xlsx" => {
+            let bytes = to_xlsx(name, headers, rows.into_iter())
+                .map_err(|e| ApiError::new(Code::Internal, format!("xlsx export: {e}")))?;
+            download(XLSX, format!("{stem}.xlsx"), bytes)
+        }
+        _ => Json(body).into_response(),
+    })
+}
+
+/// The `format` of a report query: `json` (default), `csv` or `xlsx`.
+fn report_format(format: Option<&str>) -> Result<&str, ApiError> {
+    let format = format.unwrap_or("json");
+    if ["json", "csv", "xlsx"].contains(&format) {
+        Ok(format)
+    } else {
+        Err(ApiError::new(
+            Code::InvalidQuery,
+            format!("`format`: unknown format `{format}`; expected json, csv or xlsx"),
+        ))
+    }
 }
 
 fn download(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
@@ -298,20 +356,15 @@ pub(crate) async fn kpis(
 ) -> ApiResult<Response> {
     let by_name = q.by.as_deref().unwrap_or("street");
     let by = grouping(by_name)?;
-    let format = q.format.as_deref().unwrap_or("json");
-    if !["json", "csv", "xlsx"].contains(&format) {
-        return Err(ApiError::new(
-            Code::InvalidQuery,
-            format!("`format`: unknown format `{format}`; expected json, csv or xlsx"),
-        ));
-    }
+    let format = report_format(q.format.as_deref())?;
     let now = Utc::now();
     let (from, to) = period(q.from.as_deref(), q.to.as_deref(), now)?;
-    let rows = state.store.kpi_counts(by, from, to, now).await?;
+    let facts = state.current_kpi_facts().await?;
+    let rows = state.store.kpi_counts_in(&facts, by, from, to, now).await?;
     // Every case has one street, area, …, source: the rows add up to the district. Not so for
     // months (a case can be due in two), which ask for the total over the whole period.
     let total = if by == KpiGrouping::Month {
-        state.store.kpi_total(from, to, now).await?
+        facts.table().total(&Period::new(from, to, now))
     } else {
         let mut total = CaseCounts::default();
         for r in &rows {
@@ -319,6 +372,7 @@ pub(crate) async fn kpis(
         }
         total
     };
+    drop(facts);
     let report = KpiReport {
         by: by_name.to_owned(),
         from,
@@ -343,19 +397,8 @@ pub(crate) async fn kpis(
         "kpis-{by_name}-{}",
         from.with_timezone(&china()).format("%Y%m%d")
     );
-    Ok(match format {
-        "csv" => download(
-            "text/csv; charset=utf-8",
-            format!("{stem}.csv"),
-            to_csv(&report).into_bytes(),
-        ),
-        "xlsx" => {
-            let bytes = to_xlsx(&report)
-                .map_err(|e| ApiError::new(Code::Internal, format!("xlsx export: {e}")))?;
-            download(XLSX, format!("{stem}.xlsx"), bytes)
-        }
-        _ => Json(report).into_response(),
-    })
+    let rows = report_rows(&report).collect();
+    answer(format, &stem, &report, ("KPI", &HEADERS, rows))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -450,4 +493,84 @@ pub(crate) async fn problem_lists(
         hot_spots,
         bottlenecks,
     }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub(crate) struct RoleKpiQuery {
+    /// Start of the period (as for `/api/v1/kpis`). Default: 1 January of the current year.
+    from: Option<String>,
+    /// End of the period (as for `/api/v1/kpis`). Default: now.
+    to: Option<String>,
+    /// `json` (default), `csv` or `xlsx`, with Chinese headers.
+    format: Option<String>,
+}
+
+/// 岗位评价 over a period: one row per post and action.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub(crate) struct RoleKpiReport {
+    /// Start of the period (inclusive).
+    from: DateTime<Utc>,
+    /// End of the period (exclusive).
+    to: DateTime<Utc>,
+    /// In workflow order.
+    rows: Vec<PostCounts>,
+}
+
+const ROLE_HEADERS: [&str; 10] = [
+    "岗位",
+    "岗位名称",
+    "环节",
+    "环节名称",
+    "件数",
+    "有时限件数",
+    "按时件数",
+    "按时率(%)",
+    "准确派遣数",
+    "人数",
+];
+
+#[allow(clippy::cast_precision_loss)]
+fn role_cells(r: &PostCounts) -> Vec<Cell> {
+    let n = |v: i64| Cell::Number(Some(v as f64));
+    vec![
+        Cell::Text(r.role.clone()),
+        Cell::Text(r.role_name.clone()),
+        Cell::Text(r.action.clone()),
+        Cell::Text(r.action_name.clone()),
+        n(r.count),
+        n(r.judged),
+        n(r.on_time),
+        Cell::Number(percent(r.on_time_rate)),
+        Cell::Number(r.accurate.map(|a| a as f64)),
+        n(r.actors),
+    ]
+}
+
+/// 岗位评价: what each post (受理员, 值班长, 派遣员, 处置部门, 网格员) did over a period, from
+/// the cases' timelines: steps taken, how many of those that ended a timed stage were on time
+/// (按时受理/派遣/签收/处置/核查…), dispatches not returned (准确派遣) and how many accounts
+/// took them. A step belongs to its post whoever took it. JSON, CSV or XLSX.
+#[utoipa::path(get, path = "/api/v1/kpis/roles", tag = "kpis", params(RoleKpiQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "the report", content(
+            (RoleKpiReport = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 400, body = crate::error::Problem),
+        (status = 403, body = crate::error::Problem)))]
+pub(crate) async fn role_kpis(
+    State(state): State<AppState>,
+    _: Need<perm::ReadOverview>,
+    AppQuery(q): AppQuery<RoleKpiQuery>,
+) -> ApiResult<Response> {
+    let format = report_format(q.format.as_deref())?;
+    let (from, to) = period(q.from.as_deref(), q.to.as_deref(), Utc::now())?;
+    let rows = state.current_kpi_facts().await?.steps().tally(from, to);
+    let report = RoleKpiReport { from, to, rows };
+    let stem = format!(
+        "kpis-roles-{}",
+        from.with_timezone(&china()).format("%Y%m%d")
+    );
+    let cells = report.rows.iter().map(role_cells).collect();
+    answer(format, &stem, &report, ("岗位评价", &ROLE_HEADERS, cells))
 }

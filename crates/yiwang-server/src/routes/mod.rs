@@ -91,6 +91,7 @@ pub(crate) fn protected() -> Router<AppState> {
         .route("/api/v1/routing", get(routing::show).post(routing::edit))
         .route("/api/v1/calendar/days", post(calendar::set_days))
         .route("/api/v1/kpis", get(kpi::kpis))
+        .route("/api/v1/kpis/roles", get(kpi::role_kpis))
         .route("/api/v1/problem-lists", get(kpi::problem_lists))
         .route(
             "/api/v1/registries/{kind}/quality",

@@ -33,6 +33,12 @@
 
 use serde::{Deserialize, Serialize};
 
+mod facts;
+mod posts;
+
+pub use facts::{CaseFactRow, FactKey, FactTable, Period};
+pub use posts::{EventFactRow, EventTable, PostCounts, post_of};
+
 /// Counts of one group (a street, 片区, grid, department, source or month) over one period.
 ///
 /// The module documentation defines which cases each count takes.
