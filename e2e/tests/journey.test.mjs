@@ -48,6 +48,13 @@ async function closedFigure(page) {
   return Number(await value.textContent());
 }
 
+/** The 岗位评价 table's count of `action` steps (0 when the post has no row yet). */
+async function postSteps(page, action) {
+  await page.locator("#post-table table, #post-table p").first().waitFor();
+  const cell = page.locator(`#post-table tr[data-action="${action}"] [data-figure="count"]`);
+  return (await cell.count()) === 0 ? 0 : Number(await cell.textContent());
+}
+
 test("a hotline case goes round the whole loop through the console", async () => {
   // A building of the twin, and how a caller would say its address (without 上海市徐汇区).
   const admin = await env.token("admin");
@@ -61,6 +68,7 @@ test("a hotline case goes round the whole loop through the console", async () =>
   // The district CDO notes the dashboard's closed count first.
   await login(page, "district_cdo");
   const closedBefore = await closedFigure(page);
+  const dispatchesBefore = await postSteps(page, "dispatch");
   await shot(page, "dashboard-before");
   await logout(page);
 
@@ -176,6 +184,8 @@ test("a hotline case goes round the whole loop through the console", async () =>
   await login(page, "district_cdo");
   const closedAfter = await closedFigure(page);
   assert.equal(closedAfter, closedBefore + 1);
+  // 岗位评价 counts the 派遣员's dispatch of it.
+  assert.equal(await postSteps(page, "dispatch"), dispatchesBefore + 1);
   await shot(page, "dashboard-after");
   assert.deepEqual(page.consoleErrors, []);
 });

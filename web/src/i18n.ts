@@ -207,6 +207,13 @@ const TEXT = {
   problemLists: ["片区问题清单", "Problem lists of an area"],
   hotSpots: ["急难愁盼", "Hot spots"],
   bottlenecks: ["治理瓶颈", "Bottlenecks"],
+  postsTitle: ["岗位评价", "Posts"],
+  post: ["岗位", "Post"],
+  step: ["环节", "Step"],
+  stepCount: ["件数", "Steps"],
+  onTimeRate: ["按时率", "On time"],
+  accurateRate: ["准确派遣率", "Accurate dispatch"],
+  actors: ["人数", "Accounts"],
   // admin
   routingMatrix: ["责任矩阵", "Responsibility matrix"],
   calendar: ["工作日历", "Working calendar"],

@@ -5,7 +5,9 @@
 //! with [`Need<P>`]; the router additionally refuses any unauthenticated request outside the
 //! public routes (deny by default).
 
+use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::time::{Duration, Instant};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -15,7 +17,7 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
 use base64::Engine;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use yiwang_core::role::{Permission, Role, roles_allow};
@@ -159,13 +161,64 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
         })
 }
 
+/// Sessions read from the store in the last [`SessionCache::TTL`], by token hash: a client
+/// sending many requests (an intake desk, a sensor gateway) costs one read per two seconds, not
+/// one per request. A logout on this server takes effect at once; a token revoked through another
+/// server on the same database stays usable here for at most the TTL.
+#[derive(Debug, Default)]
+pub struct SessionCache {
+    entries: std::sync::Mutex<HashMap<String, (Session, Instant)>>,
+}
+
+impl SessionCache {
+    /// How long a session read stays good.
+    pub const TTL: Duration = Duration::from_secs(2);
+    /// Beyond this many tokens, stale entries are dropped (and all, if none is stale).
+    const MAX: usize = 10_000;
+
+    fn get(&self, hash: &str, now: DateTime<Utc>) -> Option<Session> {
+        let entries = self.entries.lock().ok()?;
+        let (session, read) = entries.get(hash)?;
+        (read.elapsed() < Self::TTL && session.expires_at > now).then(|| session.clone())
+    }
+
+    fn put(&self, hash: String, session: Session) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= Self::MAX {
+                entries.retain(|_, (_, read)| read.elapsed() < Self::TTL);
+                if entries.len() >= Self::MAX {
+                    entries.clear();
+                }
+            }
+            entries.insert(hash, (session, Instant::now()));
+        }
+    }
+
+    /// Forgets a token (at logout).
+    pub fn forget(&self, hash: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(hash);
+        }
+    }
+}
+
 async fn authenticate(parts: &Parts, state: &AppState) -> Result<Caller, ApiError> {
     let hash = token_hash(bearer(parts)?);
-    match state.store.session(&hash, Utc::now()).await? {
-        Some(session) => Ok(Caller {
+    let now = Utc::now();
+    if let Some(session) = state.sessions.get(&hash, now) {
+        return Ok(Caller {
             session,
             token_hash: hash,
-        }),
+        });
+    }
+    match state.store.session(&hash, now).await? {
+        Some(session) => {
+            state.sessions.put(hash.clone(), session.clone());
+            Ok(Caller {
+                session,
+                token_hash: hash,
+            })
+        }
         None => Err(ApiError::new(
             Code::InvalidToken,
             "the token is unknown, expired or revoked; log in again",

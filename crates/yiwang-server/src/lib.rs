@@ -51,6 +51,8 @@ pub struct AppState {
     /// What the KPIs count of every case, filled at start-up and brought up to date by each
     /// KPI request.
     pub kpi_facts: Arc<tokio::sync::Mutex<KpiFacts>>,
+    /// Sessions read recently, so that a busy client is not looked up on every request.
+    pub sessions: Arc<auth::SessionCache>,
     /// Place names for the address parser: national facts plus the registry's roads and POIs.
     pub gazetteer: Arc<Gazetteer>,
     /// Every premises by its address tokens, names and aliases, for address matching.
@@ -324,6 +326,7 @@ impl AppState {
             tiles: Arc::new(tiles),
             search,
             kpi_facts: Arc::new(tokio::sync::Mutex::new(kpi_facts)),
+            sessions: Arc::default(),
             gazetteer,
             desk,
             district_name,

@@ -19,7 +19,8 @@ use crate::routes::{
     paths(
         system::healthz, system::stats, system::audit,
         auth::login, auth::logout, auth::me,
-        accounts::list, accounts::create, accounts::create_api_key,
+        accounts::list, accounts::create, accounts::create_api_key, accounts::list_api_keys,
+        accounts::revoke_api_key,
         places::divisions, places::division, places::grids, places::grid, places::history, places::check, places::departments,
         locate::locate, tiles::tile, address::parse_addresses, address::match_addresses,
         premises::one, premises::children, premises::registers, premises::search, verify::verify,

@@ -611,3 +611,62 @@ async fn admins_issue_api_keys_shown_once_and_audited() {
         "open311"
     );
 }
+
+#[tokio::test]
+async fn a_revoked_api_key_is_refused_from_then_on() {
+    let api = Api::new(Backend::Sqlite).await;
+    let admin = api.login("admin").await;
+    let key = api_key_for(&api, "citizen").await;
+    let (lon, lat) = a_point(&api).await;
+    let (lon, lat) = (lon.to_string(), lat.to_string());
+    let report = |key: String| {
+        let (api, lon, lat) = (&api, lon.clone(), lat.clone());
+        async move {
+            post(
+                api,
+                "/open311/v2/requests.json",
+                &[
+                    ("api_key", key.as_str()),
+                    ("service_code", "event-0102"),
+                    ("lat", lat.as_str()),
+                    ("long", lon.as_str()),
+                    ("description", "路边垃圾没人清"),
+                ],
+            )
+            .await
+        }
+    };
+    assert_eq!(report(key.clone()).await.status, StatusCode::OK);
+
+    let account = api
+        .state
+        .store
+        .account_by_username("citizen")
+        .await
+        .unwrap()
+        .unwrap();
+    let keys_uri = format!("/api/v1/accounts/{}/api-keys", account.id);
+    let listed = api.send("GET", &keys_uri, Some(&admin), None).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let keys = listed.body.as_array().unwrap();
+    assert_eq!(keys.len(), 1);
+    assert!(keys[0].get("key").is_none(), "a listed key is never shown");
+    assert!(key.starts_with(keys[0]["prefix"].as_str().unwrap()));
+    let key_uri = format!("{keys_uri}/{}", keys[0]["id"]);
+
+    let citizen = api.login("citizen").await;
+    let r = api.send("DELETE", &key_uri, Some(&citizen), None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = api.send("DELETE", &key_uri, Some(&admin), None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_errors(&report(key.clone()).await, StatusCode::FORBIDDEN, false);
+    let listed = api.send("GET", &keys_uri, Some(&admin), None).await;
+    assert_eq!(listed.body, json!([]));
+    let r = api.send("DELETE", &key_uri, Some(&admin), None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let audit = api.state.store.audit_entries(1).await.unwrap();
+    assert_eq!(
+        (audit[0].actor.as_str(), audit[0].action.as_str()),
+        ("admin", "api_key.revoke")
+    );
+}

@@ -75,7 +75,7 @@ impl Store {
         account: &NewAccount,
         actor: &str,
     ) -> Result<i64, StoreError> {
-        let mut bulk = self.bulk().await?;
+        let mut bulk = self.transaction().await?;
         let id = bulk.create_account(account).await?;
         let roles: Vec<&str> = account.roles.iter().map(|r| r.as_str()).collect();
         bulk.audit(&AuditEvent {
@@ -217,7 +217,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let sql = "INSERT INTO tokens (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
         let now = Utc::now().trunc_subsecs(6);
-        let mut bulk = self.bulk().await?;
+        let mut bulk = self.transaction().await?;
         on_tx!(&mut bulk.tx, c => {
             sqlx::query(sql).bind(token_hash).bind(account_id).bind(now).bind(expires_at).execute(&mut **c).await?;
         });
@@ -233,7 +233,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let sql = "UPDATE tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL";
         let now = Utc::now().trunc_subsecs(6);
-        let mut bulk = self.bulk().await?;
+        let mut bulk = self.transaction().await?;
         let done = on_tx!(&mut bulk.tx, c => {
             sqlx::query(sql).bind(now).bind(token_hash).execute(&mut **c).await?.rows_affected()
         });

@@ -61,7 +61,7 @@ impl Store {
         let sql = "INSERT INTO api_keys (key_hash, prefix, account_id, label, created_at) \
                    VALUES ($1, $2, $3, $4, $5) RETURNING id";
         let now = Utc::now().trunc_subsecs(6);
-        let mut bulk = self.bulk().await?;
+        let mut bulk = self.transaction().await?;
         let id: i64 = on_tx!(&mut bulk.tx, c => {
             sqlx::query_scalar(sql)
                 .bind(&key.key_hash)
@@ -88,6 +88,42 @@ impl Store {
             label: key.label.clone(),
             created_at: now,
         })
+    }
+
+    /// Revokes the live key `key_id` of `account_id`, with its audit entry (`api_key.revoke`, by
+    /// `actor`), in one transaction; `false` when the account has no such live key.
+    pub async fn revoke_api_key(
+        &self,
+        account_id: i64,
+        key_id: i64,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let sql = "UPDATE api_keys SET revoked_at = $1 \
+                   WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL";
+        let now = Utc::now().trunc_subsecs(6);
+        let mut bulk = self.transaction().await?;
+        let done = on_tx!(&mut bulk.tx, c => {
+            sqlx::query(sql)
+                .bind(now)
+                .bind(key_id)
+                .bind(account_id)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()
+        });
+        if done == 0 {
+            return Ok(false);
+        }
+        bulk.audit(&AuditEvent {
+            actor: actor.to_owned(),
+            action: "api_key.revoke".to_owned(),
+            entity: "account".to_owned(),
+            entity_id: Some(account_id.to_string()),
+            detail: serde_json::json!({ "api_key_id": key_id }),
+        })
+        .await?;
+        bulk.commit().await?;
+        Ok(true)
     }
 
     /// The enabled account an unrevoked key (by hash) acts as.

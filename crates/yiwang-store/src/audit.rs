@@ -105,6 +105,49 @@ fn prepare(event: &AuditEvent) -> Prepared {
     }
 }
 
+/// An audit entry ready to insert, its hash chained to the one before.
+pub(crate) struct ChainedEntry<'e> {
+    pub(crate) at: DateTime<Utc>,
+    pub(crate) event: &'e AuditEvent,
+    pub(crate) detail: String,
+    pub(crate) prev: String,
+    pub(crate) hash: String,
+}
+
+impl OpenChain {
+    /// Chains `events` in order after the chain's last entry and moves the chain on, for one
+    /// multi-row insert ([`AUDIT_COLUMNS`]).
+    pub(crate) fn chain<'e>(&mut self, events: &'e [AuditEvent]) -> Vec<ChainedEntry<'e>> {
+        events
+            .iter()
+            .map(|event| {
+                let p = prepare(event);
+                let json = canonical_json(
+                    p.at,
+                    &event.actor,
+                    &event.action,
+                    &event.entity,
+                    event.entity_id.as_deref(),
+                    &p.detail,
+                );
+                let hash = audit_hash(&self.prev, &json);
+                let prev = std::mem::replace(&mut self.prev, hash.clone());
+                ChainedEntry {
+                    at: p.at,
+                    event,
+                    detail: p.detail,
+                    prev,
+                    hash,
+                }
+            })
+            .collect()
+    }
+}
+
+/// `INSERT INTO audit_log (…) ` for [`ChainedEntry`] rows.
+pub(crate) const AUDIT_COLUMNS: &str =
+    "INSERT INTO audit_log (at, actor, action, entity, entity_id, detail, prev_hash, hash) ";
+
 const LAST_HASH: &str = "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1";
 const INSERT: &str = "INSERT INTO audit_log (at, actor, action, entity, entity_id, detail, prev_hash, hash) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq";
@@ -240,7 +283,7 @@ pub(crate) async fn append_audit_pg(
 impl Store {
     /// Appends one audit entry in its own transaction and returns its sequence number.
     pub async fn audit(&self, event: &AuditEvent) -> Result<i64, StoreError> {
-        let mut bulk = self.bulk().await?;
+        let mut bulk = self.transaction().await?;
         let seq = bulk.audit(event).await?;
         bulk.commit().await?;
         Ok(seq)

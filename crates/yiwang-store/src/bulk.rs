@@ -40,6 +40,8 @@ pub struct Bulk<'a> {
     /// Whether rows were inserted with explicit ids (then PostgreSQL's identity sequences must
     /// move past them at commit).
     explicit_ids: bool,
+    /// Whether this is a load, with the larger SQLite page cache to reset at commit.
+    load: bool,
     _guard: MutexGuard<'a, ()>,
 }
 
@@ -173,6 +175,17 @@ macro_rules! insert_rows {
 impl Store {
     /// Starts a bulk load. Other writers in this process wait until it commits or is dropped.
     pub async fn bulk(&self) -> Result<Bulk<'_>, StoreError> {
+        self.begin(true).await
+    }
+
+    /// A write transaction for a few rows (a group of cases, one workflow step, an account):
+    /// [`Store::bulk`] without the load's page cache, whose setting and resetting would empty
+    /// the connection's cache at every commit.
+    pub async fn transaction(&self) -> Result<Bulk<'_>, StoreError> {
+        self.begin(false).await
+    }
+
+    async fn begin(&self, load: bool) -> Result<Bulk<'_>, StoreError> {
         let guard = self.write_lock.lock().await;
         let tx = match &self.pool {
             // IMMEDIATE takes the write lock now (waiting up to the busy timeout) rather than at
@@ -181,7 +194,9 @@ impl Store {
                 let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
                 // A load writes into every index of its tables at random places (keyed hashes,
                 // rooms): with the index pages cached it costs a third of the time.
-                sqlx::query(BULK_CACHE).execute(&mut *tx).await?;
+                if load {
+                    sqlx::query(BULK_CACHE).execute(&mut *tx).await?;
+                }
                 Tx::Sqlite(tx)
             }
             Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
@@ -191,6 +206,7 @@ impl Store {
             pool: self.pool.clone(),
             rows: 0,
             explicit_ids: false,
+            load,
             _guard: guard,
         })
     }
@@ -511,7 +527,9 @@ impl Bulk<'_> {
     pub async fn commit(self) -> Result<(), StoreError> {
         match self.tx {
             Tx::Sqlite(mut tx) => {
-                sqlx::query(NORMAL_CACHE).execute(&mut *tx).await?;
+                if self.load {
+                    sqlx::query(NORMAL_CACHE).execute(&mut *tx).await?;
+                }
                 tx.commit().await?;
                 // Fold the write-ahead log back into the database file now, so a large load
                 // does not leave a WAL as big as the data behind it.

@@ -105,6 +105,44 @@ both_backends!(
     }
 );
 
+both_backends!(a_group_is_taken_in_whole, |db: TestDb| async move {
+    seed(&db.store).await;
+    let audited = db.store.verify_audit().await.unwrap();
+    let keys: Vec<String> = (0..40).map(|n| format!("g-{n}")).collect();
+    let batch: Vec<NewCase> = keys
+        .iter()
+        .enumerate()
+        .map(|(n, k)| {
+            let mut c = new_case(&format!("第{n}件：路灯不亮"), Some((k.as_str(), "h")));
+            if n % 2 == 1 {
+                c.idempotency = None;
+            }
+            c
+        })
+        .collect();
+    let results = db.store.insert_cases(&batch).await.unwrap();
+    let cases: Vec<Case> = results.iter().map(|r| created(r).clone()).collect();
+    for (n, case) in cases.iter().enumerate() {
+        // Each answer is its own request's case, numbered with its id.
+        assert_eq!(case.text, format!("第{n}件：路灯不亮"));
+        assert_eq!(case.case_no, format!("XH20261127-{:06}", case.id));
+        let stored = db.store.case(case.id).await.unwrap().unwrap();
+        assert_eq!(&stored, case);
+        let events = db.store.case_events(case.id).await.unwrap();
+        assert_eq!(events.len(), 1, "{events:?}");
+    }
+    assert_eq!(db.store.verify_audit().await.unwrap(), audited + 40);
+    // The keys were recorded: a retry of the group is answered with the same cases.
+    let again = db.store.insert_cases(&batch).await.unwrap();
+    for n in (0..40).step_by(2) {
+        assert!(
+            matches!(&again[n], Ok(Intake::Replayed(c)) if c.id == cases[n].id),
+            "{:?}",
+            again[n]
+        );
+    }
+});
+
 both_backends!(
     one_bad_case_does_not_sink_its_group,
     |db: TestDb| async move {

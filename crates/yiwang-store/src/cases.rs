@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::{QueryBuilder, Row};
 use yiwang_core::model::{Case, FINISHED_CASE_STATES};
 
-use crate::audit::{AuditEvent, OpenChain};
+use crate::audit::{AUDIT_COLUMNS, AuditEvent, OpenChain};
 use crate::bulk::{Bulk, CASE_COLUMNS, CASE_COLUMNS_BUT_ID, on_tx, push_case};
 use crate::pool::with_pool;
 use crate::records::{decode_all, record};
@@ -315,6 +315,162 @@ impl Bulk<'_> {
         Ok(Intake::Created(case))
     }
 
+    /// Takes in a whole group with one statement per table: the usual case, where no key in
+    /// the group was seen before. `Ok(None)` when one was (a retry): the caller then takes the
+    /// group in case by case. Any error leaves the transaction to be rolled back.
+    async fn insert_case_group(
+        &mut self,
+        batch: &[NewCase],
+        now: DateTime<Utc>,
+        chain: &mut OpenChain,
+    ) -> Result<Option<Vec<Intake>>, StoreError> {
+        let keys: Vec<(&str, &str)> = batch
+            .iter()
+            .filter_map(|i| {
+                i.idempotency
+                    .as_ref()
+                    .map(|k| (i.actor.as_str(), k.key.as_str()))
+            })
+            .collect();
+        if !keys.is_empty() {
+            let list =
+                serde_json::to_string(&keys).map_err(|e| StoreError::Engine(e.to_string()))?;
+            let postgres = matches!(self.tx, crate::bulk::Tx::Postgres(_));
+            let seen: i64 = on_tx!(&mut self.tx, c => {
+                let sql = if postgres {
+                    "SELECT COUNT(*) FROM case_idempotency i JOIN jsonb_array_elements($1::jsonb) j \
+                     ON i.actor = j->>0 AND i.key = j->>1"
+                } else {
+                    "SELECT COUNT(*) FROM case_idempotency i JOIN json_each($1) j \
+                     ON i.actor = json_extract(j.value, '$[0]') AND i.key = json_extract(j.value, '$[1]')"
+                };
+                sqlx::query_scalar(sql).bind(&list).fetch_one(&mut **c).await?
+            });
+            if seen > 0 {
+                return Ok(None);
+            }
+        }
+        // Unique placeholders until the ids are known, then the numbers: prefix + id.
+        let stamp = now.timestamp_nanos_opt().unwrap_or_default();
+        let mut cases: Vec<(String, Case)> = batch
+            .iter()
+            .enumerate()
+            .map(|(n, item)| {
+                let mut case = item.case.clone();
+                let prefix = std::mem::take(&mut case.case_no);
+                case.case_no = format!("{prefix}#{stamp}-{n}");
+                case.version = 0;
+                to_microseconds(&mut case);
+                (prefix, case)
+            })
+            .collect();
+        let head = format!("INSERT INTO cases ({}) ", CASE_COLUMNS_BUT_ID.join(", "));
+        let ids: Vec<(i64, String)> = on_tx!(&mut self.tx, c => {
+            let mut qb = QueryBuilder::new(head.as_str());
+            qb.push_values(cases.iter().map(|(_, case)| case), |mut b, r| {
+                push_case!(b, r);
+            });
+            qb.push(" RETURNING id, case_no");
+            qb.build_query_as().fetch_all(&mut **c).await?
+        });
+        let ids: std::collections::HashMap<String, i64> =
+            ids.into_iter().map(|(id, no)| (no, id)).collect();
+        for (prefix, case) in &mut cases {
+            let id = ids
+                .get(&case.case_no)
+                .copied()
+                .ok_or_else(|| StoreError::Corrupt {
+                    column: "cases.id",
+                    reason: format!("no id came back for {}", case.case_no),
+                })?;
+            case.id = id;
+            case.case_no = format!("{prefix}{id:06}");
+        }
+        let events: Vec<String> = cases
+            .iter()
+            .map(|(_, c)| serde_json::json!({ "source": c.source.as_str() }).to_string())
+            .collect();
+        let audits: Vec<AuditEvent> = batch
+            .iter()
+            .zip(&cases)
+            .map(|(item, (_, case))| AuditEvent {
+                actor: item.actor.clone(),
+                action: "case.create".to_owned(),
+                entity: "case".to_owned(),
+                entity_id: Some(case.id.to_string()),
+                detail: serde_json::json!({ "case_no": case.case_no, "source": case.source.as_str() }),
+            })
+            .collect();
+        let audits = chain.chain(&audits);
+        on_tx!(&mut self.tx, c => {
+            let mut qb = QueryBuilder::new("UPDATE cases SET case_no = v.column2 FROM (");
+            qb.push_values(&cases, |mut b, (_, case)| {
+                b.push("CAST(")
+                    .push_bind_unseparated(case.id)
+                    .push_unseparated(" AS BIGINT)")
+                    .push("CAST(")
+                    .push_bind_unseparated(&case.case_no)
+                    .push_unseparated(" AS TEXT)");
+            });
+            qb.push(") AS v WHERE cases.id = v.column1");
+            qb.build().execute(&mut **c).await?;
+
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO case_events (case_id, at, action, actor, from_state, to_state, detail) ",
+            );
+            qb.push_values(batch.iter().zip(&cases).zip(&events), |mut b, ((item, (_, case)), detail)| {
+                b.push_bind(case.id)
+                    .push_bind(now)
+                    .push_bind("receive")
+                    .push_bind(&item.actor)
+                    .push_bind(None::<String>)
+                    .push_bind(&case.state)
+                    .push_bind(detail);
+            });
+            qb.build().execute(&mut **c).await?;
+
+            let keyed: Vec<(&NewCase, i64)> = batch
+                .iter()
+                .zip(&cases)
+                .filter(|(item, _)| item.idempotency.is_some())
+                .map(|(item, (_, case))| (item, case.id))
+                .collect();
+            if !keyed.is_empty() {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO case_idempotency (actor, key, request_hash, case_id, created_at) ",
+                );
+                qb.push_values(&keyed, |mut b, (item, id)| {
+                    let key = item.idempotency.as_ref();
+                    b.push_bind(&item.actor)
+                        .push_bind(key.map(|k| k.key.as_str()))
+                        .push_bind(key.map(|k| k.request_hash.as_str()))
+                        .push_bind(*id)
+                        .push_bind(now);
+                });
+                qb.build().execute(&mut **c).await?;
+            }
+
+            let mut qb = QueryBuilder::new(AUDIT_COLUMNS);
+            qb.push_values(&audits, |mut b, e| {
+                b.push_bind(e.at)
+                    .push_bind(&e.event.actor)
+                    .push_bind(&e.event.action)
+                    .push_bind(&e.event.entity)
+                    .push_bind(&e.event.entity_id)
+                    .push_bind(&e.detail)
+                    .push_bind(&e.prev)
+                    .push_bind(&e.hash);
+            });
+            qb.build().execute(&mut **c).await?;
+        });
+        Ok(Some(
+            cases
+                .into_iter()
+                .map(|(_, case)| Intake::Created(case))
+                .collect(),
+        ))
+    }
+
     async fn savepoint(&mut self, sql: &str) -> Result<(), StoreError> {
         on_tx!(&mut self.tx, c => { sqlx::query(sql).execute(&mut **c).await?; });
         Ok(())
@@ -331,24 +487,18 @@ impl Store {
         batch: &[NewCase],
     ) -> Result<Vec<Result<Intake, StoreError>>, StoreError> {
         let now = Utc::now().trunc_subsecs(6);
-        // Usually every case is fine: take them in without savepoints. At the first error the
-        // transaction is dropped (rolled back) and the group goes again, each case in a savepoint.
-        {
-            let mut bulk = self.bulk().await?;
+        // Usually every case is new and fine: take the group in with one statement per table.
+        // Otherwise (a retried key, an error) the transaction is dropped (rolled back) and the
+        // group goes again case by case, each in a savepoint.
+        if !batch.is_empty() {
+            let mut bulk = self.transaction().await?;
             let mut chain = bulk.open_audit_chain().await?;
-            let mut results = Vec::with_capacity(batch.len());
-            for item in batch {
-                match bulk.insert_case(item, now, &mut chain).await {
-                    Ok(intake) => results.push(Ok(intake)),
-                    Err(_) => break,
-                }
-            }
-            if results.len() == batch.len() {
+            if let Ok(Some(intakes)) = bulk.insert_case_group(batch, now, &mut chain).await {
                 bulk.commit().await?;
-                return Ok(results);
+                return Ok(intakes.into_iter().map(Ok).collect());
             }
         }
-        let mut bulk = self.bulk().await?;
+        let mut bulk = self.transaction().await?;
         let mut chain = bulk.open_audit_chain().await?;
         let mut results = Vec::with_capacity(batch.len());
         for item in batch {
@@ -401,7 +551,7 @@ impl Store {
                      SELECT id, $3, $4, $5, $6, $7, $8, stage_due_at FROM cases WHERE id = $1 AND version = $2";
         let now = Utc::now().trunc_subsecs(6);
         let detail = change.detail.to_string();
-        let mut bulk = self.bulk().await?;
+        let mut bulk = self.transaction().await?;
         let written = on_tx!(&mut bulk.tx, c => {
             sqlx::query(event)
                 .bind(case.id)

@@ -62,6 +62,16 @@ enum AccountsCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Revoke an account's API key (audited); the key id is the one printed when it was issued
+    /// (`GET /api/v1/accounts/{id}/api-keys` lists them).
+    RevokeKey {
+        /// Username of the account.
+        username: String,
+        /// Id of the key.
+        key_id: i64,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -602,6 +612,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             println!("{key}");
             store.close().await;
+            Ok(())
+        }
+        Command::Accounts(AccountsCommand::RevokeKey {
+            username,
+            key_id,
+            db,
+        }) => {
+            let store = db.open().await?;
+            let account = store
+                .account_by_username(&username)
+                .await?
+                .with_context(|| format!("no account `{username}`"))?;
+            let revoked = store.revoke_api_key(account.id, key_id, "cli").await?;
+            store.close().await;
+            if !revoked {
+                anyhow::bail!("`{username}` has no live API key with id {key_id}");
+            }
+            eprintln!("API key {key_id} of `{username}` revoked");
             Ok(())
         }
         Command::Stats(args) => {

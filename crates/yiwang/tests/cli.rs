@@ -688,5 +688,32 @@ async fn accounts_api_key_issues_a_key_shown_once() {
         (audit[0].actor.as_str(), audit[0].action.as_str()),
         ("cli", "api_key.create")
     );
+
+    // Revoked by id: the key no longer finds its account; a second revoke is an error.
+    let account = store
+        .account_by_username("citizen_app")
+        .await
+        .unwrap()
+        .unwrap();
+    let id = store.api_keys_of(account.id).await.unwrap()[0]
+        .id
+        .to_string();
+    let revoke = ["accounts", "revoke-key", "citizen_app", &id, "--db", &db];
+    let out = yiwang(&revoke);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found = store
+        .account_by_api_key(&yiwang_server::auth::token_hash(&key))
+        .await
+        .unwrap();
+    assert!(found.is_none());
+    assert_one_line_error(
+        &yiwang(&revoke),
+        1,
+        &format!("`citizen_app` has no live API key with id {id}"),
+    );
     store.close().await;
 }

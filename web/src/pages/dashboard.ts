@@ -1,14 +1,18 @@
-// The dashboard: KPIs by street, department or month over a period (GET /api/v1/kpis), and the
-// two problem lists of a 片区 (GET /api/v1/problem-lists).
+// The dashboard: KPIs by street, department or month over a period (GET /api/v1/kpis), 岗位评价
+// (GET /api/v1/kpis/roles), and the two problem lists of a 片区 (GET /api/v1/problem-lists).
 
 import { api, download, problemText } from "../api";
 import { clear, h, notice } from "../dom";
 import { t, type TextKey } from "../i18n";
-import { KPI_COLUMNS, defaultPeriod, figure, presetPeriod, type KpiReport, type Preset } from "../kpi";
+import { KPI_COLUMNS, defaultPeriod, figure, formatFigure, presetPeriod, type KpiReport, type Preset } from "../kpi";
 import { barChart, bars } from "../chart";
 import type { Ctx } from "../main";
 
 interface ProblemItem { kind: string; key: string; name: string; count: number; example_case_ids: number[] }
+interface PostRow {
+  role_name: string; action: string; action_name: string; count: number;
+  on_time_rate: number | null; accurate_rate: number | null; actors: number;
+}
 
 export function renderDashboard(root: HTMLElement, ctx: Ctx): void {
   const period = defaultPeriod(new Date());
@@ -72,6 +76,30 @@ export function renderDashboard(root: HTMLElement, ctx: Ctx): void {
         h("tfoot", {}, h("tr", {}, h("th", {}, t("districtTotal")), KPI_COLUMNS.map((c) => h("th", { className: "num" }, figure(report.total, c)))))));
     })
     .catch((e) => clear(table, notice(problemText(e), "error")));
+
+  // 岗位评价: what each post did in the period.
+  const posts = h("div", { id: "post-table" }, t("loading"));
+  root.append(h("section", { className: "card" }, h("h2", {}, t("postsTitle")), posts,
+    h("button", {
+      type: "button",
+      onclick: () => {
+        download(`/api/v1/kpis/roles?${new URLSearchParams({ from, to, format: "xlsx" })}`, `posts-${from}-${to}.xlsx`)
+          .catch((e) => posts.prepend(notice(problemText(e), "error")));
+      },
+    }, t("exportXlsx"))));
+  api<{ rows: PostRow[] }>(`/api/v1/kpis/roles?${new URLSearchParams({ from, to })}`)
+    .then((report) => clear(posts, report.rows.length === 0
+      ? h("p", { className: "muted" }, "—")
+      : h("table", { className: "kpis" },
+        h("thead", {}, h("tr", {}, [t("post"), t("step")].map((c) => h("th", {}, c)),
+          [t("stepCount"), t("onTimeRate"), t("accurateRate"), t("actors")].map((c) => h("th", { className: "num" }, c)))),
+        h("tbody", {}, report.rows.map((r) => h("tr", { dataset: { action: r.action } },
+          h("td", {}, r.role_name), h("td", {}, r.action_name),
+          h("td", { className: "num", dataset: { figure: "count" } }, String(r.count)),
+          h("td", { className: "num" }, formatFigure(r.on_time_rate, true)),
+          h("td", { className: "num" }, formatFigure(r.accurate_rate, true)),
+          h("td", { className: "num" }, String(r.actors))))))))
+    .catch((e) => clear(posts, notice(problemText(e), "error")));
 
   // Problem lists of one 片区.
   const areaSelect = h("select", { id: "problem-area" });

@@ -204,3 +204,68 @@ pub(crate) async fn create_api_key(
         }),
     ))
 }
+
+/// A key issued to an account, as listed (the key itself is never shown again).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub(crate) struct ApiKeySummary {
+    id: i64,
+    /// Its first characters.
+    prefix: String,
+    label: String,
+    created_at: DateTime<Utc>,
+}
+
+/// The live API keys of an account, oldest first (prefixes and labels, never the keys).
+#[utoipa::path(get, path = "/api/v1/accounts/{id}/api-keys", tag = "accounts", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "account id")),
+    responses((status = 200, body = Vec<ApiKeySummary>), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem)))]
+pub(crate) async fn list_api_keys(
+    State(state): State<AppState>,
+    _: Need<perm::ManageAccounts>,
+    AppPath(id): AppPath<i64>,
+) -> ApiResult<Json<Vec<ApiKeySummary>>> {
+    state
+        .store
+        .account(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("account", id))?;
+    Ok(Json(
+        state
+            .store
+            .api_keys_of(id)
+            .await?
+            .into_iter()
+            .map(|k| ApiKeySummary {
+                id: k.id,
+                prefix: k.prefix,
+                label: k.label,
+                created_at: k.created_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Revokes an API key (audited): from now on the key is refused like an unknown one.
+#[utoipa::path(delete, path = "/api/v1/accounts/{id}/api-keys/{key_id}", tag = "accounts", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "account id"), ("key_id" = i64, Path, description = "key id")),
+    responses((status = 204), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem)))]
+pub(crate) async fn revoke_api_key(
+    State(state): State<AppState>,
+    Need(caller, _): Need<perm::ManageAccounts>,
+    AppPath((id, key_id)): AppPath<(i64, i64)>,
+) -> ApiResult<StatusCode> {
+    if state
+        .store
+        .revoke_api_key(id, key_id, caller.username())
+        .await?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found(
+            "live API key of this account",
+            format!("{id}/{key_id}"),
+        ))
+    }
+}

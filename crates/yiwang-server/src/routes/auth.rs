@@ -122,6 +122,8 @@ pub(crate) async fn logout(State(state): State<AppState>, caller: Caller) -> Api
         .store
         .close_session(&caller.token_hash, &audit)
         .await?;
+    // After the revocation is committed, so no request can put the session back meanwhile.
+    state.sessions.forget(&caller.token_hash);
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -20,7 +20,7 @@ pub(crate) mod verify;
 
 use axum::Router;
 use axum::http::Uri;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 use crate::AppState;
 use crate::error::{ApiError, Code};
@@ -62,7 +62,11 @@ pub(crate) fn protected() -> Router<AppState> {
         )
         .route(
             "/api/v1/accounts/{id}/api-keys",
-            post(accounts::create_api_key),
+            post(accounts::create_api_key).get(accounts::list_api_keys),
+        )
+        .route(
+            "/api/v1/accounts/{id}/api-keys/{key_id}",
+            delete(accounts::revoke_api_key),
         )
         .route("/api/v1/audit", get(system::audit))
         .route("/api/v1/divisions", get(places::divisions))
