@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS};
+use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS, TlsConfiguration, Transport};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use yiwang_core::intake::{SENSOR_CATEGORIES, sensor_category};
@@ -30,13 +30,23 @@ use yiwang_store::{IdempotencyKey, Intake, NewCase, StoreError};
 use crate::AppState;
 use crate::desk::IntakeRequest;
 
-/// Where the broker is and how to subscribe.
+/// Where the broker is, how to log in and how to subscribe.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MqttConfig {
     /// Broker host name or address.
     pub host: String,
-    /// Broker port (1883 unless the URL says otherwise).
+    /// Broker port (1883, or 8883 with TLS, unless the URL says otherwise).
     pub port: u16,
+    /// Whether to speak TLS (`mqtts://`), checking the broker's certificate against
+    /// [`MqttConfig::ca_file`] or the system's roots.
+    pub tls: bool,
+    /// PEM file of the certificate authorities to trust instead of the system's (a broker with
+    /// a private CA).
+    pub ca_file: Option<std::path::PathBuf>,
+    /// User name to log in with.
+    pub username: Option<String>,
+    /// Its password (from the URL or `YIWANG_MQTT_PASSWORD`); never logged.
+    pub password: Option<Secret>,
     /// Client id; with the persistent session, the broker keeps unacknowledged alerts for it
     /// while yiwang is away.
     pub client_id: String,
@@ -44,20 +54,86 @@ pub struct MqttConfig {
     pub topic_prefix: String,
 }
 
+/// A password: compared and used, but shown as `***` by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Decodes `%XX` escapes (for user names and passwords with `@`, `:` or `/` in them).
+fn percent_decoded(s: &str, url: &str) -> Result<String, String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| format!("MQTT URL `{url}`: a `%` not followed by two hex digits"))?;
+            out.push(hex);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| format!("MQTT URL `{url}`: the escapes are not UTF-8"))
+}
+
 impl MqttConfig {
-    /// Reads `mqtt://HOST[:PORT]` (also `tcp://`; no user, TLS or path), with client id
-    /// `yiwang` and topic prefix `yiwang`.
+    /// Reads `mqtt://[USER[:PASSWORD]@]HOST[:PORT]` (also `tcp://`), or `mqtts://…` (also
+    /// `ssl://`) for TLS, with client id `yiwang` and topic prefix `yiwang`. User and password
+    /// may be percent-encoded; no path or query.
     pub fn from_url(url: &str) -> Result<MqttConfig, String> {
-        let rest = url
+        let (rest, tls) = if let Some(r) = url
             .strip_prefix("mqtt://")
             .or_else(|| url.strip_prefix("tcp://"))
-            .ok_or_else(|| format!("MQTT URL `{url}` must start with mqtt:// (or tcp://)"))?;
-        let rest = rest.strip_suffix('/').unwrap_or(rest);
-        if rest.is_empty() || rest.contains(['/', '@', '?']) {
+        {
+            (r, false)
+        } else if let Some(r) = url
+            .strip_prefix("mqtts://")
+            .or_else(|| url.strip_prefix("ssl://"))
+        {
+            (r, true)
+        } else {
             return Err(format!(
-                "MQTT URL `{url}` must be mqtt://HOST[:PORT] (no user, path or query)"
+                "MQTT URL `{url}` must start with mqtt:// (or tcp://), or mqtts:// for TLS"
+            ));
+        };
+        let rest = rest.strip_suffix('/').unwrap_or(rest);
+        let (user_info, rest) = match rest.rsplit_once('@') {
+            Some((user, rest)) => (Some(user), rest),
+            None => (None, rest),
+        };
+        if rest.is_empty() || rest.contains(['/', '?', '#']) {
+            return Err(format!(
+                "MQTT URL `{url}` must be mqtt://[USER[:PASSWORD]@]HOST[:PORT] (no path or query)"
             ));
         }
+        let (username, password) = match user_info {
+            None => (None, None),
+            Some(info) => {
+                let (user, password) = match info.split_once(':') {
+                    Some((u, p)) => (u, Some(p)),
+                    None => (info, None),
+                };
+                if user.is_empty() {
+                    return Err(format!("MQTT URL `{url}` has an empty user name"));
+                }
+                (
+                    Some(percent_decoded(user, url)?),
+                    password
+                        .map(|p| percent_decoded(p, url).map(Secret))
+                        .transpose()?,
+                )
+            }
+        };
+        let default_port = if tls { 8883 } else { 1883 };
         let (host, port) = match rest.rsplit_once(':') {
             Some((host, port)) if !host.ends_with(']') || rest.starts_with('[') => {
                 let port = port
@@ -65,7 +141,7 @@ impl MqttConfig {
                     .map_err(|_| format!("MQTT URL `{url}`: `{port}` is not a port"))?;
                 (host, port)
             }
-            _ => (rest, 1883),
+            _ => (rest, default_port),
         };
         let host = host.trim_start_matches('[').trim_end_matches(']');
         if host.is_empty() {
@@ -74,9 +150,82 @@ impl MqttConfig {
         Ok(MqttConfig {
             host: host.to_owned(),
             port,
+            tls,
+            ca_file: None,
+            username,
+            password,
             client_id: "yiwang".to_owned(),
             topic_prefix: "yiwang".to_owned(),
         })
+    }
+
+    /// The client's TLS settings: the CA file's certificates, or the system's roots.
+    fn tls_config(&self) -> Result<rustls::ClientConfig, String> {
+        let mut roots = rustls::RootCertStore::empty();
+        match &self.ca_file {
+            Some(path) => {
+                let pem = std::fs::read(path)
+                    .map_err(|e| format!("cannot read the MQTT CA file {}: {e}", path.display()))?;
+                let mut added = 0;
+                for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
+                    let cert = cert.map_err(|e| {
+                        format!("the MQTT CA file {} is not PEM: {e}", path.display())
+                    })?;
+                    roots
+                        .add(cert)
+                        .map_err(|e| format!("a certificate in {}: {e}", path.display()))?;
+                    added += 1;
+                }
+                if added == 0 {
+                    return Err(format!(
+                        "the MQTT CA file {} holds no certificate",
+                        path.display()
+                    ));
+                }
+            }
+            None => {
+                let found = rustls_native_certs::load_native_certs();
+                for cert in found.certs {
+                    // A system certificate rustls cannot read is skipped, as browsers do.
+                    let _ = roots.add(cert);
+                }
+                if roots.is_empty() {
+                    return Err("no system CA certificates found for MQTT over TLS; give the broker's CA with --mqtt-ca".to_owned());
+                }
+            }
+        }
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        Ok(rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("TLS settings: {e}"))?
+            .with_root_certificates(roots)
+            .with_no_client_auth())
+    }
+
+    /// Whether the settings can be used (the CA file reads, TLS can be set up): to refuse a bad
+    /// configuration at start-up rather than in the subscriber's log.
+    pub fn check(&self) -> Result<(), String> {
+        self.options().map(|_| ())
+    }
+
+    /// The client options: where, who, and over what.
+    fn options(&self) -> Result<MqttOptions, String> {
+        let mut options = MqttOptions::new(&self.client_id, &self.host, self.port);
+        options
+            .set_keep_alive(Duration::from_secs(30))
+            .set_clean_session(false)
+            .set_manual_acks(true)
+            .set_max_packet_size(64 * 1024, 64 * 1024);
+        if let Some(user) = &self.username {
+            let password = self.password.as_ref().map_or("", |p| p.0.as_str());
+            options.set_credentials(user, password);
+        }
+        if self.tls {
+            options.set_transport(Transport::tls_with_config(TlsConfiguration::Rustls(
+                Arc::new(self.tls_config()?),
+            )));
+        }
+        Ok(options)
     }
 
     /// The subscription: every sensor's alerts.
@@ -159,16 +308,17 @@ pub fn spawn(state: AppState, config: MqttConfig) -> MqttSubscriber {
 }
 
 async fn run(state: AppState, config: MqttConfig, stats: Arc<MqttStats>) {
-    let mut options = MqttOptions::new(&config.client_id, &config.host, config.port);
-    options
-        .set_keep_alive(Duration::from_secs(30))
-        .set_clean_session(false)
-        .set_manual_acks(true)
-        .set_max_packet_size(64 * 1024, 64 * 1024);
+    let options = match config.options() {
+        Ok(o) => o,
+        Err(e) => {
+            tracing::error!(error = %e, "MQTT subscriber not started");
+            return;
+        }
+    };
     let (client, mut events) = AsyncClient::new(options, 256);
     let filter = config.topic_filter();
     let mut backoff = Duration::from_secs(1);
-    tracing::info!(host = %config.host, port = config.port, topic = %filter, "MQTT subscriber starting");
+    tracing::info!(host = %config.host, port = config.port, tls = config.tls, user = ?config.username, topic = %filter, "MQTT subscriber starting");
     loop {
         match events.poll().await {
             Ok(Event::Incoming(Packet::ConnAck(_))) => {
@@ -422,9 +572,13 @@ mod tests {
             ("tcp://10.0.0.5:11883/", Ok(("10.0.0.5", 11883))),
             ("mqtt://[::1]:1884", Ok(("::1", 1884))),
             ("http://127.0.0.1:1883", Err("must start with mqtt://")),
-            ("mqtt://u:p@host:1883", Err("no user, path or query")),
+            ("mqtts://broker.example", Ok(("broker.example", 8883))),
+            ("mqtt://u:p@host:1883", Ok(("host", 1883))),
+            ("mqtt://host/topic", Err("no path or query")),
+            ("mqtt://:p@host", Err("empty user name")),
+            ("mqtt://u:%zz@host", Err("two hex digits")),
             ("mqtt://host:99999", Err("is not a port")),
-            ("mqtt://", Err("no user, path or query")),
+            ("mqtt://", Err("no path or query")),
         ];
         for (url, want) in cases {
             match (MqttConfig::from_url(url), want) {
@@ -435,6 +589,21 @@ mod tests {
                 (got, want) => panic!("{url}: got {got:?}, want {want:?}"),
             }
         }
+    }
+
+    #[test]
+    fn credentials_and_tls_from_urls() {
+        let c = MqttConfig::from_url("mqtts://sensor%40gw:p%3Ass@broker.example:8884").unwrap();
+        assert!(c.tls);
+        assert_eq!(c.username.as_deref(), Some("sensor@gw"));
+        assert_eq!(c.password, Some(Secret("p:ss".to_owned())));
+        // The password never shows in the configuration's debug form (logs).
+        assert!(!format!("{c:?}").contains("p:ss"));
+        let c = MqttConfig::from_url("mqtt://gateway@127.0.0.1").unwrap();
+        assert_eq!(
+            (c.tls, c.username.as_deref(), c.password),
+            (false, Some("gateway"), None)
+        );
     }
 
     #[test]

@@ -212,3 +212,205 @@ async fn alerts_become_cases_once_and_bad_payloads_are_refused() {
     assert_eq!(count(&again.stats.created), 1);
     again.abort();
 }
+
+/// Runs `program args…` in `dir`, failing loudly (with how to install it) if it cannot.
+fn run_tool(dir: &std::path::Path, program: &str, args: &[&str]) {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "`{program}` is needed for the MQTT TLS test ({e}): apt-get install -y mosquitto \
+                 mosquitto-clients openssl"
+            )
+        });
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A Mosquitto of the test's own on a free port: TLS with a certificate from a CA made here,
+/// anonymous clients refused, one user `sensor` with password `s3cret`. Killed on drop.
+struct PrivateBroker {
+    child: std::process::Child,
+    port: u16,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for PrivateBroker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+async fn private_tls_broker() -> PrivateBroker {
+    let dir = std::env::temp_dir().join(unique("yiwang-mqtt-tls"));
+    std::fs::create_dir_all(&dir).unwrap();
+    run_tool(
+        &dir,
+        "openssl",
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=yiwang test CA",
+        ],
+    );
+    run_tool(
+        &dir,
+        "openssl",
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+    );
+    std::fs::write(dir.join("san.cnf"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    run_tool(
+        &dir,
+        "openssl",
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "san.cnf",
+        ],
+    );
+    run_tool(
+        &dir,
+        "mosquitto_passwd",
+        &["-c", "-b", "passwd", "sensor", "s3cret"],
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    // `user root`: run as root (CI), Mosquitto would otherwise drop to a user that cannot read
+    // the keys made here; as anyone else the line is ignored.
+    let conf = format!(
+        "user root\npersistence false\nlistener {port} 127.0.0.1\ncafile ca.pem\ncertfile server.pem\n\
+         keyfile server.key\nallow_anonymous false\npassword_file passwd\n"
+    );
+    std::fs::write(dir.join("mosquitto.conf"), conf).unwrap();
+    let child = std::process::Command::new("mosquitto")
+        .args(["-c", "mosquitto.conf"])
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start mosquitto ({e}): apt-get install -y mosquitto"));
+    let broker = PrivateBroker { child, port, dir };
+    wait_until("the private broker to listen", async || {
+        tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+    })
+    .await;
+    broker
+}
+
+fn tls_config(broker: &PrivateBroker, password: &str) -> MqttConfig {
+    let url = format!("mqtts://sensor@127.0.0.1:{}", broker.port);
+    MqttConfig {
+        client_id: unique("yiwang-test-tls"),
+        topic_prefix: unique("yiwang-tls"),
+        ca_file: Some(broker.dir.join("ca.pem")),
+        password: Some(yiwang_server::mqtt::Secret(password.to_owned())),
+        ..MqttConfig::from_url(&url).unwrap()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alerts_arrive_over_tls_with_a_password_and_a_wrong_one_is_refused() {
+    let broker = private_tls_broker().await;
+    let api = Api::new(Backend::Sqlite).await;
+    let building = api
+        .db
+        .store
+        .buildings_with_points()
+        .await
+        .unwrap()
+        .remove(0);
+
+    // A wrong password: the broker refuses the connection, again and again.
+    let refused = yiwang_server::mqtt::spawn(api.state.clone(), tls_config(&broker, "wrong"));
+    let config = tls_config(&broker, "s3cret");
+    let subscriber = yiwang_server::mqtt::spawn(api.state.clone(), config.clone());
+    wait_until("the TLS subscriber to connect", async || {
+        count(&subscriber.stats.connections) >= 1
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let sensor = unique("tls-smk");
+    let payload =
+        serde_json::json!({"alert_id": "t-1", "kind": "smoke", "premises_id": building.id})
+            .to_string();
+    let topic = format!("{}/sensors/{sensor}/alert", config.topic_prefix);
+    let port = broker.port.to_string();
+    let ca = broker.dir.join("ca.pem");
+    run_tool(
+        &broker.dir,
+        "mosquitto_pub",
+        &[
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "--cafile",
+            ca.to_str().unwrap(),
+            "-u",
+            "sensor",
+            "-P",
+            "s3cret",
+            "-q",
+            "1",
+            "-t",
+            &topic,
+            "-m",
+            &payload,
+        ],
+    );
+    wait_until("the alert's case", async || {
+        !sensor_cases(&api, &sensor).await.is_empty()
+    })
+    .await;
+    let case = sensor_cases(&api, &sensor).await.remove(0);
+    assert_eq!(case.premises_id, Some(building.id));
+    assert_eq!(count(&refused.stats.connections), 0);
+    subscriber.abort();
+    refused.abort();
+}

@@ -404,10 +404,16 @@ pub struct ListenArgs {
     /// Port to listen on.
     #[arg(long, value_name = "P", default_value_t = 8080)]
     pub port: u16,
-    /// MQTT broker for sensor alerts (`mqtt://HOST[:PORT]`, e.g. `mqtt://127.0.0.1:1883`);
-    /// alerts on `yiwang/sensors/{sensor_id}/alert` become cases. Without it, no MQTT.
+    /// MQTT broker for sensor alerts: `mqtt://[USER@]HOST[:PORT]` (e.g. `mqtt://127.0.0.1:1883`),
+    /// or `mqtts://…` for TLS (port 8883 by default); alerts on `yiwang/sensors/{sensor_id}/alert`
+    /// become cases. Without it, no MQTT. The password is best given in `YIWANG_MQTT_PASSWORD`
+    /// (a password in the URL shows in process lists).
     #[arg(long, value_name = "URL", env = "YIWANG_MQTT_URL")]
     pub mqtt: Option<String>,
+    /// PEM file of the certificate authorities that sign the broker's certificate, for a
+    /// `mqtts://` broker with a private CA (default: the system's roots).
+    #[arg(long, value_name = "FILE", env = "YIWANG_MQTT_CA")]
+    pub mqtt_ca: Option<PathBuf>,
     /// MQTT client id: the broker keeps unacknowledged alerts for it while yiwang is away, so
     /// each instance needs its own.
     #[arg(
@@ -441,6 +447,26 @@ impl ListenArgs {
             anyhow::bail!("--mqtt-client-id is empty; the broker keeps the session by this id");
         }
         config.client_id = id.to_owned();
+        if config.password.is_none()
+            && let Ok(password) = std::env::var("YIWANG_MQTT_PASSWORD")
+        {
+            if config.username.is_none() {
+                anyhow::bail!(
+                    "YIWANG_MQTT_PASSWORD is set but the MQTT URL names no user: write mqtt://USER@HOST"
+                );
+            }
+            config.password = Some(yiwang_server::mqtt::Secret(password));
+        }
+        if let Some(ca) = &self.mqtt_ca {
+            if !config.tls {
+                anyhow::bail!("--mqtt-ca is for a TLS broker; write the URL as mqtts://…");
+            }
+            if !ca.is_file() {
+                anyhow::bail!("--mqtt-ca {}: no such file", ca.display());
+            }
+            config.ca_file = Some(ca.clone());
+        }
+        config.check().map_err(anyhow::Error::msg)?;
         Ok(Some(config))
     }
 }

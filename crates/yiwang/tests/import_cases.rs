@@ -252,11 +252,24 @@ async fn hotline_orders_import_from_csv_and_xlsx_once() {
 fn serve_refuses_a_bad_broker_url_in_one_line() {
     let dir = temp_dir("mqtt_url");
     let db = dir.join("y.db").display().to_string();
-    for (url, needle) in [
-        ("http://127.0.0.1:1883", "must start with mqtt://"),
-        ("mqtt://127.0.0.1:99999", "is not a port"),
+    let not_pem = dir.join("ca.txt");
+    std::fs::write(&not_pem, "not a certificate").unwrap();
+    let not_pem = not_pem.display().to_string();
+    for (args, needle) in [
+        (vec!["http://127.0.0.1:1883"], "must start with mqtt://"),
+        (vec!["mqtt://127.0.0.1:99999"], "is not a port"),
+        (
+            vec!["mqtt://127.0.0.1", "--mqtt-ca", &not_pem],
+            "--mqtt-ca is for a TLS broker",
+        ),
+        (
+            vec!["mqtts://127.0.0.1", "--mqtt-ca", &not_pem],
+            "holds no certificate",
+        ),
     ] {
-        let out = yiwang(&["serve", "--db", &db, "--mqtt", url]);
+        let mut argv = vec!["serve", "--db", &db, "--mqtt"];
+        argv.extend(args);
+        let out = yiwang(&argv);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{stderr}");
         assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
