@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use geo::{BoundingRect, LineString, MultiLineString, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree};
+use rstar::{AABB, Envelope, RTree};
 use yiwang_core::model::{FINISHED_CASE_STATES, Grid, GridLevel, Road, case_is_overdue};
 use yiwang_geo::tile::{
     DEFAULT_BUFFER, DEFAULT_EXTENT, TileFeature, TileGeometry, TileId, TileLayer, TileValue,
@@ -168,6 +168,9 @@ pub struct TileRenderer {
     /// of the cases it was drawn from; a tile being drawn keeps the layer it started with.
     cases: RwLock<(u64, Arc<CaseLayer>)>,
     cache: Mutex<TileCache>,
+    /// The box of every grid cell, building and road: empty tiles inside it are cached like
+    /// others (a bounded number), those outside are not (any number of them can be asked for).
+    extent: Option<AABB<[f64; 2]>>,
 }
 
 /// The cases of the map, indexed for drawing.
@@ -306,7 +309,7 @@ impl TileRenderer {
                 .or_default()
                 .push((g.clone(), parse_geometry(g)?));
         }
-        let polygons = per_level
+        let polygons: BTreeMap<GridLevel, PolygonLayer> = per_level
             .into_iter()
             .map(|(level, features)| {
                 let boxes = features
@@ -328,15 +331,25 @@ impl TileRenderer {
                 )
             })
             .collect();
+        let roads = RTree::bulk_load(road_boxes);
+        let buildings = (
+            point_tree(buildings.iter().map(|b| (b.lon, b.lat))),
+            buildings,
+        );
+        let extent = polygons
+            .values()
+            .filter(|l| l.tree.size() > 0)
+            .map(|l| l.tree.root().envelope())
+            .chain((roads.size() > 0).then(|| roads.root().envelope()))
+            .chain((buildings.0.size() > 0).then(|| buildings.0.root().envelope()))
+            .reduce(|a, b| a.merged(&b));
         Ok(TileRenderer {
             polygons,
-            roads: (RTree::bulk_load(road_boxes), road_lines),
-            buildings: (
-                point_tree(buildings.iter().map(|b| (b.lon, b.lat))),
-                buildings,
-            ),
+            roads: (roads, road_lines),
+            buildings,
             cases: RwLock::new((0, Arc::new(CaseLayer::build(cases)))),
             cache: Mutex::new(TileCache::default()),
+            extent,
         })
     }
 
@@ -380,21 +393,35 @@ impl TileRenderer {
         }
     }
 
+    /// The tile of `layer` if it was drawn before and is still good: a map lookup, cheap enough
+    /// for an async task (drawing may take milliseconds; see [`Self::tile`]).
+    pub fn cached(&self, layer: TileLayerKind, tile: TileId) -> Option<Arc<RenderedTile>> {
+        let fresh = |drawn: &std::time::Instant| {
+            layer != TileLayerKind::Cases || drawn.elapsed() < CASE_TILE_TTL
+        };
+        self.cache.lock().ok().and_then(|c| {
+            c.tiles
+                .get(&(layer, tile))
+                .filter(|(_, drawn)| fresh(drawn))
+                .map(|(t, _)| t.clone())
+        })
+    }
+
+    /// Whether `tile` overlaps the data's extent.
+    fn within_extent(&self, tile: TileId) -> bool {
+        let b = tile.bounds_buffered(DEFAULT_EXTENT, DEFAULT_BUFFER);
+        let tile_box = AABB::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]);
+        self.extent
+            .is_some_and(|e| e.intersects(&tile_box))
+    }
+
     /// The encoded tile of `layer` (possibly with no features), from the cache when rendered before.
     pub fn tile(
         &self,
         layer: TileLayerKind,
         tile: TileId,
     ) -> Result<Arc<RenderedTile>, IndexError> {
-        let fresh = |drawn: &std::time::Instant| {
-            layer != TileLayerKind::Cases || drawn.elapsed() < CASE_TILE_TTL
-        };
-        if let Some(hit) = self.cache.lock().ok().and_then(|c| {
-            c.tiles
-                .get(&(layer, tile))
-                .filter(|(_, drawn)| fresh(drawn))
-                .map(|(t, _)| t.clone())
-        }) {
+        if let Some(hit) = self.cached(layer, tile) {
             return Ok(hit);
         }
         let bytes = self.render(layer, tile)?;
@@ -404,9 +431,9 @@ impl TileRenderer {
             etag: format!("\"{:016x}-{}\"", hasher.finish(), bytes.len()),
             bytes,
         });
-        // Empty tiles are cheap to draw, and caching them would let requests for far-away tiles
-        // fill memory. Case tiles are cached too, but only for CASE_TILE_TTL.
-        let worth_caching = rendered.bytes.len() > EMPTY_TILE_BYTES;
+        // Empty tiles are cached only inside the data's extent: caching far-away ones would let
+        // requests for them fill memory. Case tiles are cached too, but only for CASE_TILE_TTL.
+        let worth_caching = rendered.bytes.len() > EMPTY_TILE_BYTES || self.within_extent(tile);
         if let (true, Ok(mut cache)) = (worth_caching, self.cache.lock()) {
             let cost = rendered.bytes.len() + ENTRY_OVERHEAD_BYTES;
             if cache.bytes + cost > CACHE_BYTES {
@@ -859,6 +886,23 @@ mod tests {
             first.etag,
             r.tile(TileLayerKind::Streets, tile).unwrap().etag
         );
+    }
+
+    #[test]
+    fn empty_tiles_are_cached_inside_the_data_only() {
+        let r = renderer();
+        // Deep inside the district, a building-group tile at z20 with no building in it…
+        let inside = (0..64)
+            .filter_map(|i| TileId::containing(121.40 + f64::from(i) * 0.001, 31.15, 20).ok())
+            .find(|t| r.render(TileLayerKind::Buildings, *t).unwrap().len() <= EMPTY_TILE_BYTES)
+            .expect("an empty building tile inside the district");
+        assert!(r.cached(TileLayerKind::Buildings, inside).is_none());
+        let drawn = r.tile(TileLayerKind::Buildings, inside).unwrap();
+        assert!(Arc::ptr_eq(&drawn, &r.cached(TileLayerKind::Buildings, inside).unwrap()));
+        // …is kept; one over the sea is drawn every time.
+        let far = TileId::containing(150.0, 10.0, 16).unwrap();
+        r.tile(TileLayerKind::Buildings, far).unwrap();
+        assert!(r.cached(TileLayerKind::Buildings, far).is_none());
     }
 
     #[test]

@@ -59,11 +59,17 @@ pub(crate) async fn tile(
         TileLayerKind::Buildings => Permission::ReadPremises,
         _ => Permission::ReadGrids,
     })?;
-    let renderer = state.tiles.clone();
-    let rendered = tokio::task::spawn_blocking(move || renderer.tile(layer, tile))
-        .await
-        .map_err(|e| ApiError::new(Code::Internal, e.to_string()))?
-        .map_err(|e| ApiError::new(Code::Internal, e.to_string()))?;
+    // A tile drawn before is answered here; drawing one (up to ~10 ms) goes to a blocking thread.
+    let rendered = match state.tiles.cached(layer, tile) {
+        Some(hit) => hit,
+        None => {
+            let renderer = state.tiles.clone();
+            tokio::task::spawn_blocking(move || renderer.tile(layer, tile))
+                .await
+                .map_err(|e| ApiError::new(Code::Internal, e.to_string()))?
+                .map_err(|e| ApiError::new(Code::Internal, e.to_string()))?
+        }
+    };
     let etag = rendered.etag.clone();
     // Grid tiles change only with boundary imports; case tiles with every case (the server
     // redraws the layer every `case_map::REFRESH_EVERY`; a browser asks again as often, and an
