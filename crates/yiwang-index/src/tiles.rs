@@ -411,8 +411,7 @@ impl TileRenderer {
     fn within_extent(&self, tile: TileId) -> bool {
         let b = tile.bounds_buffered(DEFAULT_EXTENT, DEFAULT_BUFFER);
         let tile_box = AABB::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]);
-        self.extent
-            .is_some_and(|e| e.intersects(&tile_box))
+        self.extent.is_some_and(|e| e.intersects(&tile_box))
     }
 
     /// The encoded tile of `layer` (possibly with no features), from the cache when rendered before.
@@ -898,7 +897,10 @@ mod tests {
             .expect("an empty building tile inside the district");
         assert!(r.cached(TileLayerKind::Buildings, inside).is_none());
         let drawn = r.tile(TileLayerKind::Buildings, inside).unwrap();
-        assert!(Arc::ptr_eq(&drawn, &r.cached(TileLayerKind::Buildings, inside).unwrap()));
+        assert!(Arc::ptr_eq(
+            &drawn,
+            &r.cached(TileLayerKind::Buildings, inside).unwrap()
+        ));
         // …is kept; one over the sea is drawn every time.
         let far = TileId::containing(150.0, 10.0, 16).unwrap();
         r.tile(TileLayerKind::Buildings, far).unwrap();

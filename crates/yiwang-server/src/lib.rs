@@ -44,6 +44,9 @@ pub struct AppState {
     pub store: Store,
     /// Point → grid chain and nearby buildings, built from the store at start-up.
     pub locator: Arc<GridLocator>,
+    /// Each grid cell's staff, read with the grid at start-up (grid staff change only with a
+    /// load, as the grid does).
+    pub staff: Arc<std::collections::HashMap<String, Vec<yiwang_core::model::GridStaff>>>,
     /// Vector tiles of grids, buildings and cases, built from the store at start-up.
     pub tiles: Arc<TileRenderer>,
     /// Full-text search over case texts, filled at start-up and kept current.
@@ -254,6 +257,11 @@ impl AppState {
         let (grids, buildings) = index_inputs(&store).await?;
         let cases = case_map::case_points(&store).await?;
         let roads = store.roads().await?;
+        let mut staff: std::collections::HashMap<String, Vec<yiwang_core::model::GridStaff>> =
+            std::collections::HashMap::new();
+        for s in store.all_grid_staff().await? {
+            staff.entry(s.grid_code.clone()).or_default().push(s);
+        }
         let gazetteer = Arc::new(gazetteer(&store).await?);
         let join_error = |e: tokio::task::JoinError| yiwang_index::IndexError {
             code: "-".to_owned(),
@@ -323,6 +331,7 @@ impl AppState {
             registrar,
             store,
             locator: Arc::new(locator),
+            staff: Arc::new(staff),
             tiles: Arc::new(tiles),
             search,
             kpi_facts: Arc::new(tokio::sync::Mutex::new(kpi_facts)),

@@ -281,15 +281,11 @@ impl Store {
         })
     }
 
-    /// Staff of the given grid cells, in the order of the cells given, then by id.
-    pub async fn staff_of(&self, grid_codes: &[&str]) -> Result<Vec<GridStaff>, StoreError> {
-        let mut all = Vec::new();
-        let sql = "SELECT id, grid_code, role, name, phone FROM grid_staff WHERE grid_code = $1 ORDER BY id";
-        for code in grid_codes {
-            let rows: Vec<GridStaff> = with_pool!(&self.pool, p => decode_all(&sqlx::query(sql).bind(*code).fetch_all(p).await?)?);
-            all.extend(rows);
-        }
-        Ok(all)
+    /// Every grid cell's staff (网格长, 网格员, 楼组长), by cell code, then id: a district has a
+    /// few tens of thousands, which a server holds beside its grid index.
+    pub async fn all_grid_staff(&self) -> Result<Vec<GridStaff>, StoreError> {
+        let sql = "SELECT id, grid_code, role, name, phone FROM grid_staff ORDER BY grid_code, id";
+        with_pool!(&self.pool, p => decode_all(&sqlx::query(sql).fetch_all(p).await?))
     }
 
     /// Up to `limit` premises with an id above `after`, by id: their id, kind, standard address

@@ -141,16 +141,15 @@ pub(crate) async fn locate(
         .flatten()
         .map(|c| c.code.as_str())
         .collect();
-    let staff = state
-        .store
-        .staff_of(&codes)
-        .await?
-        .into_iter()
+    let staff = codes
+        .iter()
+        .filter_map(|code| state.staff.get(*code))
+        .flatten()
         .map(|s| {
             let (name, phone) =
                 yiwang_core::disclosure::staff_contact(caller.roles(), &s.name, s.phone.as_deref());
             StaffDto {
-                grid_code: s.grid_code,
+                grid_code: s.grid_code.clone(),
                 role: s.role.as_str().to_owned(),
                 role_zh: s.role.name_zh().to_owned(),
                 name,
