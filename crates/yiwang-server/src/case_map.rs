@@ -8,6 +8,8 @@ use std::time::Duration;
 use yiwang_index::{CasePoint, TileRenderer};
 use yiwang_store::{CaseMapSignature, Store, StoreError};
 
+use crate::grid_maps::GridHolder;
+
 /// How often the server asks whether cases changed; browsers keep case tiles as long, so a new
 /// case is on the map within about twice this of being taken.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(10);
@@ -52,16 +54,28 @@ pub async fn refresh(
     Ok(replaced)
 }
 
-/// Runs [`refresh`] every `every` while the renderer is in use.
-pub fn spawn_refresh(tiles: &Arc<TileRenderer>, store: Store, every: Duration) {
-    let tiles: Weak<TileRenderer> = Arc::downgrade(tiles);
+/// Runs [`refresh`] every `every` on the tiles the server holds now (a grid change brings new
+/// ones, drawn with the cases of that moment) while the server runs.
+pub fn spawn_refresh(grid: &Arc<GridHolder>, store: Store, every: Duration) {
+    let grid: Weak<GridHolder> = Arc::downgrade(grid);
     tokio::spawn(async move {
         let mut seen = None;
+        let mut drawing: Option<Weak<TileRenderer>> = None;
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
             tick.tick().await;
-            let Some(tiles) = tiles.upgrade() else { return };
+            let Some(grid) = grid.upgrade() else { return };
+            let tiles = Arc::clone(&grid.current().tiles);
+            // New tiles (the grid changed) were drawn with the cases of their own moment.
+            if drawing
+                .as_ref()
+                .and_then(Weak::upgrade)
+                .is_none_or(|d| !Arc::ptr_eq(&d, &tiles))
+            {
+                seen = None;
+                drawing = Some(Arc::downgrade(&tiles));
+            }
             match refresh(&tiles, &store, &mut seen).await {
                 Ok(true) => tracing::debug!(cases = tiles.case_count(), "case layer redrawn"),
                 Ok(false) => {}

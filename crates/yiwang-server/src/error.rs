@@ -55,6 +55,7 @@ error_codes! {
     CaseChanged => "case_changed", CONFLICT, "The case changed since it was read";
     RollbackRefused => "rollback_refused", CONFLICT, "The change set cannot be rolled back";
     InvalidActionInput => "invalid_action_input", UNPROCESSABLE_ENTITY, "The action lacks input it needs";
+    BoundariesNotDerivable => "boundaries_not_derivable", UNPROCESSABLE_ENTITY, "The lower grid levels cannot be re-derived inside the new boundaries";
     PayloadTooLarge => "payload_too_large", PAYLOAD_TOO_LARGE, "The request body is too large";
     DatabaseUnavailable => "database_unavailable", SERVICE_UNAVAILABLE, "The database is unavailable";
     Internal => "internal", INTERNAL_SERVER_ERROR, "Internal error";

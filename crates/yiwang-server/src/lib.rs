@@ -6,11 +6,13 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod boundaries;
 pub mod case_map;
 pub mod case_search;
 mod console;
 pub mod desk;
 pub mod error;
+pub mod grid_maps;
 pub mod mqtt;
 mod openapi;
 pub mod registry;
@@ -32,7 +34,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use yiwang_address::{Gazetteer, MatchIndex};
-use yiwang_index::{BuildingPoint, GridLocator, TileRenderer};
+use yiwang_index::BuildingPoint;
 use yiwang_store::{KpiFacts, Store};
 
 pub use openapi::ApiDoc;
@@ -42,13 +44,9 @@ pub use openapi::ApiDoc;
 pub struct AppState {
     /// The repository.
     pub store: Store,
-    /// Point → grid chain and nearby buildings, built from the store at start-up.
-    pub locator: Arc<GridLocator>,
-    /// Each grid cell's staff, read with the grid at start-up (grid staff change only with a
-    /// load, as the grid does).
-    pub staff: Arc<std::collections::HashMap<String, Vec<yiwang_core::model::GridStaff>>>,
-    /// Vector tiles of grids, buildings and cases, built from the store at start-up.
-    pub tiles: Arc<TileRenderer>,
+    /// The grid's indexes (point → grid chain, tiles, staff), built from the store at start-up
+    /// and rebuilt when the grid changes: take [`AppState::grid`] once per request.
+    pub grid_maps: Arc<grid_maps::GridHolder>,
     /// Full-text search over case texts, filled at start-up and kept current.
     pub search: Arc<yiwang_index::CaseSearch>,
     /// What the KPIs count of every case, filled at start-up and brought up to date by each
@@ -194,6 +192,9 @@ pub enum StartError {
     /// A stored grid polygon is unreadable.
     #[error("cannot build the spatial index: {0}")]
     Index(#[from] yiwang_index::IndexError),
+    /// The grid's indexes could not be built.
+    #[error("{0}")]
+    Grid(#[from] grid_maps::GridMapsError),
     /// The case reference data is broken.
     #[error("{0}")]
     Desk(#[from] desk::DeskError),
@@ -235,7 +236,16 @@ impl AppState {
         state
             .desk
             .spawn_supervision(state.store.clone(), Duration::from_secs(60));
-        case_map::spawn_refresh(&state.tiles, state.store.clone(), case_map::REFRESH_EVERY);
+        case_map::spawn_refresh(
+            &state.grid_maps,
+            state.store.clone(),
+            case_map::REFRESH_EVERY,
+        );
+        grid_maps::spawn_refresh(
+            &state.grid_maps,
+            state.store.clone(),
+            grid_maps::REFRESH_EVERY,
+        );
         case_search::spawn_refresh(
             &state.search,
             state.store.clone(),
@@ -254,28 +264,12 @@ impl AppState {
                 "sealed ID numbers stored in clear before this release"
             );
         }
-        let (grids, buildings) = index_inputs(&store).await?;
-        let cases = case_map::case_points(&store).await?;
-        let roads = store.roads().await?;
-        let mut staff: std::collections::HashMap<String, Vec<yiwang_core::model::GridStaff>> =
-            std::collections::HashMap::new();
-        for s in store.all_grid_staff().await? {
-            staff.entry(s.grid_code.clone()).or_default().push(s);
-        }
         let gazetteer = Arc::new(gazetteer(&store).await?);
-        let join_error = |e: tokio::task::JoinError| yiwang_index::IndexError {
-            code: "-".to_owned(),
-            reason: e.to_string(),
-        };
-        // The spatial indexes build on a blocking thread while the matcher reads and builds here.
-        let spatial = tokio::task::spawn_blocking(move || {
-            let tiles = TileRenderer::build(&grids, &roads, buildings.clone(), cases)?;
-            Ok::<_, yiwang_index::IndexError>((GridLocator::build(grids, buildings)?, tiles))
-        });
-        let matcher = match_index(&store).await?;
-        let (locator, tiles) = spatial.await.map_err(join_error)??;
+        // The spatial indexes build on a blocking thread while the matcher reads and builds.
+        let (maps, matcher) = tokio::join!(grid_maps::GridMaps::build(&store), match_index(&store));
+        let (maps, matcher) = (maps?, matcher?);
         tracing::info!(
-            cells = locator.cell_count(),
+            cells = maps.locator.cell_count(),
             "spatial index and tiles ready"
         );
         let district_name = store
@@ -330,9 +324,7 @@ impl AppState {
             vault,
             registrar,
             store,
-            locator: Arc::new(locator),
-            staff: Arc::new(staff),
-            tiles: Arc::new(tiles),
+            grid_maps: Arc::new(grid_maps::GridHolder::new(maps)),
             search,
             kpi_facts: Arc::new(tokio::sync::Mutex::new(kpi_facts)),
             sessions: Arc::default(),
@@ -342,6 +334,11 @@ impl AppState {
             matcher,
             open311: Open311Config::from_env(),
         })
+    }
+
+    /// The grid's indexes now (a request keeps the version it took).
+    pub fn grid(&self) -> Arc<grid_maps::GridMaps> {
+        self.grid_maps.current()
     }
 
     /// The KPI facts, brought up to date with the store and held until the guard is dropped.
@@ -364,7 +361,12 @@ impl AppState {
     ) -> Result<(yiwang_store::Intake, desk::Enrichment), yiwang_store::StoreError> {
         let (case, enrichment) = self
             .desk
-            .prepare(request, &self.locator, &self.store, chrono::Utc::now())
+            .prepare(
+                request,
+                &self.grid().locator,
+                &self.store,
+                chrono::Utc::now(),
+            )
             .await?;
         let intake = self
             .desk

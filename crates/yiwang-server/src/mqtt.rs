@@ -533,7 +533,7 @@ async fn take_in(state: &AppState, prefix: &str, publish: &Publish, now: DateTim
     };
     let (case, _) = match state
         .desk
-        .prepare(req, &state.locator, &state.store, at)
+        .prepare(req, &state.grid().locator, &state.store, at)
         .await
     {
         Ok(prepared) => prepared,

@@ -8,8 +8,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::AppState;
 use crate::error::Code;
 use crate::routes::{
-    accounts, address, auth, calendar, cases, group_rentals, kpi, locate, open311, places,
-    premises, registries, routing, system, tiles, verify,
+    accounts, address, auth, boundaries, calendar, cases, group_rentals, kpi, locate, open311,
+    places, premises, registries, routing, system, tiles, verify,
 };
 
 /// The API description served at `/api/v1/openapi.json`.
@@ -21,7 +21,7 @@ use crate::routes::{
         auth::login, auth::logout, auth::me,
         accounts::list, accounts::create, accounts::create_api_key, accounts::list_api_keys,
         accounts::revoke_api_key,
-        places::divisions, places::division, places::grids, places::grid, places::history, places::check, places::departments,
+        places::divisions, places::division, places::grids, places::grid, places::history, boundaries::import, places::check, places::departments,
         locate::locate, tiles::tile, address::parse_addresses, address::match_addresses,
         premises::one, premises::children, premises::registers, premises::search, verify::verify,
         cases::create, cases::preview, cases::list, cases::one, cases::act, cases::categories, calendar::deadline, calendar::show, calendar::set_days, routing::show, routing::edit,

@@ -967,3 +967,143 @@ async fn the_console_is_served_from_the_binary() {
         "application/problem+json"
     );
 }
+
+#[tokio::test]
+async fn boundaries_import_over_http_and_the_map_follows_at_once() {
+    let api = Api::new(Backend::Sqlite).await;
+    let admin = api.login("admin").await;
+    let building = api
+        .db
+        .store
+        .buildings_with_points()
+        .await
+        .unwrap()
+        .remove(0);
+    let locate = format!(
+        "/api/v1/locate?lon={}&lat={}",
+        building.lon.unwrap(),
+        building.lat.unwrap()
+    );
+    let before = api.send("GET", &locate, Some(&admin), None).await;
+    let street = before.body["street"]["code"].as_str().unwrap().to_owned();
+    let old_name = before.body["street"]["name"].as_str().unwrap().to_owned();
+    let cell = api
+        .send(
+            "GET",
+            &format!("/api/v1/grids/{street}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(cell.status, StatusCode::OK, "{}", cell.body);
+    let renamed = format!("{old_name}（新界）");
+    let collection = json!({"type": "FeatureCollection", "features": [{
+        "type": "Feature",
+        "properties": {"code": street, "name": renamed},
+        "geometry": cell.body["geometry"],
+    }]});
+    let uri = "/api/v1/grids/boundaries?level=street&file_name=streets-2026.geojson";
+
+    // Checked only: nothing changes.
+    let dry = api
+        .send(
+            "POST",
+            &format!("{uri}&dry_run=true"),
+            Some(&admin),
+            Some(collection.clone()),
+        )
+        .await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+    assert_eq!(
+        (&dry.body["changed"], &dry.body["written"]),
+        (&json!(1), &json!(false))
+    );
+    let same = api.send("GET", &locate, Some(&admin), None).await;
+    assert_eq!(same.body["street"]["name"], json!(old_name));
+
+    // Written: the point now lies in the renamed street, without a restart; the old version is
+    // kept.
+    let done = api
+        .send("POST", uri, Some(&admin), Some(collection.clone()))
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    // The street, and the lower cells re-derived inside it (the polygon came back through the
+    // API, rounded, so their clipped shapes move a little).
+    assert_eq!(
+        (&done.body["written"], &done.body["changed"]),
+        (&json!(true), &json!(1))
+    );
+    assert!(
+        done.body["replaced"].as_i64().unwrap() >= 1,
+        "{}",
+        done.body
+    );
+    let after = api.send("GET", &locate, Some(&admin), None).await;
+    assert_eq!(after.body["street"]["name"], json!(renamed));
+    let history = api
+        .send(
+            "GET",
+            &format!("/api/v1/grids/{street}/history"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(
+        history.body.as_array().unwrap().len(),
+        1,
+        "{}",
+        history.body
+    );
+
+    // A self-intersecting polygon is refused with its reason; the rest of the file goes on.
+    let bowtie = json!({"type": "FeatureCollection", "features": [{
+        "type": "Feature",
+        "properties": {"code": street, "name": "蝴蝶"},
+        "geometry": {"type": "Polygon", "coordinates": [[
+            [121.40, 31.15], [121.45, 31.20], [121.45, 31.15], [121.40, 31.20], [121.40, 31.15]
+        ]]},
+    }]});
+    let refused = api.send("POST", uri, Some(&admin), Some(bowtie)).await;
+    assert_eq!(refused.status, StatusCode::OK, "{}", refused.body);
+    assert_eq!(refused.body["rejected"][0]["feature"], 1);
+    assert!(
+        !refused.body["rejected"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(refused.body["written"], false);
+
+    let operator = api.login("intake_operator").await;
+    let r = api
+        .send("POST", uri, Some(&operator), Some(collection.clone()))
+        .await;
+    assert_problem(&r, StatusCode::FORBIDDEN, "permission_denied");
+    let r = api
+        .send(
+            "POST",
+            "/api/v1/grids/boundaries?level=ward",
+            Some(&admin),
+            Some(collection),
+        )
+        .await;
+    assert_problem(&r, StatusCode::BAD_REQUEST, "invalid_query");
+    let r = api
+        .send("POST", uri, Some(&admin), Some(json!({"type": "Feature"})))
+        .await;
+    assert_problem(&r, StatusCode::BAD_REQUEST, "invalid_request");
+
+    // Written elsewhere (the CLI, another server): the next refresh rebuilds the map, and only
+    // then.
+    let store = &api.state.store;
+    assert!(!api.state.grid_maps.refresh(store).await.unwrap());
+    let mut grid = store.grid(&street).await.unwrap().unwrap();
+    grid.name = "外部改名".to_owned();
+    store
+        .apply_grid_changes(&[grid], &[], "cli.geojson", "cli")
+        .await
+        .unwrap();
+    assert!(api.state.grid_maps.refresh(store).await.unwrap());
+    let after = api.send("GET", &locate, Some(&admin), None).await;
+    assert_eq!(after.body["street"]["name"], "外部改名");
+}

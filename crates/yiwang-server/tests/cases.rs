@@ -811,7 +811,7 @@ both_backends!(
         let api = Api::from_db(db).await;
         let intake = api.login("intake_operator").await;
         // The server's own refresh runs too; whichever draws first, the layer ends the same.
-        let tiles = &api.state.tiles;
+        let tiles = &api.state.grid().tiles;
         let mut seen = None;
         refresh(tiles, &api.state.store, &mut seen).await.unwrap();
         let drawn = tiles.case_count();

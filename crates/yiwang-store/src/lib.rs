@@ -31,7 +31,7 @@ pub use error::StoreError;
 pub use grid_changes::{GridChangeSummary, GridVersion, PremisesGridUpdate};
 pub use kpi::{KpiFacts, KpiGrouping, KpiRow, months};
 pub use pool::{Backend, Store};
-pub use reads::{CaseMapPoint, CaseMapSignature, PremisesDetail};
+pub use reads::{CaseMapPoint, CaseMapSignature, GridSignature, PremisesDetail};
 pub use reference::CalendarDay;
 pub use registry::{
     AttestationHere, ChangeEntry, ChangeSetSummary, NewVerification, PremisesRegisters,

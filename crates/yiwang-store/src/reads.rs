@@ -27,6 +27,15 @@ pub struct PremisesDetail {
     pub children: i64,
 }
 
+/// The size of the grid and of its history (see [`Store::grid_signature`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GridSignature {
+    /// Cells now.
+    pub cells: i64,
+    /// Previous versions kept.
+    pub versions: i64,
+}
+
 /// What [`Store::case_map_signature`] reads: equal signatures mean no case changed in between.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CaseMapSignature {
@@ -279,6 +288,17 @@ impl Store {
             versions,
             last_id,
         })
+    }
+
+    /// What changes whenever the grid does: a boundary import adds cells or keeps the previous
+    /// version of each cell it replaces.
+    pub async fn grid_signature(&self) -> Result<GridSignature, StoreError> {
+        let (cells, versions): (i64, i64) = with_pool!(&self.pool, p => sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM grids), (SELECT COUNT(*) FROM grid_versions)",
+        )
+        .fetch_one(p)
+        .await?);
+        Ok(GridSignature { cells, versions })
     }
 
     /// Every grid cell's staff (网格长, 网格员, 楼组长), by cell code, then id: a district has a

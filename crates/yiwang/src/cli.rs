@@ -557,7 +557,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             dry_run,
             db,
         }) => {
-            let options = crate::boundaries::Options {
+            let options = yiwang_server::boundaries::BoundaryOptions {
                 level,
                 code_field,
                 name_field,

@@ -414,7 +414,7 @@ pub async fn import(file: &Path, options: &Options, db: DbArgs) -> anyhow::Resul
         };
         let (mut case, enrichment) = state
             .desk
-            .prepare(req, &state.locator, &store, order.received_at)
+            .prepare(req, &state.grid().locator, &store, order.received_at)
             .await?;
         let mut flow = case
             .flow()

@@ -488,7 +488,7 @@ pub(crate) async fn preview(
     }
     let (case, enrichment) = state
         .desk
-        .prepare(req, &state.locator, &state.store, Utc::now())
+        .prepare(req, &state.grid().locator, &state.store, Utc::now())
         .await?;
     Ok(Json(IntakePreview {
         premises: matched.map(|m| PremisesMatchDto {

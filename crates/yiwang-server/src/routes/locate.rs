@@ -104,7 +104,8 @@ pub(crate) async fn locate(
     let radius = q.radius_m.unwrap_or(200.0).clamp(1.0, 2000.0);
     let limit = q.limit.unwrap_or(10).min(50);
     let (lon, lat) = convert(q.lon, q.lat, crs, Crs::Wgs84);
-    let chain = state.locator.chain(lon, lat);
+    let grid = state.grid();
+    let chain = grid.locator.chain(lon, lat);
     if chain.is_empty() {
         return Err(ApiError::new(
             Code::OutsideDistrict,
@@ -119,8 +120,7 @@ pub(crate) async fn locate(
     let nearest_premises = if !yiwang_core::disclosure::may_see_premises(caller.roles()) {
         Vec::new()
     } else {
-        state
-            .locator
+        grid.locator
             .nearest_buildings(lon, lat, radius, limit)
             .into_iter()
             .map(|b| {
@@ -143,7 +143,7 @@ pub(crate) async fn locate(
         .collect();
     let staff = codes
         .iter()
-        .filter_map(|code| state.staff.get(*code))
+        .filter_map(|code| grid.staff.get(*code))
         .flatten()
         .map(|s| {
             let (name, phone) =

@@ -3,6 +3,7 @@
 pub(crate) mod accounts;
 pub(crate) mod address;
 pub(crate) mod auth;
+pub(crate) mod boundaries;
 pub(crate) mod calendar;
 pub(crate) mod cases;
 pub(crate) mod extract;
@@ -27,10 +28,12 @@ use crate::error::{ApiError, Code};
 
 /// Protected routes that take whole files (registry snapshots): a larger body limit.
 pub(crate) fn uploads() -> Router<AppState> {
-    Router::new().route(
-        "/api/v1/registries/{kind}/imports",
-        post(registries::import),
-    )
+    Router::new()
+        .route(
+            "/api/v1/registries/{kind}/imports",
+            post(registries::import),
+        )
+        .route("/api/v1/grids/boundaries", post(boundaries::import))
 }
 
 /// Routes anyone may call.

@@ -1,5 +1,7 @@
 //! `GET /tiles/{layer}/{z}/{x}/{y}.mvt`: Mapbox Vector Tiles with ETags.
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -60,15 +62,13 @@ pub(crate) async fn tile(
         _ => Permission::ReadGrids,
     })?;
     // A tile drawn before is answered here; drawing one (up to ~10 ms) goes to a blocking thread.
-    let rendered = match state.tiles.cached(layer, tile) {
+    let renderer = Arc::clone(&state.grid().tiles);
+    let rendered = match renderer.cached(layer, tile) {
         Some(hit) => hit,
-        None => {
-            let renderer = state.tiles.clone();
-            tokio::task::spawn_blocking(move || renderer.tile(layer, tile))
-                .await
-                .map_err(|e| ApiError::new(Code::Internal, e.to_string()))?
-                .map_err(|e| ApiError::new(Code::Internal, e.to_string()))?
-        }
+        None => tokio::task::spawn_blocking(move || renderer.tile(layer, tile))
+            .await
+            .map_err(|e| ApiError::new(Code::Internal, e.to_string()))?
+            .map_err(|e| ApiError::new(Code::Internal, e.to_string()))?,
     };
     let etag = rendered.etag.clone();
     // Grid tiles change only with boundary imports; case tiles with every case (the server
