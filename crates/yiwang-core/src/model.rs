@@ -498,6 +498,8 @@ pub struct Case {
     pub paused_at: Option<DateTime<Utc>>,
     /// Account that reported it (API and Open311 intake).
     pub reporter_account_id: Option<i64>,
+    /// Assisting departments (协办), their codes separated by `;`, set at 派遣 beside the lead.
+    pub assisting_departments: Option<String>,
     /// Incremented by every change; a write with a stale version is refused.
     pub version: i64,
 }

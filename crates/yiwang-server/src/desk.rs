@@ -356,6 +356,7 @@ impl CaseDesk {
             stage_due_at: None,
             paused_at: None,
             reporter_account_id: req.reporter_account_id,
+            assisting_departments: None,
             version: 0,
         };
         case.set_flow(&flow);

@@ -161,8 +161,32 @@ both_backends!(
         .await;
         assert_eq!(ok(&filed)["state"], "filed");
         // Dispatch without a department follows the responsibility matrix.
+        let unknown = act(
+            &api,
+            &dispatcher,
+            id,
+            json!({"action": "dispatch", "department": "XH-LRJ", "assisting": ["XH-NOPE"]}),
+        )
+        .await;
+        assert_problem(
+            &unknown,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_action_input",
+        );
         let dispatched = act(&api, &dispatcher, id, json!({"action": "dispatch"})).await;
         assert_eq!(ok(&dispatched)["department_code"], "XH-LRJ");
+        // …with the matrix's assisting departments (协办), kept on the case.
+        let assisting: Vec<&str> = dispatched.body["suggested_route"]["assisting"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert!(!assisting.is_empty(), "{}", dispatched.body);
+        assert_eq!(
+            dispatched.body["assisting_departments"],
+            assisting.join(";")
+        );
 
         // A repeat report at the same premises while the case is open is merged into it.
         let repeat = api

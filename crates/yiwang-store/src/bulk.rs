@@ -46,7 +46,7 @@ pub struct Bulk<'a> {
 }
 
 /// Every column of `cases`, in the order of [`Case`]'s fields.
-pub(crate) const CASE_COLUMNS: [&str; 38] = [
+pub(crate) const CASE_COLUMNS: [&str; 39] = [
     "id",
     "case_no",
     "source",
@@ -84,6 +84,7 @@ pub(crate) const CASE_COLUMNS: [&str; 38] = [
     "stage_due_at",
     "paused_at",
     "reporter_account_id",
+    "assisting_departments",
     "version",
 ];
 /// The columns of `cases` but `id`, in the order [`push_case!`] binds them.
@@ -128,6 +129,7 @@ macro_rules! push_case {
             .push_bind($r.stage_due_at)
             .push_bind($r.paused_at)
             .push_bind($r.reporter_account_id)
+            .push_bind(&$r.assisting_departments)
             .push_bind($r.version)
     };
 }

@@ -49,6 +49,7 @@ pub(crate) fn new_case(text: &str, key: Option<(&str, &str)>) -> NewCase {
             stage_due_at: Some(now + Duration::days(1)),
             paused_at: None,
             reporter_account_id: None,
+            assisting_departments: None,
             version: 0,
         },
         actor: "operator1".into(),

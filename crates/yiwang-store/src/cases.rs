@@ -178,7 +178,7 @@ record!(CaseProbe {
 });
 
 /// Columns a workflow step may change (all but the identity, the intake facts and the version).
-const MUTABLE: [&str; 26] = [
+const MUTABLE: [&str; 27] = [
     "category_kind",
     "category_code",
     "category_name",
@@ -205,6 +205,7 @@ const MUTABLE: [&str; 26] = [
     "stage_started_at",
     "stage_due_at",
     "paused_at",
+    "assisting_departments",
 ];
 
 /// Both backends keep microseconds: trim the times so what is answered is what is stored.
@@ -596,6 +597,7 @@ impl Store {
                 .bind(case.stage_started_at)
                 .bind(case.stage_due_at)
                 .bind(case.paused_at)
+                .bind(&case.assisting_departments)
                 .execute(&mut **c)
                 .await?
                 .rows_affected()

@@ -88,7 +88,7 @@ pub fn months(
 
 /// The columns of [`CaseFactRow`].
 const FACT_COLUMNS: &str = "id, created_at, due_at, closed_at, state, rework_count, satisfaction, \
-     supervised, returned_by, department_code, street_code, grid_code, source";
+     supervised, returned_by, department_code, assisting_departments, street_code, grid_code, source";
 
 /// Rows read per round when filling the table.
 const FACT_PAGE: i64 = 50_000;
@@ -175,6 +175,7 @@ record!(CaseFactRow {
     supervised,
     returned_by,
     department_code,
+    assisting_departments,
     street_code,
     grid_code,
     source

@@ -153,6 +153,7 @@ record!(Case {
     stage_due_at,
     paused_at,
     reporter_account_id,
+    assisting_departments,
     version
 });
 

@@ -215,6 +215,7 @@ pub(crate) async fn seed(store: &Store) {
         stage_due_at: None,
         paused_at: None,
         reporter_account_id: None,
+        assisting_departments: None,
         version: 0,
     }])
     .await

@@ -164,6 +164,16 @@ pub fn history(
             .then(|| by_short.get(category.lead_department.as_str()))
             .flatten()
             .map(|c| (*c).to_owned());
+        // Dispatched with the matrix's assisting departments (协办), as the dispatcher would.
+        let assisting: Vec<&str> = if department_code.is_some() {
+            category
+                .assisting_departments
+                .iter()
+                .filter_map(|short| by_short.get(short.as_str()).copied())
+                .collect()
+        } else {
+            Vec::new()
+        };
         let male = rng.gen_bool(0.5);
         let reporter = matches!(source, CaseSource::Hotline | CaseSource::Citizen)
             .then(|| text::chinese_name(rng, male));
@@ -222,6 +232,7 @@ pub fn history(
             stage_due_at: stage_due.map(to_utc),
             paused_at: None,
             reporter_account_id: None,
+            assisting_departments: (!assisting.is_empty()).then(|| assisting.join(";")),
             version: 0,
         });
         if parent.is_none() {

@@ -34,6 +34,8 @@ pub struct CaseFactRow {
     pub returned_by: Option<String>,
     /// The department it is dispatched to.
     pub department_code: Option<String>,
+    /// The assisting departments (协办), `;`-separated.
+    pub assisting_departments: Option<String>,
     /// Its street's code.
     pub street_code: Option<String>,
     /// Its grid cell's code.
@@ -254,10 +256,14 @@ impl FactTable {
             reworked: row.rework_count > 0,
             supervised: row.supervised,
             returned: row.returned_by.is_some(),
-            cross_department: matches!(
-                (&row.returned_by, &row.department_code),
-                (Some(by), Some(now)) if by != now
-            ),
+            cross_department: row
+                .assisting_departments
+                .as_deref()
+                .is_some_and(|a| !a.trim_matches(';').is_empty())
+                || matches!(
+                    (&row.returned_by, &row.department_code),
+                    (Some(by), Some(now)) if by != now
+                ),
             keys,
         };
         match self.slots.get(&row.id) {
@@ -319,6 +325,7 @@ mod tests {
             supervised: false,
             returned_by: None,
             department_code: Some("XH-CGJ".into()),
+            assisting_departments: None,
             street_code: Some("310104003".into()),
             grid_code: None,
             source: "hotline".into(),
@@ -389,7 +396,10 @@ mod tests {
         let mut back = row(2, "disputed");
         back.returned_by = Some("XH-CGJ".into());
         table.upsert(&back);
+        let mut shared = row(3, "handling");
+        shared.assisting_departments = Some("XH-SCJ;XH-JW".into());
+        table.upsert(&shared);
         let c = table.total(&february());
-        assert_eq!((c.returned, c.cross_department, c.disputed), (2, 1, 1));
+        assert_eq!((c.returned, c.cross_department, c.disputed), (2, 2, 1));
     }
 }

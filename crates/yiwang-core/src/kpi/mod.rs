@@ -25,9 +25,9 @@
 //!   after the end counts too.
 //! * **督办 (`supervised`)**, **退单 (`returned`)**, **退单审核中 (`disputed`)** and **跨部门
 //!   (`cross_department`)**: received in the period and, respectively, supervised; returned by a
-//!   department at least once; waiting now for the centre's review of a return; handled now by
-//!   another department than the one that returned it (assisting departments are not recorded
-//!   on cases yet).
+//!   department at least once; waiting now for the centre's review of a return; handled by more
+//!   than one department: dispatched with assisting departments (协办), or handled now by another
+//!   department than the one that returned it.
 //! * **`handling_minutes`**: the sum, over the cases closed in the period, of the minutes from
 //!   receipt to closing.
 
@@ -76,7 +76,8 @@ pub struct CaseCounts {
     pub returned: i64,
     /// Received in the period and waiting now for the review of a return (退单审核).
     pub disputed: i64,
-    /// Received in the period and handled now by another department than the one that returned it.
+    /// Received in the period and handled by more than one department: with assisting departments
+    /// (协办), or now by another department than the one that returned it.
     pub cross_department: i64,
     /// Minutes from receipt to closing, summed over the cases closed in the period.
     pub handling_minutes: f64,

@@ -155,6 +155,9 @@ pub struct ActionInput {
     /// Department code (dispatch, reassign).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
+    /// Assisting departments' codes (协办) with a dispatch or reassign; without them, none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assisting: Option<Vec<String>>,
     /// Reply to the caller (report, answer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<String>,
@@ -186,6 +189,7 @@ impl ActionInput {
             action,
             reason: None,
             department: None,
+            assisting: None,
             reply: None,
             outcome: None,
             satisfaction: None,

@@ -34,8 +34,10 @@ pub enum PendingRequest {
 pub struct CaseFlow {
     /// Workflow state.
     pub state: CaseState,
-    /// Department the case is dispatched to.
+    /// Department the case is dispatched to (the lead, 主办).
     pub department_code: Option<String>,
+    /// Departments assisting the lead (协办), set with it at 派遣 and 改派.
+    pub assisting: Vec<String>,
     /// A request waiting for approval.
     pub pending: Option<PendingRequest>,
     /// The caller's verdict at the latest 回访.
@@ -149,6 +151,7 @@ impl CaseFlow {
         let mut flow = Self {
             state: CaseState::Received,
             department_code: None,
+            assisting: Vec::new(),
             pending: None,
             satisfaction: None,
             rework_count: 0,
@@ -200,6 +203,17 @@ impl CaseFlow {
         self.stage_started_at = None;
         self.stage_due_at = None;
     }
+}
+
+/// The assisting departments given with a dispatch: trimmed, without blanks, repeats or the lead.
+fn assisting(input: &ActionInput, lead: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for code in input.assisting.iter().flatten().map(|c| c.trim()) {
+        if !code.is_empty() && code != lead && !out.iter().any(|c| c == code) {
+            out.push(code.to_owned());
+        }
+    }
+    out
 }
 
 /// Whether `action` is possible in the flow's state, whoever asks.
@@ -361,11 +375,13 @@ pub fn decide(
             next.start_stage(Stage::Dispatch, now, calendar, limits);
         }
         A::Dispatch => {
-            next.department_code = Some(required_text(
+            let department = required_text(
                 &input.department,
                 action,
                 "the `department` code to send the case to",
-            )?);
+            )?;
+            next.assisting = assisting(input, &department);
+            next.department_code = Some(department);
             next.state = S::Dispatched;
             next.start_stage(Stage::Sign, now, calendar, limits);
         }
@@ -397,6 +413,7 @@ pub fn decide(
                     ),
                 });
             }
+            next.assisting = assisting(input, &department);
             next.department_code = Some(department);
             next.state = S::Dispatched;
             next.start_stage(Stage::Sign, now, calendar, limits);

@@ -56,6 +56,13 @@ impl Case {
         Ok(CaseFlow {
             state,
             department_code: self.department_code.clone(),
+            assisting: self
+                .assisting_departments
+                .iter()
+                .flat_map(|a| a.split(';'))
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect(),
             pending,
             satisfaction,
             rework_count: u32::try_from(self.rework_count).unwrap_or(0),
@@ -80,6 +87,7 @@ impl Case {
     pub fn set_flow(&mut self, flow: &CaseFlow) {
         self.state = flow.state.as_str().to_owned();
         self.department_code.clone_from(&flow.department_code);
+        self.assisting_departments = (!flow.assisting.is_empty()).then(|| flow.assisting.join(";"));
         self.pending_request = flow
             .pending
             .as_ref()

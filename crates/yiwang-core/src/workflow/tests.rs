@@ -358,6 +358,73 @@ fn a_return_is_reviewed_then_reassigned_elsewhere() {
 }
 
 #[test]
+fn a_dispatch_names_its_assisting_departments_and_the_case_keeps_them() {
+    let w = World::new();
+    let mut f = w.fresh();
+    for (input, who) in [
+        (
+            ActionInput::new(CaseAction::Accept),
+            actor(Role::IntakeOperator, None),
+        ),
+        (
+            ActionInput::new(CaseAction::File),
+            actor(Role::ShiftLeader, None),
+        ),
+    ] {
+        f = w.act(&f, input, &who, "2025-03-03 11:00").unwrap();
+    }
+    let dispatcher = actor(Role::Dispatcher, None);
+    let f = w
+        .act(
+            &f,
+            with(CaseAction::Dispatch, |i| {
+                i.department = Some(DEPT.into());
+                // The lead, a blank and a repeat are dropped.
+                i.assisting = Some(vec![
+                    "XH-CGJ".into(),
+                    DEPT.into(),
+                    " ".into(),
+                    "XH-SCJ".into(),
+                    "XH-CGJ".into(),
+                ]);
+            }),
+            &dispatcher,
+            "2025-03-03 11:10",
+        )
+        .unwrap();
+    assert_eq!(f.assisting, ["XH-CGJ", "XH-SCJ"]);
+    // 改派 after a return sets them anew (none given: none).
+    let handler = actor(Role::DepartmentHandler, Some(DEPT));
+    let f = w
+        .act(
+            &f,
+            ActionInput::new(CaseAction::Sign),
+            &handler,
+            "2025-03-03 11:20",
+        )
+        .unwrap();
+    let f = w
+        .act(
+            &f,
+            with(CaseAction::Return, |i| i.reason = Some("不属本部门".into())),
+            &handler,
+            "2025-03-03 11:30",
+        )
+        .unwrap();
+    let f = w
+        .act(
+            &f,
+            with(CaseAction::Reassign, |i| {
+                i.department = Some("XH-FGW".into())
+            }),
+            &dispatcher,
+            "2025-03-03 11:40",
+        )
+        .unwrap();
+    assert!(f.assisting.is_empty());
+}
+
+#[test]
 fn approved_extension_moves_the_deadline_and_suspension_pauses_it() {
     let w = World::new();
     let handler = actor(Role::DepartmentHandler, Some(DEPT));

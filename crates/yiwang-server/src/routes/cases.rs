@@ -811,23 +811,32 @@ pub(crate) async fn act(
         case.category_code = Some(category.subclass_code.clone());
         case.category_name = Some(category.subclass_name.clone());
     }
-    // Dispatch without a department goes where the matrix says.
-    if matches!(action, CaseAction::Dispatch) && input.department.is_none() {
-        input.department = state.desk.route_of(&case).map(|r| r.lead);
-    }
-    if let Some(code) = input.department.as_deref()
-        && matches!(action, CaseAction::Dispatch | CaseAction::Reassign)
-        && !state
-            .store
-            .departments()
-            .await?
-            .iter()
-            .any(|d| d.code == code)
+    // Dispatch without a department goes where the matrix says, with its assisting departments.
+    if matches!(action, CaseAction::Dispatch)
+        && input.department.is_none()
+        && let Some(route) = state.desk.route_of(&case)
     {
-        return Err(ApiError::new(
-            Code::InvalidActionInput,
-            format!("no department `{code}`; see /api/v1/departments"),
-        ));
+        input.department = Some(route.lead);
+        if input.assisting.is_none() {
+            input.assisting = Some(route.assisting);
+        }
+    }
+    if matches!(action, CaseAction::Dispatch | CaseAction::Reassign) {
+        let departments = state.store.departments().await?;
+        for code in input
+            .department
+            .iter()
+            .chain(input.assisting.iter().flatten())
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+        {
+            if !departments.iter().any(|d| d.code == code) {
+                return Err(ApiError::new(
+                    Code::InvalidActionInput,
+                    format!("no department `{code}`; see /api/v1/departments"),
+                ));
+            }
+        }
     }
     if action == CaseAction::Merge {
         let parent_id = input.parent_id.ok_or_else(|| {
