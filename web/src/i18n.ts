@@ -192,6 +192,7 @@ const TEXT = {
   "preset.year": ["本年", "This year"],
   "preset.last30": ["近 30 天", "Last 30 days"],
   exportXlsx: ["导出 Excel", "Export XLSX"],
+  exportPostsXlsx: ["导出岗位评价 Excel", "Export posts (XLSX)"],
   exportCsv: ["导出 CSV", "Export CSV"],
   "kpi.received": ["受理量", "Received"],
   "kpi.closed": ["结案量", "Closed"],

@@ -96,6 +96,8 @@ pub struct IntakeRequest {
     pub reporter_account_id: Option<i64>,
     /// Premises already resolved from the address, with its point.
     pub premises: Option<(i64, Option<(f64, f64)>)>,
+    /// Metadata of the photos and documents reported with it (kept on the timeline).
+    pub attachments: Vec<serde_json::Value>,
 }
 
 /// What enrichment found, to show the person taking the case.

@@ -355,10 +355,11 @@ impl AppState {
     /// stored (as first stored, when `idempotency` replays a key) and how it was enriched.
     pub async fn take_case(
         &self,
-        request: desk::IntakeRequest,
+        mut request: desk::IntakeRequest,
         actor: String,
         idempotency: Option<yiwang_store::IdempotencyKey>,
     ) -> Result<(yiwang_store::Intake, desk::Enrichment), yiwang_store::StoreError> {
+        let attachments = std::mem::take(&mut request.attachments);
         let (case, enrichment) = self
             .desk
             .prepare(
@@ -374,6 +375,7 @@ impl AppState {
                 case,
                 actor,
                 idempotency,
+                attachments,
             })
             .await?;
         Ok((intake, enrichment))

@@ -530,6 +530,7 @@ async fn take_in(state: &AppState, prefix: &str, publish: &Publish, now: DateTim
         reporter_phone: None,
         reporter_account_id: None,
         premises,
+        attachments: Vec::new(),
     };
     let (case, _) = match state
         .desk
@@ -547,6 +548,7 @@ async fn take_in(state: &AppState, prefix: &str, publish: &Publish, now: DateTim
             key: format!("mqtt:{}:{}", alert.sensor_id, alert.alert_id),
             request_hash: digest.iter().map(|b| format!("{b:02x}")).collect(),
         }),
+        attachments: Vec::new(),
     };
     match state.desk.submit(new).await {
         Ok(Intake::Created(c)) => Outcome::Created(c.id),

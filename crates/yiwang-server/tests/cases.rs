@@ -932,3 +932,33 @@ fn url_escape(text: &str) -> String {
         })
         .collect()
 }
+
+both_backends!(
+    attachments_of_a_report_stay_on_its_timeline,
+    |db: TestDb| async move {
+        let api = Api::from_db(db).await;
+        let intake = api.login("intake_operator").await;
+        let (_, spoken) = a_building(&api).await;
+        let created = api
+            .send(
+                "POST",
+                "/api/v1/cases",
+                Some(&intake),
+                Some(json!({
+                    "text": "楼道里堆满杂物，堵住了消防通道",
+                    "address": spoken,
+                    "attachments": [{"name": "scene-1.jpg", "kind": "scene", "sha256": "ab12"}]
+                })),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        let id = created.body["id"].as_i64().unwrap();
+        let case = api
+            .send("GET", &format!("/api/v1/cases/{id}"), Some(&intake), None)
+            .await;
+        let receive = &ok(&case)["timeline"][0];
+        assert_eq!(receive["action"], "receive");
+        assert_eq!(receive["detail"]["attachments"][0]["name"], "scene-1.jpg");
+        assert_eq!(receive["detail"]["attachments"][0]["sha256"], "ab12");
+    }
+);

@@ -214,6 +214,7 @@ async fn create_and_read(backend: Backend) {
             ("last_name", "王"),
             ("phone", "13812345678"),
             ("email", "wang@example.com"),
+            ("media_url", "https://photos.example.org/r/1.jpg"),
         ],
     )
     .await;
@@ -248,6 +249,13 @@ async fn create_and_read(backend: Backend) {
     assert_eq!(case.category_code.as_deref(), Some("0102"));
     assert_eq!(case.reporter_name.as_deref(), Some("王小明"));
     assert_eq!(case.reporter_phone.as_deref(), Some("13812345678"));
+    // The photo link is kept on the timeline's intake entry.
+    let events = api.state.store.case_events(case.id).await.unwrap();
+    let detail: Value = serde_json::from_str(&events[0].detail).unwrap();
+    assert_eq!(
+        detail["attachments"][0]["url"],
+        "https://photos.example.org/r/1.jpg"
+    );
     assert!(case.grid_code.is_some(), "located in the grid");
     let events = api.state.store.case_events(case.id).await.unwrap();
     assert_eq!(events[0].actor, "citizen");
@@ -403,7 +411,7 @@ async fn create_and_read(backend: Backend) {
     // Errors of POST.
     let long = "很".repeat(4001);
     type Form<'a> = Vec<(&'a str, &'a str)>;
-    let errors: [(&str, Form, StatusCode); 9] = [
+    let errors: [(&str, Form, StatusCode); 10] = [
         (
             "json",
             vec![
@@ -481,6 +489,17 @@ async fn create_and_read(backend: Backend) {
                 ("service_code", "component-0101"),
                 ("address_id", "1"),
                 ("attribute[condition]", "7"),
+            ],
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "json",
+            vec![
+                ("api_key", &key),
+                ("service_code", "event-0102"),
+                ("lat", "31.2"),
+                ("long", "121.4"),
+                ("media_url", "file:///etc/passwd"),
             ],
             StatusCode::BAD_REQUEST,
         ),

@@ -57,6 +57,7 @@ pub(crate) fn new_case(text: &str, key: Option<(&str, &str)>) -> NewCase {
             key: k.into(),
             request_hash: h.into(),
         }),
+        attachments: Vec::new(),
     }
 }
 

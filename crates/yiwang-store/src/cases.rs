@@ -31,6 +31,20 @@ pub struct NewCase {
     pub actor: String,
     /// Makes retries safe.
     pub idempotency: Option<IdempotencyKey>,
+    /// Metadata of the photos and documents that came with the report (name, kind, digest,
+    /// where the file is kept), kept on the intake entry of the timeline.
+    pub attachments: Vec<serde_json::Value>,
+}
+
+impl NewCase {
+    /// The detail of the case's intake entry (`receive`) on its timeline.
+    fn intake_detail(&self, case: &Case) -> String {
+        let mut detail = serde_json::json!({ "source": case.source.as_str() });
+        if !self.attachments.is_empty() {
+            detail["attachments"] = serde_json::Value::Array(self.attachments.clone());
+        }
+        detail.to_string()
+    }
 }
 
 /// What intake did with one case.
@@ -280,7 +294,7 @@ impl Bulk<'_> {
                      VALUES ($1, $2, 'receive', $3, NULL, $4, $5)";
         let key_sql = "INSERT INTO case_idempotency (actor, key, request_hash, case_id, created_at) \
                        VALUES ($1, $2, $3, $4, $5)";
-        let detail = serde_json::json!({ "source": case.source.as_str() }).to_string();
+        let detail = item.intake_detail(&case);
         on_tx!(&mut self.tx, c => {
             sqlx::query(number).bind(&case.case_no).bind(id).execute(&mut **c).await?;
             sqlx::query(event)
@@ -387,9 +401,10 @@ impl Bulk<'_> {
             case.id = id;
             case.case_no = format!("{prefix}{id:06}");
         }
-        let events: Vec<String> = cases
+        let events: Vec<String> = batch
             .iter()
-            .map(|(_, c)| serde_json::json!({ "source": c.source.as_str() }).to_string())
+            .zip(&cases)
+            .map(|(item, (_, c))| item.intake_detail(c))
             .collect();
         let audits: Vec<AuditEvent> = batch
             .iter()

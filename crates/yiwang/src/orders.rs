@@ -411,6 +411,7 @@ pub async fn import(file: &Path, options: &Options, db: DbArgs) -> anyhow::Resul
             reporter_phone: None,
             reporter_account_id: None,
             premises: matched.map(|m| (m.premises_id, m.point)),
+            attachments: Vec::new(),
         };
         let (mut case, enrichment) = state
             .desk
@@ -460,6 +461,7 @@ pub async fn import(file: &Path, options: &Options, db: DbArgs) -> anyhow::Resul
                 key: order.order_no.clone(),
                 request_hash: order_hash(&order),
             }),
+            attachments: Vec::new(),
         });
         lines.push(row.line);
     }

@@ -86,11 +86,11 @@ export function renderDashboard(root: HTMLElement, ctx: Ctx): void {
         download(`/api/v1/kpis/roles?${new URLSearchParams({ from, to, format: "xlsx" })}`, `posts-${from}-${to}.xlsx`)
           .catch((e) => posts.prepend(notice(problemText(e), "error")));
       },
-    }, t("exportXlsx"))));
+    }, t("exportPostsXlsx"))));
   api<{ rows: PostRow[] }>(`/api/v1/kpis/roles?${new URLSearchParams({ from, to })}`)
     .then((report) => clear(posts, report.rows.length === 0
       ? h("p", { className: "muted" }, "—")
-      : h("table", { className: "kpis" },
+      : h("table", { className: "posts" },
         h("thead", {}, h("tr", {}, [t("post"), t("step")].map((c) => h("th", {}, c)),
           [t("stepCount"), t("onTimeRate"), t("accurateRate"), t("actors")].map((c) => h("th", { className: "num" }, c)))),
         h("tbody", {}, report.rows.map((r) => h("tr", { dataset: { action: r.action } },

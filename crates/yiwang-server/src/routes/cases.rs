@@ -45,6 +45,9 @@ pub(crate) struct AttachmentMeta {
     sha256: Option<String>,
     /// When the photo was taken.
     taken_at: Option<DateTime<Utc>>,
+    /// Where the file is kept (a URL), if it is kept elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
 }
 
 /// A new case.
@@ -349,6 +352,11 @@ fn check_request(
         reporter_phone,
         reporter_account_id: Some(caller.session.account.id),
         premises: None,
+        attachments: req
+            .attachments
+            .iter()
+            .filter_map(|a| serde_json::to_value(a).ok())
+            .collect(),
     })
 }
 

@@ -111,6 +111,7 @@ pub(crate) async fn open_case(
         reporter_phone: None,
         reporter_account_id: None,
         premises: Some((premises.premises_id, premises.point)),
+        attachments: Vec::new(),
     };
     let (intake, enrichment) = state
         .take_case(request, caller.username().to_owned(), None)

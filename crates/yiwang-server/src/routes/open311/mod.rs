@@ -498,6 +498,13 @@ pub(crate) async fn create_request(state: &AppState, params: &Params, format: Fo
         None => None,
     };
     let name = reporter_name(param(params, "first_name"), param(params, "last_name"));
+    if let Some(url) = param(params, "media_url")
+        && (!(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2048)
+    {
+        return Err(Open311Error::bad(
+            "`media_url` must be an http(s) URL of at most 2048 characters",
+        ));
+    }
     let request = IntakeRequest {
         source: CaseSource::Citizen,
         text,
@@ -514,6 +521,11 @@ pub(crate) async fn create_request(state: &AppState, params: &Params, format: Fo
         reporter_phone: phone,
         reporter_account_id: Some(account.id),
         premises: matched.as_ref().map(|m| (m.premises_id, m.point)),
+        // The spec's photo link, kept as the report's attachment.
+        attachments: param(params, "media_url")
+            .map(|url| serde_json::json!({ "name": url, "kind": "scene", "url": url }))
+            .into_iter()
+            .collect(),
     };
     let (intake, enrichment) = state
         .take_case(request, account.username.clone(), None)
