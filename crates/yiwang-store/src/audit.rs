@@ -194,29 +194,23 @@ pub(crate) struct OpenChain {
 
 macro_rules! append_chained {
     ($conn:expr, $chain:expr, $event:expr) => {{
-        let event = $event;
-        let p = prepare(event);
-        let json = canonical_json(
-            p.at,
-            &event.actor,
-            &event.action,
-            &event.entity,
-            event.entity_id.as_deref(),
-            &p.detail,
-        );
-        let hash = audit_hash(&$chain.prev, &json);
+        // On an error the caller restores the chain it held before (or drops the transaction).
+        let events = std::slice::from_ref($event);
+        let entries = $chain.chain(events);
+        let Some(e) = entries.first() else {
+            return Err(StoreError::Engine("no audit entry to append".to_owned()));
+        };
         let seq: i64 = sqlx::query_scalar(INSERT)
-            .bind(p.at)
-            .bind(&event.actor)
-            .bind(&event.action)
-            .bind(&event.entity)
-            .bind(&event.entity_id)
-            .bind(&p.detail)
-            .bind(&$chain.prev)
-            .bind(&hash)
+            .bind(e.at)
+            .bind(&e.event.actor)
+            .bind(&e.event.action)
+            .bind(&e.event.entity)
+            .bind(&e.event.entity_id)
+            .bind(&e.detail)
+            .bind(&e.prev)
+            .bind(&e.hash)
             .fetch_one(&mut *$conn)
             .await?;
-        $chain.prev = hash;
         Ok(seq)
     }};
 }

@@ -48,6 +48,17 @@ enum Command {
     Accounts(AccountsCommand),
 }
 
+/// The account `username`, or the one-line error that there is none.
+async fn account_named(
+    store: &yiwang_store::Store,
+    username: &str,
+) -> anyhow::Result<yiwang_store::AccountRecord> {
+    store
+        .account_by_username(username)
+        .await?
+        .with_context(|| format!("no account `{username}`"))
+}
+
 #[derive(Debug, Subcommand)]
 enum AccountsCommand {
     /// Issue an API key to an account (audited) and print it on standard output; the key is
@@ -623,10 +634,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db,
         }) => {
             let store = db.open().await?;
-            let account = store
-                .account_by_username(&username)
-                .await?
-                .with_context(|| format!("no account `{username}`"))?;
+            let account = account_named(&store, &username).await?;
             if account.disabled {
                 anyhow::bail!("account `{username}` is disabled; its keys would not work");
             }
@@ -646,10 +654,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db,
         }) => {
             let store = db.open().await?;
-            let account = store
-                .account_by_username(&username)
-                .await?
-                .with_context(|| format!("no account `{username}`"))?;
+            let account = account_named(&store, &username).await?;
             let revoked = store.revoke_api_key(account.id, key_id, "cli").await?;
             store.close().await;
             if !revoked {
