@@ -462,15 +462,7 @@ async fn openapi_document_and_swagger_ui_are_served() {
 async fn locate_gives_one_cell_per_level_and_nearby_buildings() {
     let api = Api::new(Backend::Sqlite).await;
     let token = api.login("intake_operator").await;
-    let building = api
-        .db
-        .store
-        .buildings_with_points()
-        .await
-        .unwrap()
-        .into_iter()
-        .next()
-        .unwrap();
+    let building = api.first_building().await;
     let (lon, lat) = (building.lon.unwrap(), building.lat.unwrap());
     let uri = format!("/api/v1/locate?lon={lon}&lat={lat}");
     let located = api.send("GET", &uri, Some(&token), None).await;
@@ -643,15 +635,7 @@ async fn vector_tiles_with_etags_and_permissions() {
 async fn coordinates_come_in_the_requested_crs() {
     let api = Api::new(Backend::Sqlite).await;
     let token = api.login("admin").await;
-    let building = api
-        .db
-        .store
-        .buildings_with_points()
-        .await
-        .unwrap()
-        .into_iter()
-        .next()
-        .unwrap();
+    let building = api.first_building().await;
     let wgs = api
         .send(
             "GET",
@@ -866,15 +850,7 @@ both_backends!(
 async fn citizens_locating_a_point_see_no_premises_and_masked_staff() {
     let api = Api::new(Backend::Sqlite).await;
     let citizen = api.login("citizen").await;
-    let building = api
-        .db
-        .store
-        .buildings_with_points()
-        .await
-        .unwrap()
-        .into_iter()
-        .next()
-        .unwrap();
+    let building = api.first_building().await;
     let uri = format!(
         "/api/v1/locate?lon={}&lat={}",
         building.lon.unwrap(),
@@ -972,13 +948,7 @@ async fn the_console_is_served_from_the_binary() {
 async fn boundaries_import_over_http_and_the_map_follows_at_once() {
     let api = Api::new(Backend::Sqlite).await;
     let admin = api.login("admin").await;
-    let building = api
-        .db
-        .store
-        .buildings_with_points()
-        .await
-        .unwrap()
-        .remove(0);
+    let building = api.first_building().await;
     let locate = format!(
         "/api/v1/locate?lon={}&lat={}",
         building.lon.unwrap(),

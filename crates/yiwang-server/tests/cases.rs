@@ -12,13 +12,7 @@ use yiwang_store::{Backend, both_backends};
 
 /// A building of the twin and its address as a caller says it (without 上海市徐汇区).
 async fn a_building(api: &Api) -> (i64, String) {
-    let b = api
-        .db
-        .store
-        .buildings_with_points()
-        .await
-        .unwrap()
-        .remove(0);
+    let b = api.first_building().await;
     let spoken = b
         .standard_address
         .trim_start_matches("上海市徐汇区")

@@ -78,15 +78,7 @@ fn count(stat: &std::sync::atomic::AtomicU64) -> u64 {
 async fn alerts_become_cases_once_and_bad_payloads_are_refused() {
     require_broker().await;
     let api = Api::new(Backend::Sqlite).await;
-    let building = api
-        .db
-        .store
-        .buildings_with_points()
-        .await
-        .unwrap()
-        .into_iter()
-        .next()
-        .expect("the twin has buildings");
+    let building = api.first_building().await;
     // A topic prefix and client id of our own: other runs on the broker do not interfere.
     let prefix = unique("yiwang-test");
     let config = MqttConfig {
@@ -357,13 +349,7 @@ fn tls_config(broker: &PrivateBroker, password: &str) -> MqttConfig {
 async fn alerts_arrive_over_tls_with_a_password_and_a_wrong_one_is_refused() {
     let broker = private_tls_broker().await;
     let api = Api::new(Backend::Sqlite).await;
-    let building = api
-        .db
-        .store
-        .buildings_with_points()
-        .await
-        .unwrap()
-        .remove(0);
+    let building = api.first_building().await;
 
     // A wrong password: the broker refuses the connection, again and again.
     let refused = yiwang_server::mqtt::spawn(api.state.clone(), tls_config(&broker, "wrong"));

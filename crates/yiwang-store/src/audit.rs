@@ -154,33 +154,13 @@ const INSERT: &str = "INSERT INTO audit_log (at, actor, action, entity, entity_i
 
 macro_rules! append {
     ($conn:expr, $event:expr) => {{
-        let event = $event;
-        let p = prepare(event);
         let prev: Option<String> = sqlx::query_scalar(LAST_HASH)
             .fetch_optional(&mut *$conn)
             .await?;
-        let prev = prev.unwrap_or_else(|| GENESIS_HASH.to_owned());
-        let json = canonical_json(
-            p.at,
-            &event.actor,
-            &event.action,
-            &event.entity,
-            event.entity_id.as_deref(),
-            &p.detail,
-        );
-        let hash = audit_hash(&prev, &json);
-        let seq: i64 = sqlx::query_scalar(INSERT)
-            .bind(p.at)
-            .bind(&event.actor)
-            .bind(&event.action)
-            .bind(&event.entity)
-            .bind(&event.entity_id)
-            .bind(&p.detail)
-            .bind(&prev)
-            .bind(&hash)
-            .fetch_one(&mut *$conn)
-            .await?;
-        Ok(seq)
+        let mut chain = OpenChain {
+            prev: prev.unwrap_or_else(|| GENESIS_HASH.to_owned()),
+        };
+        append_chained!($conn, chain, $event)
     }};
 }
 

@@ -54,6 +54,18 @@ pub struct Reply {
 }
 
 impl Api {
+    /// The twin's first building that has a point.
+    pub async fn first_building(&self) -> yiwang_core::model::Premises {
+        self.db
+            .store
+            .buildings_with_points()
+            .await
+            .unwrap()
+            .into_iter()
+            .next()
+            .expect("the twin has buildings with a point")
+    }
+
     pub async fn new(backend: Backend) -> Api {
         Api::from_db(TestDb::new(backend).await).await
     }
