@@ -189,9 +189,6 @@ pub enum StartError {
     /// The case search index could not be filled.
     #[error("cannot build the case search index: {0}")]
     Search(#[from] case_search::CatchUpError),
-    /// A stored grid polygon is unreadable.
-    #[error("cannot build the spatial index: {0}")]
-    Index(#[from] yiwang_index::IndexError),
     /// The grid's indexes could not be built.
     #[error("{0}")]
     Grid(#[from] grid_maps::GridMapsError),

@@ -222,6 +222,16 @@ const MUTABLE: [&str; 27] = [
     "assisting_departments",
 ];
 
+/// The SQL around one bound parameter holding a JSON array of ids that reads it as a set of
+/// ids: `id IN {open}$n{close}` (one parameter, however many ids).
+pub(crate) fn ids_of_json_array(postgres: bool) -> (&'static str, &'static str) {
+    if postgres {
+        ("(SELECT jsonb_array_elements_text(", "::jsonb)::bigint)")
+    } else {
+        ("(SELECT value FROM json_each(", "))")
+    }
+}
+
 /// Both backends keep microseconds: trim the times so what is answered is what is stored.
 fn to_microseconds(case: &mut Case) {
     let trim = |t: &mut Option<DateTime<Utc>>| *t = t.map(|t| t.trunc_subsecs(6));
@@ -808,15 +818,10 @@ where
         } else {
             // One bound JSON array, not a parameter per id: a search hands over up to 10,000.
             let list = serde_json::Value::from(ids.clone()).to_string();
-            if DB::NAME == "PostgreSQL" {
-                and(qb, "id IN (SELECT jsonb_array_elements_text(");
-                qb.push_bind(list);
-                qb.push("::jsonb)::bigint)");
-            } else {
-                and(qb, "id IN (SELECT value FROM json_each(");
-                qb.push_bind(list);
-                qb.push("))");
-            }
+            let (open, close) = ids_of_json_array(DB::NAME == "PostgreSQL");
+            and(qb, &format!("id IN {open}"));
+            qb.push_bind(list);
+            qb.push(close);
         }
     }
 }

@@ -11,7 +11,7 @@ use yiwang_core::kpi::{
 };
 use yiwang_core::model::CaseSource;
 
-use crate::cases::finished_states_sql;
+use crate::cases::{finished_states_sql, ids_of_json_array};
 use crate::pool::{Pool, with_pool};
 use crate::records::{decode_all, record};
 use crate::{Store, StoreError};
@@ -229,13 +229,11 @@ impl Store {
         changed.dedup();
         for ids in changed.chunks(10_000) {
             let list = serde_json::Value::from(ids.to_vec()).to_string();
-            let rows: Vec<CaseFactRow> = with_pool!(&self.pool, p => {
-                let sql = match self.pool {
-                    Pool::Postgres(_) => format!("SELECT {FACT_COLUMNS} FROM cases WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"),
-                    Pool::Sqlite(_) => format!("SELECT {FACT_COLUMNS} FROM cases WHERE id IN (SELECT value FROM json_each($1))"),
-                };
-                decode_all(&sqlx::query(&sql).bind(list).fetch_all(p).await?)?
-            });
+            let (open, close) = ids_of_json_array(matches!(self.pool, Pool::Postgres(_)));
+            let sql = format!("SELECT {FACT_COLUMNS} FROM cases WHERE id IN {open}$1{close}");
+            let rows: Vec<CaseFactRow> = with_pool!(&self.pool, p => decode_all(
+                &sqlx::query(&sql).bind(list).fetch_all(p).await?
+            )?);
             read += rows.len();
             for row in &rows {
                 facts.table.upsert(row);

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::CaseCounts;
+use crate::model::FINISHED_CASE_STATES;
 
 /// One case as the KPI definitions read it: a row of the store's `cases` table.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,11 +73,6 @@ impl Status {
             _ => Status::Open,
         }
     }
-
-    /// Finished as `crate::model::FINISHED_CASE_STATES` has it.
-    fn finished(self) -> bool {
-        matches!(self, Status::Closed | Status::Merged | Status::Rejected)
-    }
 }
 
 /// The 回访 verdict.
@@ -111,6 +107,8 @@ struct CaseFact {
     due: Option<i64>,
     closed: Option<i64>,
     status: Status,
+    /// In one of [`FINISHED_CASE_STATES`].
+    finished: bool,
     verdict: Verdict,
     reworked: bool,
     supervised: bool,
@@ -158,7 +156,7 @@ impl CaseFact {
         let overdue = self
             .due
             .is_some_and(|due| due < p.cutoff && self.created < p.cutoff)
-            && ((!self.status.finished() && self.status != Status::Suspended)
+            && ((!self.finished && self.status != Status::Suspended)
                 || (self.status == Status::Closed && self.closed.is_some_and(|t| t >= p.cutoff)));
         let n = |b: bool| i64::from(b);
         c.received += n(received);
@@ -246,6 +244,7 @@ impl FactTable {
             due: row.due_at.map(|t| t.timestamp_micros()),
             closed: row.closed_at.map(|t| t.timestamp_micros()),
             status: Status::of(&row.state),
+            finished: FINISHED_CASE_STATES.contains(&row.state.as_str()),
             verdict: match row.satisfaction.as_deref() {
                 None => Verdict::None,
                 Some("satisfied") => Verdict::Satisfied,
