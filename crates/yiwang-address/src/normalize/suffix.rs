@@ -54,6 +54,11 @@ const ROOM: [&str; 4] = ["号房间", "房间", "号房", "房"];
 pub(super) fn canonical(buf: &[(char, usize)], out: &mut Buf) {
     let mut i = 0;
     while let Some(&(c, offset)) = buf.get(i) {
+        if let Some(j) = plain_number(buf, i) {
+            out.extend_from_slice(slice(buf, i..j));
+            i = j;
+            continue;
+        }
         let hit = if c.is_ascii_alphanumeric() {
             Some(code(buf, i, out))
         } else {
@@ -70,6 +75,23 @@ pub(super) fn canonical(buf: &[(char, usize)], out: &mut Buf) {
             }
         }
     }
+}
+
+/// The end of the number starting at `i` when no rule below can rewrite it: all digits, and
+/// not followed by anything a floor, building or room suffix starts with (the common case,
+/// `88号`, `500弄`, answered without building the code).
+fn plain_number(buf: &[(char, usize)], i: usize) -> Option<usize> {
+    let len = buf
+        .iter()
+        .skip(i)
+        .take_while(|(c, _)| c.is_ascii_digit())
+        .count();
+    let j = i + len;
+    let rewritable = matches!(
+        at(buf, j),
+        Some('F' | 'f' | ' ' | '/' | '层' | '楼' | '号' | '幢' | '栋' | '座' | '#' | '房')
+    ) || at(buf, j).is_some_and(|c| c.is_ascii_alphabetic());
+    (len > 0 && !rewritable).then_some(j)
 }
 
 /// The code starting at `i` and its suffix: where the rewrite ends and what it writes.

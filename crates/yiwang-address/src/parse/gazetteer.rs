@@ -61,8 +61,14 @@ pub struct Entry {
 pub struct Gazetteer {
     /// Edges of the trie: `(node << 32) | char` → child node. Node 0 is the root.
     edges: HashMap<u64, u32, FxBuild>,
+    /// The root's edges for the CJK Unified Ideographs block (`char - ROOT_FIRST`; 0 for none),
+    /// since most positions of a text start no name and are answered here without hashing.
+    root: Box<[u32]>,
     /// For each node, the index in `lists` of the meanings of the name ending there, if any.
     ends: Vec<Option<u32>>,
+    /// For each node, bit `char % 64` set for each of its children: most walks end at a char
+    /// no name continues with, and this answers them without probing `edges`.
+    kids: Vec<u64>,
     /// The meanings of each name.
     lists: Vec<Vec<Entry>>,
     districts: HashMap<String, String>,
@@ -71,6 +77,10 @@ pub struct Gazetteer {
     /// The name suffixes by first char (not names, but looked up as often).
     pub(super) suffixes: SuffixIndex,
 }
+
+/// The first and last chars of the block whose root edges are held in an array.
+const ROOT_FIRST: u32 = 0x4E00;
+const ROOT_LAST: u32 = 0x9FFF;
 
 /// The most names [`Gazetteer::prefixes`] reports at one position (longer names are rare; the
 /// walk stops there).
@@ -219,7 +229,9 @@ impl Gazetteer {
     pub fn empty() -> Self {
         Gazetteer {
             edges: HashMap::default(),
+            root: vec![0; (ROOT_LAST - ROOT_FIRST + 1) as usize].into_boxed_slice(),
             ends: vec![None],
+            kids: vec![0],
             lists: Vec::new(),
             districts: HashMap::new(),
             regions: HashMap::new(),
@@ -360,6 +372,18 @@ impl Gazetteer {
     }
 
     fn child(&self, node: u32, c: char) -> Option<u32> {
+        if node == 0
+            && let Some(&n) = root_slot(c).and_then(|k| self.root.get(k))
+        {
+            return (n != 0).then_some(n);
+        }
+        if self
+            .kids
+            .get(node as usize)
+            .is_none_or(|&bits| bits & kid_bit(c) == 0)
+        {
+            return None;
+        }
         self.edges
             .get(&((u64::from(node) << 32) | u64::from(c)))
             .copied()
@@ -393,7 +417,16 @@ impl Gazetteer {
                 None => {
                     let n = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
                     self.ends.push(None);
+                    self.kids.push(0);
+                    if let Some(bits) = self.kids.get_mut(node as usize) {
+                        *bits |= kid_bit(c);
+                    }
                     self.edges.insert((u64::from(node) << 32) | u64::from(c), n);
+                    if node == 0
+                        && let Some(slot) = root_slot(c).and_then(|k| self.root.get_mut(k))
+                    {
+                        *slot = n;
+                    }
                     n
                 }
             };
@@ -419,4 +452,17 @@ impl Gazetteer {
             list.push(entry);
         }
     }
+}
+
+/// The index of `c` in [`Gazetteer::root`], for a char of the CJK Unified Ideographs block.
+fn root_slot(c: char) -> Option<usize> {
+    let c = u32::from(c);
+    (ROOT_FIRST..=ROOT_LAST)
+        .contains(&c)
+        .then(|| (c - ROOT_FIRST) as usize)
+}
+
+/// The bit of `c` in a node's [`Gazetteer::kids`] mask.
+fn kid_bit(c: char) -> u64 {
+    1 << (u32::from(c) % 64)
 }

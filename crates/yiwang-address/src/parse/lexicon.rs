@@ -15,6 +15,8 @@ pub(super) struct Suffix {
     pub label: Label,
     /// The fewest name chars before the suffix.
     pub min_core: usize,
+    /// The length of `word` in chars (counted once, not at every position of every parse).
+    pub chars: usize,
 }
 
 const fn s(word: &'static str, label: Label, min_core: usize) -> Suffix {
@@ -22,7 +24,21 @@ const fn s(word: &'static str, label: Label, min_core: usize) -> Suffix {
         word,
         label,
         min_core,
+        chars: char_len(word),
     }
+}
+
+/// The number of chars of `s`: its bytes that do not continue a char.
+const fn char_len(s: &str) -> usize {
+    let mut rest = s.as_bytes();
+    let mut n = 0;
+    while let [b, tail @ ..] = rest {
+        if *b & 0xC0 != 0x80 {
+            n += 1;
+        }
+        rest = tail;
+    }
+    n
 }
 
 /// Name suffixes. At one position the longest that fits wins, so the order is free.
@@ -220,6 +236,12 @@ pub(super) const INNER_DIRECTIONS: &[&str] = &[
     "旁",
 ];
 
+/// Whether `c` starts one of [`INNER_DIRECTIONS`] (checked before trying each word at every
+/// position of a chunk).
+pub(super) fn starts_inner_direction(c: char) -> bool {
+    matches!(c, '斜' | '对' | '旁' | '附' | '隔' | '院' | '楼' | '后')
+}
+
 /// Delivery remarks written after an address (the CCKS-2021 guideline's 配送提示): `电联` (call
 /// on arrival), `null` from a form left empty.
 pub(super) const REMARKS: &[&str] = &["电话联系", "联系电话", "打电话", "电联", "null", "NULL"];
@@ -289,4 +311,24 @@ pub(super) fn is_open(c: char) -> bool {
 /// Closing brackets.
 pub(super) fn is_close(c: char) -> bool {
     matches!(c, ')' | '）')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_inner_direction_passes_the_first_char_filter() {
+        for w in INNER_DIRECTIONS {
+            let first = w.chars().next();
+            assert!(first.is_some_and(starts_inner_direction), "{w}");
+        }
+    }
+
+    #[test]
+    fn suffix_lengths_are_counted_in_chars() {
+        for sfx in SUFFIXES {
+            assert_eq!(sfx.chars, sfx.word.chars().count(), "{}", sfx.word);
+        }
+    }
 }

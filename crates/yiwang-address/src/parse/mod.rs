@@ -85,10 +85,13 @@ pub fn parse(input: &str, gazetteer: &Gazetteer) -> Parsed {
     let norm = normalize(input);
     let (segs, bytes) = rules::segment(&norm.text, gazetteer);
     let mut components = Vec::with_capacity(segs.len());
+    // The gazetteer meaning of each component, in step with `components`.
+    let mut entries: Vec<Option<&GazEntry>> = Vec::with_capacity(segs.len());
     for seg in &segs {
         let Some(span) = norm.source_span(seg.start..seg.end) else {
             continue;
         };
+        entries.push(seg.entry);
         let text = match (bytes.get(seg.start), bytes.get(seg.end)) {
             (Some(&a), Some(&b)) => norm.text.get(a..b).unwrap_or_default().to_owned(),
             _ => String::new(),
@@ -100,7 +103,6 @@ pub fn parse(input: &str, gazetteer: &Gazetteer) -> Parsed {
             end: span.end,
         });
     }
-    let entries: Vec<Option<&GazEntry>> = segs.iter().map(|s| s.entry).collect();
     let (district, district_code) = district(&components, &entries, gazetteer);
     Parsed {
         input: input.to_owned(),
@@ -122,17 +124,16 @@ fn district(
     gazetteer: &Gazetteer,
 ) -> (Option<String>, Option<String>) {
     // Provinces and cities written, by their full names.
-    let written: Vec<&str> = components
-        .iter()
-        .zip(entries)
-        .filter(|(c, _)| matches!(c.label, Label::Province | Label::City))
-        .map(|(c, e)| e.map_or(c.text.as_str(), |e| e.canonical.as_str()))
-        .collect();
+    let written = || {
+        components
+            .iter()
+            .zip(entries)
+            .filter(|(c, _)| matches!(c.label, Label::Province | Label::City))
+            .map(|(c, e)| e.map_or(c.text.as_str(), |e| e.canonical.as_str()))
+    };
     let fits = |code: &str| {
         let (province, city) = gazetteer.regions_of(code);
-        written
-            .iter()
-            .all(|w| Some(*w) == province || Some(*w) == city)
+        written().all(|w| Some(w) == province || Some(w) == city)
     };
     let district = components
         .iter()
@@ -144,19 +145,17 @@ fn district(
         };
         // Every district of that name that fits the province and city written; of several, the
         // one in the home municipality, if any.
-        let fitting: Vec<(&GazEntry, &str)> = gazetteer
-            .get(&c.text)
-            .iter()
-            .filter(|d| d.kind == Kind::District)
-            .filter_map(|d| Some((d, d.district_code.as_deref()?)))
-            .filter(|(_, code)| fits(code))
-            .collect();
-        let chosen = match fitting.as_slice() {
-            [one] => Some(*one),
-            many => many
+        let fitting = || {
+            gazetteer
+                .get(&c.text)
                 .iter()
-                .copied()
-                .find(|(_, code)| code.starts_with(HOME)),
+                .filter(|d| d.kind == Kind::District)
+                .filter_map(|d| Some((d, d.district_code.as_deref()?)))
+                .filter(|(_, code)| fits(code))
+        };
+        let chosen = match fitting().nth(1) {
+            None => fitting().next(),
+            Some(_) => fitting().find(|(_, code)| code.starts_with(HOME)),
         };
         return match chosen {
             Some((d, code)) => (Some(d.canonical.clone()), Some(code.to_owned())),

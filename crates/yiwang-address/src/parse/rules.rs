@@ -20,6 +20,7 @@ use super::gazetteer::{Entry, Gazetteer, Kind};
 use super::lexicon::{
     CONNECTORS, DISTANCE_UNITS, INNER_DIRECTIONS, INTERSECTIONS, LEADING_DIRECTIONS, REMARKS,
     ROAD_ENDS, Suffix, TRAILING_DIRECTIONS, is_close, is_open, is_road_modifier, is_separator,
+    starts_inner_direction,
 };
 
 /// A labelled span of the normalised text (char offsets).
@@ -71,8 +72,12 @@ fn kind_label(kind: Kind) -> Label {
 /// Segments the normalised `text`; also returns the byte offset of each char of `text` (and of
 /// its end), for slicing the segments out of it.
 pub(super) fn segment<'g>(text: &str, gaz: &'g Gazetteer) -> (Vec<Seg<'g>>, Vec<usize>) {
-    let chars: Vec<char> = text.chars().collect();
-    let mut bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    let mut chars: Vec<char> = Vec::with_capacity(text.len());
+    let mut bytes: Vec<usize> = Vec::with_capacity(text.len() + 1);
+    for (b, c) in text.char_indices() {
+        chars.push(c);
+        bytes.push(b);
+    }
     bytes.push(text.len());
     let mut p = Parser {
         text,
@@ -577,12 +582,15 @@ impl<'g> Parser<'_, 'g> {
             s = self.after_road(s, end);
         }
         for w in LEADING_DIRECTIONS {
+            if !self.starts_with(s, w) {
+                continue;
+            }
             let e = s + w.chars().count();
             let followed = e < end
                 || self
                     .at(e)
                     .is_some_and(|c| !is_separator(c) && !is_open(c) && !is_close(c));
-            if self.starts_with(s, w) && e <= end && followed {
+            if e <= end && followed {
                 self.push(Label::Direction, s, e, None);
                 s = e;
                 break;
@@ -640,6 +648,9 @@ impl<'g> Parser<'_, 'g> {
     /// either side, the one before ending a point of interest.
     fn inner_direction(&self, s: usize, e: usize) -> Option<(usize, usize)> {
         for k in s + 2..e.saturating_sub(2) {
+            if !self.at(k).is_some_and(starts_inner_direction) {
+                continue;
+            }
             for w in INNER_DIRECTIONS {
                 if !self.starts_with(k, w) {
                     continue;
@@ -660,7 +671,7 @@ impl<'g> Parser<'_, 'g> {
             self.at(j).is_some_and(|c| {
                 self.gaz.suffixes.starting_with(c).iter().any(|sfx| {
                     sfx.label == Label::Poi
-                        && j + sfx.word.chars().count() == k
+                        && j + sfx.chars == k
                         && j - s >= sfx.min_core
                         && self.starts_with(j, sfx.word)
                 })
@@ -751,7 +762,7 @@ impl<'g> Parser<'_, 'g> {
         let mut best: Option<(Label, usize)> = None;
         let first = self.at(j)?;
         for sfx in self.gaz.suffixes.starting_with(first) {
-            let len = sfx.word.chars().count();
+            let len = sfx.chars;
             if j + len > e || j - start < sfx.min_core || !self.starts_with(j, sfx.word) {
                 continue;
             }
@@ -816,22 +827,24 @@ impl<'g> Parser<'_, 'g> {
         self.push(label, s, e, None);
     }
 
-    /// Merges neighbouring redundant spans.
+    /// Merges neighbouring redundant spans (in place).
     fn finish(self) -> (Vec<Seg<'g>>, Vec<usize>) {
-        let mut out: Vec<Seg<'g>> = Vec::with_capacity(self.segs.len());
-        for seg in self.segs {
-            if let Some(prev) = out.last_mut()
-                && prev.label == Label::Redundant
+        let Parser {
+            mut segs,
+            chars,
+            bytes,
+            ..
+        } = self;
+        segs.dedup_by(|seg, prev| {
+            let merge = prev.label == Label::Redundant
                 && seg.label == Label::Redundant
-                && (prev.end..seg.start)
-                    .all(|k| self.chars.get(k).is_some_and(|&c| is_separator(c)))
-            {
+                && (prev.end..seg.start).all(|k| chars.get(k).is_some_and(|&c| is_separator(c)));
+            if merge {
                 prev.end = seg.end;
-                continue;
             }
-            out.push(seg);
-        }
-        (out, self.bytes)
+            merge
+        });
+        (segs, bytes)
     }
 }
 
