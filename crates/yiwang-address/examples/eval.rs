@@ -23,7 +23,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use yiwang_address::{Gazetteer, ccks_components, parse};
+use yiwang_address::{Component, Gazetteer, ccks_components, ccks_label, parse};
 
 /// One gold address: its text and entities `(label, start, end)` in chars.
 struct Item {
@@ -157,7 +157,18 @@ fn predict(
     let parsed = parse(text, gaz);
     let mut out = Vec::new();
     let mut prev: Option<&str> = None;
-    let components = ccks_components(&parsed);
+    // Li & Lu label the connector between two roads (`assist`), which CCKS leaves out.
+    let components: Vec<(&str, &Component)> = if lilu {
+        let mut before = Vec::new();
+        let mut out = Vec::new();
+        for c in &parsed.components {
+            out.push((ccks_label(c.label, &c.text, &before), c));
+            before.push(c.label);
+        }
+        out
+    } else {
+        ccks_components(&parsed)
+    };
     let labels: Vec<&str> = components.iter().map(|(l, _)| *l).collect();
     for (k, (label, c)) in components.iter().enumerate() {
         let mut l = *label;
@@ -176,13 +187,17 @@ fn predict(
                 }
                 ("distance", _) => "assist",
                 ("others", _) => "otherinfo",
-                ("village_group" | "intersection", _) => "road",
+                ("village_group", _) => "road",
+                // Li & Lu label the connector and the crossing word of `A路与B路交叉口` as
+                // `assist`.
+                ("intersection", _) => "assist",
                 (l, _) => l,
             };
         } else if l == "redundant" {
             continue;
         }
-        if l != "redundant" {
+        // A crossing between two roads leaves the second one the `subroad`.
+        if l != "redundant" && *label != "intersection" {
             prev = Some(l);
         }
         out.push((l.to_owned(), c.start, c.end));

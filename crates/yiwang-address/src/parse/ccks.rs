@@ -9,6 +9,7 @@
 
 use super::{Component, Label, Parsed};
 use crate::parse::facts::MUNICIPALITIES;
+use crate::parse::lexicon::CONNECTORS;
 
 /// The CCKS-2021 label for a component with `label` and `text`, given the labels of the
 /// components before it (in order).
@@ -83,11 +84,23 @@ fn is_distance(text: &str) -> bool {
             .any(|u| text.ends_with(u))
 }
 
-/// Every component of `parsed` with its CCKS-2021 label.
+/// Whether `text` is a connector between two roads (`与`, `和`), which yiwang marks as part of
+/// the intersection.
+fn is_connector(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| CONNECTORS.contains(&c)) && chars.next().is_none()
+}
+
+/// Every component of `parsed` with its CCKS-2021 label (the connector between two roads, which
+/// the guideline leaves unlabelled, is left out).
 pub fn ccks_components(parsed: &Parsed) -> Vec<(&'static str, &Component)> {
     let mut before = Vec::with_capacity(parsed.components.len());
     let mut out = Vec::with_capacity(parsed.components.len());
     for c in &parsed.components {
+        // The guideline leaves the connector of `X路与Y路交叉口` unlabelled.
+        if c.label == Label::Intersection && is_connector(&c.text) {
+            continue;
+        }
         out.push((ccks_label(c.label, &c.text, &before), c));
         before.push(c.label);
     }

@@ -41,7 +41,8 @@ pub enum Label {
     Floor,
     /// A room: `1203室`, or a bare number after a door or building (`14号1102`).
     Room,
-    /// The word that marks a crossing of the roads before it: `交叉口`, `路口`.
+    /// A crossing of roads: the connector between two roads (`与` in `古墩路与十新线`) or the word
+    /// after them (`交叉口`, `路口`).
     Intersection,
     /// A direction or distance phrase: `近`, `旁边`, `对面`, `东侧`, `往南`, `100米`.
     Direction,

@@ -180,10 +180,22 @@ pub(super) fn is_road_modifier(c: char) -> bool {
 pub(super) const ROAD_ENDS: [&str; 6] = ["大道", "公路", "大街", "路", "街", "巷"];
 
 /// Words that mark the crossing of the road before them.
-pub(super) const INTERSECTIONS: [&str; 6] =
-    ["十字路口", "交叉口", "交汇处", "交界处", "路口", "口"];
+/// At one position the first that matches wins, so a word comes before the words it starts with.
+pub(super) const INTERSECTIONS: [&str; 11] = [
+    "十字路口",
+    "交叉路口",
+    "交叉口",
+    "交汇处",
+    "交界处",
+    "交汇",
+    "交界",
+    "交叉",
+    "交口",
+    "路口",
+    "口",
+];
 
-/// Connectors between two crossing roads; they get no label.
+/// Connectors between two crossing roads (`古墩路与十新线`); marked as the intersection.
 pub(super) const CONNECTORS: [char; 5] = ['与', '和', '跟', '及', '交'];
 
 /// Direction words that start a phrase (`近天钥桥路`, `往南100米`).

@@ -8,8 +8,8 @@
 //! (a province must come before any city, `南京` in `南京西路` and `湖南` in `湖南路` are not
 //! divisions because a road suffix follows, and a repeated division is redundant). Otherwise the
 //! text up to the next separator, number or gazetteer name is a *chunk*: direction words are cut
-//! from its ends (`近…`, `往南…`, `…旁边`, `…对面`), a connector between roads (`与`) is
-//! dropped, an intersection word after a road is marked, and the rest is split at name suffixes
+//! from its ends (`近…`, `往南…`, `…旁边`, `…对面`), a connector between roads (`与`) and an
+//! intersection word after a road are marked as the intersection, and the rest is split at name suffixes
 //! (`街道`, `村`, `路`, `小区`, …, see `lexicon`). A division suffix counts only where that
 //! level has not been passed yet; a point-of-interest suffix extends the point of interest up to
 //! the last such suffix before a road or division. Text left without a suffix is a road when a
@@ -684,10 +684,14 @@ impl<'g> Parser<'_, 'g> {
     fn after_road(&mut self, i: usize, end: usize) -> usize {
         let mut s = i;
         if self.at(s).is_some_and(|c| CONNECTORS.contains(&c))
-            && !self.at(s + 1).is_some_and(|c| "叉汇界".contains(c))
-            && (s + 2..=self.n().min(s + 12))
-                .any(|k| ROAD_ENDS.iter().any(|r| self.ends_with(k, r)))
+            && !self.at(s + 1).is_some_and(|c| "叉汇界口".contains(c))
+            && (s + 2..=self.n().min(s + 12)).any(|k| {
+                // County roads are numbered lines (`十新线`, `杭富线`).
+                ROAD_ENDS.iter().any(|r| self.ends_with(k, r)) || self.ends_with(k, "线")
+            })
         {
+            // `A路与B路`: the two roads cross here, whether or not `交叉口` follows.
+            self.push(Label::Intersection, s, s + 1, None);
             return s + 1;
         }
         for w in INTERSECTIONS {
@@ -738,6 +742,9 @@ impl<'g> Parser<'_, 'g> {
                         start = pe;
                         continue;
                     }
+                    if label == Label::Road {
+                        start = self.place_before_road(start, j);
+                    }
                     self.push(label, start, j + len, None);
                     start = j + len;
                     if label == Label::Road {
@@ -755,6 +762,32 @@ impl<'g> Parser<'_, 'g> {
         if start < e {
             self.leftover(start, e, chunk_end);
         }
+    }
+
+    /// A road name is two chars and its modifiers (`朝阳东路`, `中山东一路`); a longer name before a
+    /// road suffix carries a place in front (`临平朝阳东路`, `大舜纽扣南路`): the place is read as
+    /// the town, the village, or a point of interest (`华伦智圣服饰聚成路`), whichever level is
+    /// still open, and the road starts after it. Returns where the road starts.
+    fn place_before_road(&mut self, start: usize, suffix: usize) -> usize {
+        let mut core_end = suffix;
+        while core_end > start && self.at(core_end - 1).is_some_and(is_road_modifier) {
+            core_end -= 1;
+        }
+        if core_end < start + 4 {
+            return start;
+        }
+        let road = core_end - 2;
+        let label = if road - start >= 4 {
+            Label::Poi
+        } else if self.level < rank(Label::Street) {
+            Label::Street
+        } else if self.level < rank(Label::Community) {
+            Label::Community
+        } else {
+            Label::Poi
+        };
+        self.push(label, start, road, None);
+        road
     }
 
     /// The name suffix at `j` that ends a name starting at `start`, within `..e`.

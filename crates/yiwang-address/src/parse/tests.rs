@@ -214,11 +214,17 @@ fn compounds_and_pois() {
 fn intersections_and_directions() {
     check(
         "虹桥路与宜山路交叉口",
-        "road:虹桥路 road:宜山路 intersection:交叉口",
+        "road:虹桥路 intersection:与 road:宜山路 intersection:交叉口",
+    );
+    // The connector alone places the address at the crossing; county roads end in `线`.
+    check("古墩路与十新线", "road:古墩路 intersection:与 poi:十新线");
+    check(
+        "天童北路与鄞县大道交界",
+        "road:天童北路 intersection:与 road:鄞县大道 intersection:交界",
     );
     check(
         "漕溪北路和零陵路路口",
-        "road:漕溪北路 road:零陵路 intersection:路口",
+        "road:漕溪北路 intersection:和 road:零陵路 intersection:路口",
     );
     check(
         "漕溪北路88号(近天钥桥路)",
@@ -253,6 +259,27 @@ fn roads_named_after_places() {
     check("中山东一路12号", "road:中山东一路 door:12号");
     check("桂林路128号", "road:桂林路 door:128号");
     check("广元路", "road:广元路");
+}
+
+#[test]
+fn places_written_in_front_of_a_road() {
+    // A road's own name is two chars and its modifiers; more in front is a place: the town
+    // while that level is open, then the village, then a point of interest.
+    check(
+        "余杭区临平朝阳东路962号",
+        "district:余杭区 street:临平 road:朝阳东路 door:962号",
+    );
+    check(
+        "西塘镇大舜纽扣南路153号",
+        "street:西塘镇 community:大舜 road:纽扣南路 door:153号",
+    );
+    check(
+        "濮院镇华伦智圣服饰聚成路128号",
+        "street:濮院镇 poi:华伦智圣服饰 road:聚成路 door:128号",
+    );
+    // Three-char names stay whole, and so do known long names.
+    check("天目山路148号", "road:天目山路 door:148号");
+    check("乌鲁木齐南路2号", "road:乌鲁木齐南路 door:2号");
 }
 
 #[test]
