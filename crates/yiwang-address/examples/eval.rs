@@ -187,6 +187,11 @@ fn predict(
                 }
                 ("distance", _) => "assist",
                 ("others", _) => "otherinfo",
+                // Li & Lu keep `devzone` for development zones (开发区, 高新区) and label
+                // industrial parks (工业区, 工业园区, 科技园) as points of interest, with what is
+                // inside them as sub-POIs.
+                ("devzone", _) if is_park(&c.text) => "poi",
+                ("poi", Some("poi")) => "subpoi",
                 ("village_group", _) => "road",
                 // Li & Lu label the connector and the crossing word of `A路与B路交叉口` as
                 // `assist`.
@@ -203,6 +208,21 @@ fn predict(
         out.push((l.to_owned(), c.start, c.end));
     }
     (out, parsed.district)
+}
+
+/// An industrial park rather than a development zone.
+fn is_park(name: &str) -> bool {
+    [
+        "工业区",
+        "工业园区",
+        "工业园",
+        "产业园",
+        "科技园",
+        "园区",
+        "物流园",
+    ]
+    .iter()
+    .any(|s| name.ends_with(s))
 }
 
 #[derive(Default, Clone, Copy)]

@@ -195,9 +195,9 @@ impl<'g> Parser<'_, 'g> {
     }
 
     /// Whether a division with `label` may come after what was read: below it, or a development
-    /// zone anywhere above the road (`…余杭镇中泰工业园仙桥路`).
+    /// zone anywhere before a point of interest (`…余杭镇中泰工业园仙桥路`, `太康路8号顺兴产业园`).
     fn level_fits(&self, label: Label) -> bool {
-        rank(label) > self.level || (label == Label::DevZone && self.level < rank(Label::Road))
+        rank(label) > self.level || (label == Label::DevZone && self.level < rank(Label::Poi))
     }
 
     /// Whether a province, city or district written in full after a lower division but before
@@ -328,6 +328,14 @@ impl<'g> Parser<'_, 'g> {
                 let fits = match e.kind {
                     Kind::Road => true,
                     Kind::Poi => !self.road_follows(end, 1),
+                    // A short form repeating a division already read starts a name when one
+                    // follows (`巫山县巫山国宾酒店`, `杭州市杭州逸翔化工`).
+                    _ if e.short
+                        && self.repeats(i, end, Some(e))
+                        && !self.division_or_break_at(end) =>
+                    {
+                        false
+                    }
                     _ => {
                         (self.level_fits(label)
                             || self.repeats(i, end, Some(e))
@@ -413,6 +421,22 @@ impl<'g> Parser<'_, 'g> {
             }
         }
         true
+    }
+
+    /// Whether `i` is the end, a separator, a number or a division name, full or short
+    /// (`绍兴绍兴诸暨`).
+    fn division_or_break_at(&self, i: usize) -> bool {
+        if self
+            .at(i)
+            .is_none_or(|c| is_separator(c) || is_open(c) || c.is_ascii_alphanumeric())
+        {
+            return true;
+        }
+        let found = self.gaz.prefixes(self.chars.get(i..).unwrap_or_default());
+        found
+            .as_slice()
+            .iter()
+            .any(|&(len, entries)| len >= 2 && entries.iter().any(|e| e.kind <= Kind::Street))
     }
 
     /// Whether a division name from the gazetteer starts at `i`: a full name, or the short

@@ -262,6 +262,24 @@ fn roads_named_after_places() {
 }
 
 #[test]
+fn a_division_repeated_in_short_starts_a_name() {
+    check(
+        "重庆市巫山县巫山国宾酒店",
+        "province:重庆市 district:巫山县 poi:巫山国宾酒店",
+    );
+    // …unless another division follows it.
+    check_district("绍兴绍兴诸暨大唐镇", Some("诸暨市"), Some("330681"));
+}
+
+#[test]
+fn parks_after_a_road_are_zones() {
+    check(
+        "太康路8号顺兴产业园",
+        "road:太康路 door:8号 devzone:顺兴产业园",
+    );
+}
+
+#[test]
 fn places_written_in_front_of_a_road() {
     // A road's own name is two chars and its modifiers; more in front is a place: the town
     // while that level is open, then the village, then a point of interest.
