@@ -205,9 +205,37 @@ fn predict(
         if l != "redundant" && *label != "intersection" {
             prev = Some(l);
         }
+        // A door with its sub-number (`1154-131号`) is one element in yiwang and in CCKS; Li & Lu
+        // label the number, the dash and the sub-number apart.
+        if lilu
+            && l == "roadno"
+            && let Some(dash) = sub_number_dash(text, c)
+        {
+            out.push(("roadno".to_owned(), c.start, dash));
+            out.push(("redundant".to_owned(), dash, dash + 1));
+            out.push(("houseno".to_owned(), dash + 1, c.end));
+            continue;
+        }
         out.push((l.to_owned(), c.start, c.end));
     }
     (out, parsed.district)
+}
+
+/// The char offset in `text` of the dash of a door with a sub-number (`1154-131号`, `1100-A`),
+/// not a range (`1-3号`).
+fn sub_number_dash(text: &str, c: &Component) -> Option<usize> {
+    let chars: Vec<char> = text.chars().collect();
+    let span = chars.get(c.start..c.end)?;
+    let at = span.iter().position(|&ch| ch == '-')?;
+    let number = |part: &[char]| -> Option<u64> {
+        let digits: String = part.iter().take_while(|ch| ch.is_ascii_digit()).collect();
+        (digits.len() == part.iter().filter(|ch| ch.is_ascii_alphanumeric()).count())
+            .then(|| digits.parse().ok())
+            .flatten()
+    };
+    let (a, b) = (span.get(..at)?, span.get(at + 1..)?);
+    let range = matches!((number(a), number(b)), (Some(x), Some(y)) if x < y && y < 2 * x + 10);
+    (!range && !b.contains(&'-')).then_some(c.start + at)
 }
 
 /// An industrial park rather than a development zone.

@@ -453,6 +453,80 @@ impl<'g> Parser<'_, 'g> {
 
     /// A number and its unit at `i`, with the labels they get here.
     fn number_at(&self, i: usize) -> Option<NumTok> {
+        let tok = self.number_unit_at(i)?;
+        let &[(label, start, end)] = tok.as_slice() else {
+            return Some(tok);
+        };
+        Some(self.split_code(label, start, end).unwrap_or(tok))
+    }
+
+    /// A code read as one element that holds several: dashed parts before a unit
+    /// (`1482-5-797室` is building, unit and room; `3-680室` building and room), or a building
+    /// letter before a room number (`B1025`, `8A1071` after a compound). A range stays whole
+    /// (`306-316室`), and so does a door with its sub-number (`1154-131号`, as the CCKS guideline
+    /// has it).
+    fn split_code(&self, label: Label, start: usize, end: usize) -> Option<NumTok> {
+        let mut j = start;
+        while self
+            .at(j)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            j += 1;
+        }
+        let (parts, count) = split_dashes(&self.chars, start, j);
+        let [first, second, _] = parts;
+        let mut tok = NumTok::new();
+        if count == 1 {
+            // `B1025`: up to two digits and a letter, then a room number of three or four digits.
+            if label != Label::Room {
+                return None;
+            }
+            let letter =
+                (start..j).find(|&k| self.at(k).is_some_and(|c| c.is_ascii_alphabetic()))?;
+            let digits = j - (letter + 1);
+            let plain = (letter + 1..j).all(|k| self.at(k).is_some_and(|c| c.is_ascii_digit()))
+                && (start..letter).all(|k| self.at(k).is_some_and(|c| c.is_ascii_digit()));
+            if !plain || letter - start > 2 || !(3..=4).contains(&digits) {
+                return None;
+            }
+            tok.push((Label::Building, start, letter + 1));
+            tok.push((Label::Room, letter + 1, end));
+            return Some(tok);
+        }
+        let labels: &[Label] = match (count, label) {
+            (3, Label::Room | Label::Door) => &[Label::Building, Label::Unit, Label::Room],
+            (2, Label::Room) if !self.is_range(first, second) => &[Label::Building, Label::Room],
+            (2, Label::Unit) => &[Label::Building, Label::Unit],
+            _ => return None,
+        };
+        for (k, (&(s, e), &l)) in parts.iter().zip(labels).enumerate() {
+            if k > 0 {
+                tok.push((Label::Redundant, s - 1, s));
+            }
+            // The last part takes the unit written after the code.
+            let e = if k + 1 == count { end } else { e };
+            tok.push((l, s, e));
+        }
+        Some(tok)
+    }
+
+    /// Whether two numbers `a-b` are a range: both digits, the second the greater but not by
+    /// much.
+    fn is_range(&self, a: (usize, usize), b: (usize, usize)) -> bool {
+        let number = |(s, e): (usize, usize)| -> Option<u64> {
+            let mut n: u64 = 0;
+            for k in s..e {
+                let d = self.at(k)?.to_digit(10)?;
+                n = n.checked_mul(10)?.checked_add(u64::from(d))?;
+            }
+            (e > s).then_some(n)
+        };
+        // Near each other: `306-316`, `9-11`, but not `3-680` (building 3, room 680).
+        matches!((number(a), number(b)), (Some(x), Some(y)) if x < y && y < 2 * x + 10)
+    }
+
+    /// A number and its unit at `i` as one element, with the label it gets here.
+    fn number_unit_at(&self, i: usize) -> Option<NumTok> {
         let c = self.at(i)?;
         if !c.is_ascii_alphanumeric() {
             return None;

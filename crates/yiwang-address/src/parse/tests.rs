@@ -424,6 +424,33 @@ fn unit_and_room_numbers_by_length() {
 }
 
 #[test]
+fn codes_that_hold_several_numbers() {
+    // Dashed parts before a unit: the last part takes the unit.
+    check(
+        "丹溪路1482-5-797室",
+        "road:丹溪路 building:1482 redundant:- unit:5 redundant:- room:797室",
+    );
+    check(
+        "天鹅湖小区3-680室",
+        "poi:天鹅湖小区 building:3 redundant:- room:680室",
+    );
+    // A range of rooms, and a door with its sub-number, stay whole.
+    check(
+        "桂林路406号8号楼3层306-316室",
+        "road:桂林路 door:406号 building:8号楼 floor:3层 room:306-316室",
+    );
+    check("环城西路1154-131号", "road:环城西路 door:1154-131号");
+    check("衡山路1-3号", "road:衡山路 door:1-3号");
+    // A building letter before a room number.
+    check("都市银座B1025", "poi:都市银座 building:B room:1025");
+    check(
+        "登云路793号8A1071",
+        "road:登云路 door:793号 building:8A room:1071",
+    );
+    check("万象城8层L85", "poi:万象城 floor:8层 room:L85");
+}
+
+#[test]
 fn rooms_floors_and_pois_inside_buildings() {
     check("兰苑6幢1105号", "poi:兰苑 building:6号楼 room:1105号");
     check("时代商城B区五楼", "poi:时代商城 sub_poi:B区 floor:5楼");
