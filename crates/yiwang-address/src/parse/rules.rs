@@ -205,7 +205,20 @@ impl<'g> Parser<'_, 'g> {
     fn late_division(&self, e: &Entry) -> bool {
         !e.short
             && matches!(e.kind, Kind::Province | Kind::City | Kind::District)
-            && self.level < rank(Label::Road)
+            && (self.level < rank(Label::Road) || self.only_names_read())
+    }
+
+    /// Whether all that was read is names without a known place (`台市椒江区…`: a misspelt city
+    /// before the district), so the divisions written next still place the address.
+    fn only_names_read(&self) -> bool {
+        !self.segs.is_empty()
+            && self.segs.iter().all(|s| {
+                s.entry.is_none()
+                    && matches!(
+                        s.label,
+                        Label::Poi | Label::SubPoi | Label::Other | Label::Redundant
+                    )
+            })
     }
 
     /// Whether a division at `start..end` repeats one already read (`浙江省杭州市浙江省`).
@@ -258,7 +271,11 @@ impl<'g> Parser<'_, 'g> {
                 continue;
             }
             if let Some((label, len, entry)) = self.gazetteer_at(i) {
+                let restart = label.is_admin() && self.only_names_read();
                 self.push(label, i, i + len, Some(entry));
+                if restart {
+                    self.level = rank(label);
+                }
                 i += len;
                 continue;
             }
@@ -948,7 +965,18 @@ impl<'g> Parser<'_, 'g> {
                 .as_ref()
                 .and_then(|t| t.as_slice().first().copied())
                 .is_some_and(|(l, _, _)| matches!(l, Label::Door | Label::Lane));
-        let label = if e - s == 1 && !self.at(s).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        let single = e - s == 1 && !self.at(s).is_some_and(|c| c.is_ascii_alphanumeric());
+        // One char left after a name ends that name (`小园山`, where `园` looked like a suffix).
+        if single
+            && let Some(last) = self.segs.last_mut()
+            && matches!(last.label, Label::Poi | Label::SubPoi)
+            && last.end == s
+            && last.entry.is_none()
+        {
+            last.end = e;
+            return;
+        }
+        let label = if single {
             Label::Other
         } else if door_follows && self.level < rank(Label::Road) && e - s >= 2 {
             Label::Road

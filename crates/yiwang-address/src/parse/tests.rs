@@ -262,6 +262,16 @@ fn roads_named_after_places() {
 }
 
 #[test]
+fn divisions_after_an_unknown_name_still_place_the_address() {
+    // `台市` is a misspelt `台州市`: the district and street written after it still count.
+    check(
+        "台市椒江区前所街道小园山",
+        "poi:台市 district:椒江区 street:前所街道 poi:小园山",
+    );
+    check_district("台市椒江区前所街道", Some("椒江区"), Some("331002"));
+}
+
+#[test]
 fn a_division_repeated_in_short_starts_a_name() {
     check(
         "重庆市巫山县巫山国宾酒店",
