@@ -208,17 +208,27 @@ impl<'g> Parser<'_, 'g> {
             && (self.level < rank(Label::Road) || self.only_names_read())
     }
 
-    /// Whether all that was read is names without a known place (`台市椒江区…`: a misspelt city
-    /// before the district), so the divisions written next still place the address.
+    /// Whether all that was read since the last division (or from the start) is names without a
+    /// known place (`台市椒江区…`: a misspelt city before the district; `温州市AAAA浙江温州市龙湾区`:
+    /// a code between two writings of the divisions), so the divisions written next still place
+    /// the address.
     fn only_names_read(&self) -> bool {
-        !self.segs.is_empty()
-            && self.segs.iter().all(|s| {
-                s.entry.is_none()
-                    && matches!(
-                        s.label,
-                        Label::Poi | Label::SubPoi | Label::Other | Label::Redundant
-                    )
-            })
+        let mut names = 0;
+        for s in self.segs.iter().rev() {
+            if s.label.is_admin() {
+                break;
+            }
+            let unplaced = s.entry.is_none()
+                && matches!(
+                    s.label,
+                    Label::Poi | Label::SubPoi | Label::Other | Label::Redundant
+                );
+            if !unplaced {
+                return false;
+            }
+            names += usize::from(s.label != Label::Redundant);
+        }
+        names > 0
     }
 
     /// Whether a division at `start..end` repeats one already read (`浙江省杭州市浙江省`).
@@ -394,6 +404,10 @@ impl<'g> Parser<'_, 'g> {
         let Some(c) = self.at(end) else {
             return false;
         };
+        // A division written in full follows (`宁波镇海区`).
+        if self.gazetteer_admin_at(end) {
+            return false;
+        }
         // A division suffix, or a Chinese numeral as in the numbered compounds `梅陇三村`,
         // `长桥二村`.
         if "区县市镇乡村州省旗盟一二三四五六七八九十".contains(c) {
@@ -421,7 +435,8 @@ impl<'g> Parser<'_, 'g> {
             if is_separator(c) || is_open(c) || c.is_ascii_alphanumeric() {
                 return true;
             }
-            if k == end && self.gazetteer_admin_at(k) {
+            // Another division, full or short, right after it (`宁波镇海区`, `金华义乌`).
+            if k == end && (self.gazetteer_admin_at(k) || self.division_or_break_at(k)) {
                 return true;
             }
             let mut best: Option<&Suffix> = None;

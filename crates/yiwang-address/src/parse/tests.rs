@@ -269,6 +269,29 @@ fn divisions_after_an_unknown_name_still_place_the_address() {
         "poi:台市 district:椒江区 street:前所街道 poi:小园山",
     );
     check_district("台市椒江区前所街道", Some("椒江区"), Some("331002"));
+    // A code between two writings of the divisions.
+    check(
+        "浙江省温州市AAAA浙江温州市龙湾区永中街道",
+        "province:浙江省 city:温州市 poi:AAAA province:浙江 city:温州市 district:龙湾区 street:永中街道",
+    );
+}
+
+#[test]
+fn short_forms_before_other_divisions() {
+    check(
+        "浙江省宁波镇海区",
+        "province:浙江省 city:宁波 district:镇海区",
+    );
+    check(
+        "金华义乌福田市场A区",
+        "city:金华 district:义乌 poi:福田市场 sub_poi:A区",
+    );
+    check_district(
+        "嘉兴平湖乍浦南湾南河塘路8号",
+        Some("平湖市"),
+        Some("330482"),
+    );
+    check_district("台州温岭购物中心", Some("温岭市"), Some("331081"));
 }
 
 #[test]
