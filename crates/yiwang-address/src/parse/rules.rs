@@ -335,8 +335,19 @@ impl<'g> Parser<'_, 'g> {
             if c.is_ascii_digit() && ROAD_ENDS.iter().any(|r| self.ends_with(j, r)) {
                 break;
             }
-            if self.gazetteer_at(j).is_some() {
-                break;
+            if let Some((label, len, _)) = self.gazetteer_at(j) {
+                // One name char before a two-char division makes a longer division, read by its
+                // suffix: `潼南县` is not `潼` and `南县`, nor `遵义县` `遵` and `义县`.
+                let tail = j == i + 1
+                    && len == 2
+                    && label.is_admin()
+                    && self
+                        .at(i)
+                        .is_some_and(|c| !c.is_ascii() && !CONNECTORS.contains(&c))
+                    && !LEADING_DIRECTIONS.iter().any(|d| self.starts_with(i, d));
+                if !tail {
+                    break;
+                }
             }
             j += 1;
         }
@@ -404,13 +415,21 @@ impl<'g> Parser<'_, 'g> {
         let Some(c) = self.at(end) else {
             return false;
         };
-        // A division written in full follows (`宁波镇海区`).
-        if self.gazetteer_admin_at(end) {
+        // Another division follows, full or short (`宁波镇海区`, `宁波镇海骆驼公园`).
+        if self.division_or_break_at(end) {
             return false;
         }
-        // A division suffix, or a Chinese numeral as in the numbered compounds `梅陇三村`,
-        // `长桥二村`.
-        if "区县市镇乡村州省旗盟一二三四五六七八九十".contains(c) {
+        // A division suffix.
+        if "区县市镇乡村州省旗盟".contains(c) {
+            return true;
+        }
+        // A Chinese numeral as in the numbered compounds `梅陇三村`, `长桥二村`, `稠山一区`
+        // (but not `永康九铃西路`).
+        if "一二三四五六七八九十".contains(c)
+            && self
+                .at(end + 1)
+                .is_some_and(|n| "村区期街弄坊苑队组".contains(n))
+        {
             return true;
         }
         // One name char and a road suffix: the short form starts the road's name (`广宁伯街`).
@@ -993,12 +1012,26 @@ impl<'g> Parser<'_, 'g> {
         }
         let label = if single {
             Label::Other
-        } else if door_follows && self.level < rank(Label::Road) && e - s >= 2 {
+        } else if door_follows
+            && self.level < rank(Label::Road)
+            && e - s >= 2
+            && !self.numbered_compound(e)
+        {
             Label::Road
         } else {
             Label::Poi
         };
         self.push(label, s, e, None);
+    }
+
+    /// Whether the name ending at `e` is a numbered compound (`梅陇三村`, `田林十二村`), whose
+    /// numbers are its buildings, not doors on a road.
+    fn numbered_compound(&self, e: usize) -> bool {
+        e >= 2
+            && self.at(e - 1) == Some('村')
+            && self
+                .at(e - 2)
+                .is_some_and(|c| "一二三四五六七八九十".contains(c))
     }
 
     /// Merges neighbouring redundant spans (in place).

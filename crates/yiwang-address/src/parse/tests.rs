@@ -180,6 +180,7 @@ fn compounds_and_pois() {
         "梅陇三村8号楼302室",
         "poi:梅陇三村 building:8号楼 room:302室",
     );
+    check("梅陇三村8号302室", "poi:梅陇三村 door:8号 room:302室");
     check("康健新村", "poi:康健新村");
     check("徐汇苑3号楼", "poi:徐汇苑 building:3号楼");
     check(
@@ -277,7 +278,26 @@ fn divisions_after_an_unknown_name_still_place_the_address() {
 }
 
 #[test]
+fn three_char_divisions_are_not_cut_before_a_two_char_one() {
+    // `南县` and `义县` are counties of their own; here they end longer names.
+    check(
+        "重庆市潼南县古溪镇",
+        "province:重庆市 district:潼南县 street:古溪镇",
+    );
+    check(
+        "贵州省遵义县泮水镇",
+        "province:贵州省 district:遵义县 street:泮水镇",
+    );
+    check("近南京西路", "direction:近 road:南京西路");
+}
+
+#[test]
 fn short_forms_before_other_divisions() {
+    check(
+        "宁波镇海骆驼公园南路8号",
+        "city:宁波 district:镇海 street:骆驼 road:公园南路 door:8号",
+    );
+    check_district("永康九铃西路88号", Some("永康市"), Some("330784"));
     check(
         "浙江省宁波镇海区",
         "province:浙江省 city:宁波 district:镇海区",
