@@ -467,8 +467,33 @@ impl<'g> Parser<'_, 'g> {
                     best = Some(sfx);
                 }
             }
+            // A one-char suffix right before another suffix (`墅` in `管墅小区`) does not end
+            // the name.
+            if let Some(sfx) = best
+                && sfx.label == Label::Poi
+                && sfx.chars == 1
+                && self.at(k + 1).is_some_and(|n| {
+                    self.gaz
+                        .suffixes
+                        .starting_with(n)
+                        .iter()
+                        .any(|x| x.label == Label::Poi && self.starts_with(k + 1, x.word))
+                })
+            {
+                continue;
+            }
             if let Some(sfx) = best {
-                return sfx.label != Label::Poi || (poi_ok && k >= end + 2);
+                // `西店镇`: a point-of-interest suffix right before a division suffix is part
+                // of a division's name.
+                let division_next = sfx.label == Label::Poi
+                    && self.at(k + sfx.chars).is_some_and(|n| {
+                        self.gaz.suffixes.starting_with(n).iter().any(|d| {
+                            d.label.is_admin()
+                                && d.label != Label::DevZone
+                                && self.starts_with(k + sfx.chars, d.word)
+                        })
+                    });
+                return sfx.label != Label::Poi || division_next || (poi_ok && k >= end + 2);
             }
         }
         true

@@ -298,6 +298,14 @@ fn short_forms_before_other_divisions() {
         "city:宁波 district:镇海 street:骆驼 road:公园南路 door:8号",
     );
     check_district("永康九铃西路88号", Some("永康市"), Some("330784"));
+    // Before a town whose name has a shop's suffix in it (`西店镇`), and before a compound whose
+    // name has a one-char suffix before its own (`管墅小区`).
+    check(
+        "宁波宁海西店镇西店南路8号",
+        "city:宁波 district:宁海 street:西店镇 road:西店南路 door:8号",
+    );
+    check("绍兴柯桥管墅小区", "city:绍兴 district:柯桥 poi:管墅小区");
+    check("上海体育场对面", "poi:上海体育场 direction:对面");
     check(
         "浙江省宁波镇海区",
         "province:浙江省 city:宁波 district:镇海区",
