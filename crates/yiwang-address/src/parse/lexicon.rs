@@ -204,12 +204,36 @@ pub(super) const CONNECTORS: [char; 5] = ['与', '和', '跟', '及', '交'];
 
 /// Direction words that start a phrase (`近天钥桥路`, `往南100米`).
 pub(super) const LEADING_DIRECTIONS: &[&str] = &[
-    "靠近", "临近", "距离", "近", "距", "往东", "往西", "往南", "往北", "向东", "向西", "向南",
-    "向北", "朝东", "朝西", "朝南", "朝北",
+    "靠近",
+    "临近",
+    "距离",
+    "近",
+    "距",
+    "往东",
+    "往西",
+    "往南",
+    "往北",
+    "向东",
+    "向西",
+    "向南",
+    "向北",
+    "朝东",
+    "朝西",
+    "朝南",
+    "朝北",
+    "东南角",
+    "西南角",
+    "东北角",
+    "西北角",
 ];
+
+/// Direction words that, after a road, a number or a name, start the next phrase: `…1233号对面
+/// 手机店` is the shop opposite number 1233.
+pub(super) const RELATIVE_DIRECTIONS: &[&str] = &["斜对面", "对面", "旁边", "附近", "隔壁", "对过"];
 
 /// Direction words that end a phrase (`地铁站旁边`, `学校对面`).
 pub(super) const TRAILING_DIRECTIONS: &[&str] = &[
+    "大门口",
     "斜对面",
     "对面",
     "旁边",

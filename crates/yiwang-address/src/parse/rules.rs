@@ -18,9 +18,9 @@
 use super::Label;
 use super::gazetteer::{Entry, Gazetteer, Kind};
 use super::lexicon::{
-    CONNECTORS, DISTANCE_UNITS, INNER_DIRECTIONS, INTERSECTIONS, LEADING_DIRECTIONS, REMARKS,
-    ROAD_ENDS, Suffix, TRAILING_DIRECTIONS, is_close, is_open, is_road_modifier, is_separator,
-    starts_inner_direction,
+    CONNECTORS, DISTANCE_UNITS, INNER_DIRECTIONS, INTERSECTIONS, LEADING_DIRECTIONS,
+    RELATIVE_DIRECTIONS, REMARKS, ROAD_ENDS, Suffix, TRAILING_DIRECTIONS, is_close, is_open,
+    is_road_modifier, is_separator, starts_inner_direction,
 };
 
 /// A labelled span of the normalised text (char offsets).
@@ -755,6 +755,17 @@ impl<'g> Parser<'_, 'g> {
         {
             s = self.after_road(s, end);
         }
+        // `对面`, `附近` after what places it, before a name of two chars or more.
+        if !self.segs.is_empty() {
+            for w in RELATIVE_DIRECTIONS {
+                let e = s + w.chars().count();
+                if self.starts_with(s, w) && e + 2 <= end {
+                    self.push(Label::Direction, s, e, None);
+                    s = e;
+                    break;
+                }
+            }
+        }
         for w in LEADING_DIRECTIONS {
             if !self.starts_with(s, w) {
                 continue;
@@ -830,7 +841,10 @@ impl<'g> Parser<'_, 'g> {
                     continue;
                 }
                 let len = w.chars().count();
-                if k + len + 2 <= e && self.poi_suffix_before(s, k) {
+                // A word of two chars or more that only means a direction (`对面`, `隔壁`)
+                // needs no suffix before it; `旁`, `院内`, `楼下` need one (`邮局旁`).
+                let plain = RELATIVE_DIRECTIONS.contains(w);
+                if k + len + 2 <= e && (plain || self.poi_suffix_before(s, k)) {
                     return Some((k, k + len));
                 }
             }
@@ -874,6 +888,17 @@ impl<'g> Parser<'_, 'g> {
                 self.push(Label::Intersection, s, e, None);
                 s = e;
                 break;
+            }
+        }
+        // A corner or a relative direction before a name (`港元路东南角兄弟智谷`).
+        for w in ["东南角", "西南角", "东北角", "西北角"]
+            .iter()
+            .chain(RELATIVE_DIRECTIONS)
+        {
+            let e = s + w.chars().count();
+            if self.starts_with(s, w) && e + 2 <= end {
+                self.push(Label::Direction, s, e, None);
+                return e;
             }
         }
         if s > i && s < end && self.at(s).is_some_and(|c| "东西南北".contains(c)) {

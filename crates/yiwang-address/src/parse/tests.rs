@@ -212,6 +212,27 @@ fn compounds_and_pois() {
 }
 
 #[test]
+fn directions_relative_to_what_came_before() {
+    check(
+        "解放东街1233号对面手机店",
+        "road:解放东街 door:1233号 direction:对面 poi:手机店",
+    );
+    check(
+        "滨兴路附近滨兴西苑5幢",
+        "road:滨兴路 direction:附近 poi:滨兴西苑 building:5号楼",
+    );
+    check(
+        "通达纸业对面停车场",
+        "poi:通达纸业 direction:对面 poi:停车场",
+    );
+    check("顺丰基地大门口", "poi:顺丰基地 direction:大门口");
+    check(
+        "北沙东路与港元路东南角兄弟智谷",
+        "road:北沙东路 intersection:与 road:港元路 direction:东南角 poi:兄弟智谷",
+    );
+}
+
+#[test]
 fn intersections_and_directions() {
     check(
         "虹桥路与宜山路交叉口",
