@@ -54,6 +54,12 @@ const ROOM: [&str; 4] = ["号房间", "房间", "号房", "房"];
 pub(super) fn canonical(buf: &[(char, usize)], out: &mut Buf) {
     let mut i = 0;
     while let Some(&(c, offset)) = buf.get(i) {
+        // Only codes and basement signs are rewritten here.
+        if !c.is_ascii_alphanumeric() && !matches!(c, '地' | '负' | '-') {
+            out.push((c, offset));
+            i += 1;
+            continue;
+        }
         if let Some(j) = plain_number(buf, i) {
             out.extend_from_slice(slice(buf, i..j));
             i = j;
@@ -87,10 +93,13 @@ fn plain_number(buf: &[(char, usize)], i: usize) -> Option<usize> {
         .take_while(|(c, _)| c.is_ascii_digit())
         .count();
     let j = i + len;
-    let rewritable = matches!(
-        at(buf, j),
-        Some('F' | 'f' | ' ' | '/' | '层' | '楼' | '号' | '幢' | '栋' | '座' | '#' | '房')
-    ) || at(buf, j).is_some_and(|c| c.is_ascii_alphabetic());
+    let rewritable = match at(buf, j) {
+        Some('F' | 'f' | ' ' | '/' | '楼' | '幢' | '栋' | '座' | '#' | '房') => true,
+        // `号楼`, `号幢`, `号栋`, `号房` are rewritten; `88号` is not.
+        Some('号') => matches!(at(buf, j + 1), Some('楼' | '幢' | '栋' | '房')),
+        Some(c) => c.is_ascii_alphabetic(),
+        None => false,
+    };
     (len > 0 && !rewritable).then_some(j)
 }
 

@@ -29,7 +29,7 @@ const fn s(word: &'static str, label: Label, min_core: usize) -> Suffix {
 }
 
 /// The number of chars of `s`: its bytes that do not continue a char.
-const fn char_len(s: &str) -> usize {
+pub(super) const fn char_len(s: &str) -> usize {
     let mut rest = s.as_bytes();
     let mut n = 0;
     while let [b, tail @ ..] = rest {

@@ -123,17 +123,23 @@ fn district(
     entries: &[Option<&GazEntry>],
     gazetteer: &Gazetteer,
 ) -> (Option<String>, Option<String>) {
-    // Provinces and cities written, by their full names.
-    let written = || {
-        components
-            .iter()
-            .zip(entries)
-            .filter(|(c, _)| matches!(c.label, Label::Province | Label::City))
-            .map(|(c, e)| e.map_or(c.text.as_str(), |e| e.canonical.as_str()))
-    };
+    // Provinces and cities written, by their full names (the first few; more is noise).
+    let mut written: [&str; 4] = [""; 4];
+    let mut n_written = 0;
+    for (c, e) in components.iter().zip(entries) {
+        if matches!(c.label, Label::Province | Label::City)
+            && let Some(slot) = written.get_mut(n_written)
+        {
+            *slot = e.map_or(c.text.as_str(), |e| e.canonical.as_str());
+            n_written += 1;
+        }
+    }
+    let written = written.get(..n_written).unwrap_or_default();
     let fits = |code: &str| {
         let (province, city) = gazetteer.regions_of(code);
-        written().all(|w| Some(w) == province || Some(w) == city)
+        written
+            .iter()
+            .all(|w| Some(*w) == province || Some(*w) == city)
     };
     let district = components
         .iter()

@@ -19,8 +19,8 @@ use super::Label;
 use super::gazetteer::{Entry, Gazetteer, Kind};
 use super::lexicon::{
     CONNECTORS, DISTANCE_UNITS, INNER_DIRECTIONS, INTERSECTIONS, LEADING_DIRECTIONS,
-    RELATIVE_DIRECTIONS, REMARKS, ROAD_ENDS, Suffix, TRAILING_DIRECTIONS, is_close, is_open,
-    is_road_modifier, is_separator, starts_inner_direction,
+    RELATIVE_DIRECTIONS, REMARKS, ROAD_ENDS, Suffix, TRAILING_DIRECTIONS, char_len, is_close,
+    is_open, is_road_modifier, is_separator, starts_inner_direction,
 };
 
 /// A labelled span of the normalised text (char offsets).
@@ -137,24 +137,30 @@ impl<'g> Parser<'_, 'g> {
         self.chars.get(i).copied()
     }
 
+    /// Whether the text from char `i` on starts with `pat` (compared as bytes: a match that
+    /// starts on a char boundary ends on one).
     fn starts_with(&self, i: usize, pat: &str) -> bool {
-        pat.chars()
-            .enumerate()
-            .all(|(k, p)| self.at(i + k) == Some(p))
+        let Some(&b) = self.bytes.get(i) else {
+            return pat.is_empty();
+        };
+        self.text
+            .as_bytes()
+            .get(b..)
+            .is_some_and(|rest| bytes_start_with(rest, pat.as_bytes()))
     }
 
+    /// Whether the text before char `e` ends with `pat`.
     fn ends_with(&self, e: usize, pat: &str) -> bool {
-        let mut k = e;
-        for p in pat.chars().rev() {
-            if k == 0 {
-                return false;
-            }
-            k -= 1;
-            if self.at(k) != Some(p) {
-                return false;
-            }
-        }
-        true
+        let Some(&b) = self.bytes.get(e) else {
+            return false;
+        };
+        self.text.as_bytes().get(..b).is_some_and(|head| {
+            head.len() >= pat.len()
+                && bytes_start_with(
+                    head.get(head.len() - pat.len()..).unwrap_or_default(),
+                    pat.as_bytes(),
+                )
+        })
     }
 
     /// The label of the last component that places the address (not a direction or filler).
@@ -675,7 +681,7 @@ impl<'g> Parser<'_, 'g> {
             ("区", Label::SubPoi),
         ] {
             if self.starts_with(j, unit) {
-                return one(label, j + unit.chars().count());
+                return one(label, j + char_len(unit));
             }
         }
         if self.starts_with(j, "楼") {
@@ -686,7 +692,7 @@ impl<'g> Parser<'_, 'g> {
         if code_has_digit {
             for unit in DISTANCE_UNITS {
                 if self.starts_with(j, unit) {
-                    return one(Label::Direction, j + unit.chars().count());
+                    return one(Label::Direction, j + char_len(unit));
                 }
             }
         }
@@ -758,7 +764,7 @@ impl<'g> Parser<'_, 'g> {
         // `对面`, `附近` after what places it, before a name of two chars or more.
         if !self.segs.is_empty() {
             for w in RELATIVE_DIRECTIONS {
-                let e = s + w.chars().count();
+                let e = s + char_len(w);
                 if self.starts_with(s, w) && e + 2 <= end {
                     self.push(Label::Direction, s, e, None);
                     s = e;
@@ -770,7 +776,7 @@ impl<'g> Parser<'_, 'g> {
             if !self.starts_with(s, w) {
                 continue;
             }
-            let e = s + w.chars().count();
+            let e = s + char_len(w);
             let followed = e < end
                 || self
                     .at(e)
@@ -787,7 +793,7 @@ impl<'g> Parser<'_, 'g> {
             if !self.ends_with(e, w) {
                 continue;
             }
-            let k = w.chars().count();
+            let k = char_len(w);
             if e >= s + k {
                 remark = Some((e - k, e));
                 e -= k;
@@ -810,7 +816,7 @@ impl<'g> Parser<'_, 'g> {
             if !self.ends_with(e, w) {
                 continue;
             }
-            let k = w.chars().count();
+            let k = char_len(w);
             let has_anchor = e >= s + k && (e > s + k || !self.segs.is_empty());
             if has_anchor {
                 tail = Some((e - k, e));
@@ -840,7 +846,7 @@ impl<'g> Parser<'_, 'g> {
                 if !self.starts_with(k, w) {
                     continue;
                 }
-                let len = w.chars().count();
+                let len = char_len(w);
                 // A word of two chars or more that only means a direction (`对面`, `隔壁`)
                 // needs no suffix before it; `旁`, `院内`, `楼下` need one (`邮局旁`).
                 let plain = RELATIVE_DIRECTIONS.contains(w);
@@ -883,7 +889,7 @@ impl<'g> Parser<'_, 'g> {
             return s + 1;
         }
         for w in INTERSECTIONS {
-            let e = s + w.chars().count();
+            let e = s + char_len(w);
             if self.starts_with(s, w) && e <= end {
                 self.push(Label::Intersection, s, e, None);
                 s = e;
@@ -895,7 +901,7 @@ impl<'g> Parser<'_, 'g> {
             .iter()
             .chain(RELATIVE_DIRECTIONS)
         {
-            let e = s + w.chars().count();
+            let e = s + char_len(w);
             if self.starts_with(s, w) && e + 2 <= end {
                 self.push(Label::Direction, s, e, None);
                 return e;
@@ -1112,6 +1118,12 @@ impl Parser<'_, '_> {
             .filter(|&k| self.at(k).is_some_and(|c| c.is_ascii_digit()))
             .count()
     }
+}
+
+/// Whether `hay` starts with `pat`: a loop that most often stops at the first byte, where a call
+/// to `memcmp` would cost more than the comparison.
+fn bytes_start_with(hay: &[u8], pat: &[u8]) -> bool {
+    hay.len() >= pat.len() && hay.iter().zip(pat).all(|(a, b)| a == b)
 }
 
 /// The dash-separated parts of the code `i..j`.
