@@ -89,16 +89,26 @@ pub fn normalize(input: &str) -> Normalized {
     let mut a = width::fold(input);
     // Rewrites lengthen the text a little (`幢` → `号楼`, `沪` → `上海市`): room for half again.
     let mut b = Vec::with_capacity(a.len() + a.len() / 2 + 8);
-    let passes: [Pass; 6] = [
-        space::squeeze,
-        numerals::arabic,
-        width::dashes,
-        admin::canonical,
-        suffix::canonical,
+    // Each pass with a quick test of whether it can change anything: most addresses need only
+    // some of them, and a pass skipped is a copy saved.
+    let passes: [(Pass, fn(&[(char, usize)]) -> bool); 6] = [
+        (space::squeeze, has_space),
+        (numerals::arabic, |t| {
+            t.iter().any(|&(c, _)| numerals::is_numeral(c))
+        }),
+        (width::dashes, |t| t.iter().any(|&(c, _)| width::is_dash(c))),
+        (admin::canonical, admin::may_apply),
+        (suffix::canonical, |t| {
+            t.iter()
+                .any(|&(c, _)| c.is_ascii_alphanumeric() || matches!(c, '地' | '负' | '-'))
+        }),
         // A rewrite can put a CJK char next to a space kept between two ASCII chars (`0F 0`).
-        space::squeeze,
+        (space::squeeze, has_space),
     ];
-    for pass in passes {
+    for (pass, may_apply) in passes {
+        if !may_apply(&a) {
+            continue;
+        }
         b.clear();
         pass(&a, &mut b);
         std::mem::swap(&mut a, &mut b);
@@ -119,6 +129,11 @@ pub fn normalize(input: &str) -> Normalized {
 /// ```
 pub fn normalize_str(input: &str) -> String {
     normalize(input).text
+}
+
+/// Whether the working text holds a space.
+fn has_space(buf: &[(char, usize)]) -> bool {
+    buf.iter().any(|&(c, _)| c == ' ')
 }
 
 /// The working text: each char with the char offset in the input it maps to.

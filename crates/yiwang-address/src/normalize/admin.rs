@@ -99,6 +99,21 @@ const NOT_NAME: [char; 25] = [
     '路', '街', '巷', '弄', '镇', '乡', '区', '县', '市',
 ];
 
+/// Whether the text starts as a city prefix or an obsolete district may (`中国`, `上海`, `沪`,
+/// `市辖区`, `卢湾区`, …): else [`canonical`] would copy it unchanged.
+pub(super) fn may_apply(buf: &[(char, usize)]) -> bool {
+    let first = |i: usize| at(buf, i);
+    let starts = |c: Option<char>| {
+        c.is_some_and(|c| {
+            PREFIXES
+                .iter()
+                .chain(OBSOLETE.iter().map(|(old, _)| old))
+                .any(|p| p.starts_with(c))
+        })
+    };
+    starts(first(0)) || (starts_with(buf, 0, "中国") && starts(first(2)))
+}
+
 /// Canonicalises the city prefix and an obsolete district; see the module docs.
 pub(super) fn canonical(buf: &[(char, usize)], out: &mut Buf) {
     let mut i = 0;

@@ -61,7 +61,7 @@ fn tens(c: char) -> Option<u32> {
     }
 }
 
-fn is_numeral(c: char) -> bool {
+pub(super) fn is_numeral(c: char) -> bool {
     digit(c).is_some() || multiplier(c).is_some() || tens(c).is_some()
 }
 

@@ -41,6 +41,11 @@ const DASHES: [char; 11] = [
     '\u{301C}', '\u{223C}',
 ];
 
+/// Whether `c` is one of the dashes or tildes of a range.
+pub(super) fn is_dash(c: char) -> bool {
+    DASHES.contains(&c)
+}
+
 /// Between two ASCII digits, one or more dashes or tildes (`-`, `~`, `‐‑‒–—―`, `−`, `〜`, `∼`;
 /// full-width `－～` arrive here already folded), with at most one space on either side, become
 /// one `-` mapped to the first dash: `1～3号` → `1-3号`, `1——3` → `1-3`, `1 - 3` → `1-3`.
