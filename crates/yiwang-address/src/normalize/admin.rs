@@ -102,16 +102,29 @@ const NOT_NAME: [char; 25] = [
 /// Whether the text starts as a city prefix or an obsolete district may (`中国`, `上海`, `沪`,
 /// `市辖区`, `卢湾区`, …): else [`canonical`] would copy it unchanged.
 pub(super) fn may_apply(buf: &[(char, usize)]) -> bool {
-    let first = |i: usize| at(buf, i);
-    let starts = |c: Option<char>| {
-        c.is_some_and(|c| {
-            PREFIXES
-                .iter()
-                .chain(OBSOLETE.iter().map(|(old, _)| old))
-                .any(|p| p.starts_with(c))
-        })
-    };
-    starts(first(0)) || (starts_with(buf, 0, "中国") && starts(first(2)))
+    let i = if starts_with(buf, 0, "中国") { 2 } else { 0 };
+    at(buf, i).is_some_and(starts_a_rewrite)
+}
+
+/// Whether `c` is the first char of one of [`PREFIXES`] or of an [`OBSOLETE`] district.
+fn starts_a_rewrite(c: char) -> bool {
+    matches!(
+        c,
+        '上' | '市'
+            | '沪'
+            | '卢'
+            | '闸'
+            | '南'
+            | '川'
+            | '吴'
+            | '宝'
+            | '嘉'
+            | '金'
+            | '松'
+            | '青'
+            | '奉'
+            | '崇'
+    )
 }
 
 /// Canonicalises the city prefix and an obsolete district; see the module docs.
@@ -177,4 +190,17 @@ fn named(buf: &[(char, usize)], i: usize, suffixes: &[&str], max: usize) -> bool
 /// CJK unified ideographs (basic block and extension A).
 fn is_ideograph(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+#[cfg(test)]
+mod first_chars {
+    use super::*;
+
+    #[test]
+    fn every_rewrite_passes_the_first_char_test() {
+        let words = PREFIXES.iter().chain(OBSOLETE.iter().map(|(old, _)| old));
+        for w in words {
+            assert!(w.chars().next().is_some_and(starts_a_rewrite), "{w}");
+        }
+    }
 }

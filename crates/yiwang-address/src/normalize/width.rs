@@ -16,12 +16,11 @@ use super::{Buf, at};
 pub(super) fn fold(input: &str) -> Buf {
     // One slot per byte is enough (a char is at least one byte) and avoids regrowing.
     let mut out = Vec::with_capacity(input.len());
-    out.extend(
-        input
-            .chars()
-            .enumerate()
-            .filter_map(|(i, c)| fold_char(c).map(|c| (c, i))),
-    );
+    for (i, c) in input.chars().enumerate() {
+        if let Some(c) = fold_char(c) {
+            out.push((c, i));
+        }
+    }
     out
 }
 

@@ -177,7 +177,25 @@ impl SuffixIndex {
 /// Chars that may stand between a name and a road suffix and belong to the road name:
 /// directions and ordinals (`南京西路`, `中山东一路`, `共和新路`).
 pub(super) fn is_road_modifier(c: char) -> bool {
-    "东西南北中一二三四五六七八九十新老".contains(c)
+    matches!(
+        c,
+        '东' | '西'
+            | '南'
+            | '北'
+            | '中'
+            | '一'
+            | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '新'
+            | '老'
+    )
 }
 
 /// Road suffixes that, right after a place name, make it part of a road name.
@@ -275,6 +293,12 @@ pub(super) const INNER_DIRECTIONS: &[&str] = &[
     "后面",
     "旁",
 ];
+
+/// Whether `c` is one of the chars of `set` (a short list written as a string; cheaper than
+/// `str::contains`, which searches for the char's UTF-8 bytes).
+pub(super) fn one_of(c: char, set: &str) -> bool {
+    set.chars().any(|x| x == c)
+}
 
 /// Whether `c` starts one of [`INNER_DIRECTIONS`] (checked before trying each word at every
 /// position of a chunk).

@@ -151,18 +151,21 @@ fn district(
         };
         // Every district of that name that fits the province and city written; of several, the
         // one in the home municipality, if any.
-        let fitting = || {
-            gazetteer
-                .get(&c.text)
-                .iter()
-                .filter(|d| d.kind == Kind::District)
-                .filter_map(|d| Some((d, d.district_code.as_deref()?)))
-                .filter(|(_, code)| fits(code))
-        };
-        let chosen = match fitting().nth(1) {
-            None => fitting().next(),
-            Some(_) => fitting().find(|(_, code)| code.starts_with(HOME)),
-        };
+        let (mut first, mut home, mut count) = (None, None, 0);
+        for d in gazetteer.get(&c.text) {
+            let Some(code) = d.district_code.as_deref() else {
+                continue;
+            };
+            if d.kind != Kind::District || !fits(code) {
+                continue;
+            }
+            count += 1;
+            first = first.or(Some((d, code)));
+            if code.starts_with(HOME) {
+                home = home.or(Some((d, code)));
+            }
+        }
+        let chosen = if count == 1 { first } else { home };
         return match chosen {
             Some((d, code)) => (Some(d.canonical.clone()), Some(code.to_owned())),
             None => (Some(e.canonical.clone()), None),

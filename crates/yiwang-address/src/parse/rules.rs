@@ -20,7 +20,7 @@ use super::gazetteer::{Entry, Gazetteer, Kind};
 use super::lexicon::{
     CONNECTORS, DISTANCE_UNITS, INNER_DIRECTIONS, INTERSECTIONS, LEADING_DIRECTIONS,
     RELATIVE_DIRECTIONS, REMARKS, ROAD_ENDS, Suffix, TRAILING_DIRECTIONS, char_len, is_close,
-    is_open, is_road_modifier, is_separator, starts_inner_direction,
+    is_open, is_road_modifier, is_separator, one_of, starts_inner_direction,
 };
 
 /// A labelled span of the normalised text (char offsets).
@@ -426,15 +426,15 @@ impl<'g> Parser<'_, 'g> {
             return false;
         }
         // A division suffix.
-        if "区县市镇乡村州省旗盟".contains(c) {
+        if one_of(c, "区县市镇乡村州省旗盟") {
             return true;
         }
         // A Chinese numeral as in the numbered compounds `梅陇三村`, `长桥二村`, `稠山一区`
         // (but not `永康九铃西路`).
-        if "一二三四五六七八九十".contains(c)
+        if one_of(c, "一二三四五六七八九十")
             && self
                 .at(end + 1)
-                .is_some_and(|n| "村区期街弄坊苑队组".contains(n))
+                .is_some_and(|n| one_of(n, "村区期街弄坊苑队组"))
         {
             return true;
         }
@@ -624,7 +624,7 @@ impl<'g> Parser<'_, 'g> {
         }
         let code_has_digit = (i..j).any(|k| self.at(k).is_some_and(|c| c.is_ascii_digit()));
         let mut k = j;
-        if self.at(k).is_some_and(|c| "甲乙丙".contains(c)) && self.at(k + 1) == Some('号') {
+        if self.at(k).is_some_and(|c| one_of(c, "甲乙丙")) && self.at(k + 1) == Some('号') {
             k += 1;
         }
         let last = self.last();
@@ -651,7 +651,7 @@ impl<'g> Parser<'_, 'g> {
             if self.at(end) == Some('之')
                 && self
                     .at(end + 1)
-                    .is_some_and(|c| "一二三四五六七八九".contains(c))
+                    .is_some_and(|c| one_of(c, "一二三四五六七八九"))
             {
                 end += 2;
             }
@@ -878,7 +878,7 @@ impl<'g> Parser<'_, 'g> {
     fn after_road(&mut self, i: usize, end: usize) -> usize {
         let mut s = i;
         if self.at(s).is_some_and(|c| CONNECTORS.contains(&c))
-            && !self.at(s + 1).is_some_and(|c| "叉汇界口".contains(c))
+            && !self.at(s + 1).is_some_and(|c| one_of(c, "叉汇界口"))
             && (s + 2..=self.n().min(s + 12)).any(|k| {
                 // County roads are numbered lines (`十新线`, `杭富线`).
                 ROAD_ENDS.iter().any(|r| self.ends_with(k, r)) || self.ends_with(k, "线")
@@ -907,9 +907,9 @@ impl<'g> Parser<'_, 'g> {
                 return e;
             }
         }
-        if s > i && s < end && self.at(s).is_some_and(|c| "东西南北".contains(c)) {
+        if s > i && s < end && self.at(s).is_some_and(|c| one_of(c, "东西南北")) {
             let mut e = s + 1;
-            if self.at(e).is_some_and(|c| "侧面边".contains(c)) {
+            if self.at(e).is_some_and(|c| one_of(c, "侧面边")) {
                 e += 1;
             }
             if e == end || self.at(e).is_some_and(|c| c.is_ascii_digit()) {
@@ -1030,7 +1030,7 @@ impl<'g> Parser<'_, 'g> {
                     // `梅陇三村`, `田林十二村`: numbered compounds (新村), not villages.
                     let numbered = self
                         .at(j - 1)
-                        .is_some_and(|c| "一二三四五六七八九十".contains(c));
+                        .is_some_and(|c| one_of(c, "一二三四五六七八九十"));
                     !numbered
                         && (rank(Label::Community) > self.level || self.repeats(start, end, None))
                         && !self.road_follows(end, 1)
@@ -1087,7 +1087,7 @@ impl<'g> Parser<'_, 'g> {
             && self.at(e - 1) == Some('村')
             && self
                 .at(e - 2)
-                .is_some_and(|c| "一二三四五六七八九十".contains(c))
+                .is_some_and(|c| one_of(c, "一二三四五六七八九十"))
     }
 
     /// Merges neighbouring redundant spans (in place).
