@@ -91,7 +91,7 @@ pub fn normalize(input: &str) -> Normalized {
     let mut b = Vec::with_capacity(a.len() + a.len() / 2 + 8);
     // Each pass with a quick test of whether it can change anything: most addresses need only
     // some of them, and a pass skipped is a copy saved.
-    let passes: [(Pass, fn(&[(char, usize)]) -> bool); 6] = [
+    let passes: [(Pass, Applies); 6] = [
         (space::squeeze, has_space),
         (numerals::arabic, |t| {
             t.iter().any(|&(c, _)| numerals::is_numeral(c))
@@ -138,6 +138,9 @@ fn has_space(buf: &[(char, usize)]) -> bool {
 
 /// The working text: each char with the char offset in the input it maps to.
 type Buf = Vec<(char, usize)>;
+
+/// Whether a pass can change the working text at all.
+type Applies = fn(&[(char, usize)]) -> bool;
 
 /// A pass reads the working text and appends its output to an empty buffer.
 type Pass = fn(&[(char, usize)], &mut Buf);
