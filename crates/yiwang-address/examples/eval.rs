@@ -186,6 +186,7 @@ fn predict(
                     "person"
                 }
                 ("distance", _) => "assist",
+                ("others", _) if c.text == "中国" => "country",
                 ("others", _) => "otherinfo",
                 // Li & Lu keep `devzone` for development zones (开发区, 高新区) and label
                 // industrial parks (工业区, 工业园区, 科技园) as points of interest, with what is

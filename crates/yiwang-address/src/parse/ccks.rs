@@ -91,14 +91,16 @@ fn is_connector(text: &str) -> bool {
     chars.next().is_some_and(|c| CONNECTORS.contains(&c)) && chars.next().is_none()
 }
 
-/// Every component of `parsed` with its CCKS-2021 label (the connector between two roads, which
-/// the guideline leaves unlabelled, is left out).
+/// Every component of `parsed` with its CCKS-2021 label (the connector between two roads and the
+/// country, which the guideline leaves unlabelled, are left out).
 pub fn ccks_components(parsed: &Parsed) -> Vec<(&'static str, &Component)> {
     let mut before = Vec::with_capacity(parsed.components.len());
     let mut out = Vec::with_capacity(parsed.components.len());
     for c in &parsed.components {
-        // The guideline leaves the connector of `X路与Y路交叉口` unlabelled.
-        if c.label == Label::Intersection && is_connector(&c.text) {
+        // The guideline leaves the connector of `X路与Y路交叉口` unlabelled, and the country.
+        if (c.label == Label::Intersection && is_connector(&c.text))
+            || (c.label == Label::Other && c.text == "中国")
+        {
             continue;
         }
         out.push((ccks_label(c.label, &c.text, &before), c));

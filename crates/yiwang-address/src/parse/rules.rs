@@ -286,6 +286,13 @@ impl<'g> Parser<'_, 'g> {
                 i = end.max(i + 1);
                 continue;
             }
+            // The country before the divisions (`中国浙江省…`) places nothing.
+            if self.segs.is_empty() && self.starts_with(i, "中国") && self.gazetteer_admin_at(i + 2)
+            {
+                self.push(Label::Other, i, i + 2, None);
+                i += 2;
+                continue;
+            }
             if let Some((label, len, entry)) = self.gazetteer_at(i) {
                 let restart = label.is_admin() && self.only_names_read();
                 self.push(label, i, i + len, Some(entry));

@@ -624,6 +624,16 @@ fn spans_point_into_the_input() {
 }
 
 #[test]
+fn the_country_places_nothing() {
+    check(
+        "中国浙江省温州市瓯海区靖宁街529号",
+        "other:中国 province:浙江省 city:温州市 district:瓯海区 road:靖宁街 door:529号",
+    );
+    check("中国银行", "poi:中国银行");
+    check_ccks("中国浙江省温州市", "prov=浙江省 city=温州市");
+}
+
+#[test]
 fn ccks_scheme() {
     check_ccks(
         "上海市静安区共和新路街道柳营路669弄14号1102室",
