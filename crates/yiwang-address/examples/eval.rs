@@ -169,13 +169,27 @@ fn predict(
     } else {
         ccks_components(&parsed)
     };
-    let labels: Vec<&str> = components.iter().map(|(l, _)| *l).collect();
+    // Of a division written twice, Li & Lu keep the one written in full (`浙江省` over `浙江`),
+    // of several in full the last, the one the rest follows; the others are `redundant`.
+    let full = |t: &str| t.ends_with(['省', '市', '区', '县', '镇']) || t.ends_with("街道");
+    let kept: Vec<bool> = components
+        .iter()
+        .enumerate()
+        .map(|(k, (l, c))| {
+            let rest = components.get(k + 1..).unwrap_or_default();
+            let later: Vec<&str> = rest
+                .iter()
+                .filter(|(l2, _)| l2 == l)
+                .map(|(_, c2)| c2.text.as_str())
+                .collect();
+            later.is_empty() || (full(&c.text) && !later.iter().any(|t| full(t)))
+        })
+        .collect();
     for (k, (label, c)) in components.iter().enumerate() {
         let mut l = *label;
         if lilu {
-            // Of a division written twice, the one that stays is the one the rest follows.
             let division = matches!(l, "prov" | "city" | "district" | "town");
-            let again = labels.get(k + 1..).is_some_and(|rest| rest.contains(&l));
+            let again = !kept.get(k).copied().unwrap_or(true);
             l = match (l, prev) {
                 (_, _) if division && again => "redundant",
                 ("road", Some("road" | "subroad")) => "subroad",
