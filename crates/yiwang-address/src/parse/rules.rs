@@ -23,6 +23,9 @@ use super::lexicon::{
     is_open, is_road_modifier, is_separator, one_of, starts_inner_direction,
 };
 
+/// How many elements back a division is looked for when deciding whether one repeats it.
+const REPEAT_WINDOW: usize = 32;
+
 /// A labelled span of the normalised text (char offsets).
 #[derive(Debug, Clone)]
 pub(super) struct Seg<'g> {
@@ -220,7 +223,7 @@ impl<'g> Parser<'_, 'g> {
     /// the address.
     fn only_names_read(&self) -> bool {
         let mut names = 0;
-        for s in self.segs.iter().rev() {
+        for s in self.segs.iter().rev().take(REPEAT_WINDOW) {
             if s.label.is_admin() {
                 break;
             }
@@ -241,7 +244,8 @@ impl<'g> Parser<'_, 'g> {
     fn repeats(&self, start: usize, end: usize, entry: Option<&Entry>) -> bool {
         let name = self.slice(start, end);
         let canonical = entry.map(|e| e.canonical.as_str());
-        self.segs.iter().any(|s| {
+        // A repeat comes within a few elements; looking no further keeps long inputs linear.
+        self.segs.iter().rev().take(REPEAT_WINDOW).any(|s| {
             s.label.is_admin()
                 && (self.slice(s.start, s.end) == name
                     || (canonical.is_some() && s.entry.map(|e| e.canonical.as_str()) == canonical))
@@ -382,8 +386,8 @@ impl<'g> Parser<'_, 'g> {
                     // A short form repeating a division already read starts a name when one
                     // follows (`巫山县巫山国宾酒店`, `杭州市杭州逸翔化工`).
                     _ if e.short
-                        && self.repeats(i, end, Some(e))
-                        && !self.division_or_break_at(end) =>
+                        && !self.division_or_break_at(end)
+                        && self.repeats(i, end, Some(e)) =>
                     {
                         false
                     }
