@@ -14,8 +14,9 @@ are those of the eval:
 - addresses/s: one thread, all three corpora; jionlp one address at a time
   (`parse_location`), cpca in one batch (`transform(list)`, its fast path).
 
-Then it runs yiwang's eval (`cargo run --release -p yiwang-address --example eval`) and prints a
-Markdown table with the three tools side by side.
+Then it runs yiwang's eval (`cargo run --release -p yiwang-address --example eval`) for the
+accuracy and `eval -- DATA --speed` for the throughput, and prints a Markdown table with the three
+tools side by side.
 
 Usage: python3 bench/address_anchors.py [--data ../shared/data/address] [--skip-yiwang]
 """
@@ -131,14 +132,17 @@ def run_cpca(texts):
 
 
 def yiwang(data):
-    """Runs the eval and reads its district lines and throughput."""
+    """Runs the eval for its district lines, then `eval --speed` (a process that only parses the
+    same addresses, over and over for five seconds) for the throughput."""
     cmd = ["cargo", "run", "--release", "-q", "-p", "yiwang-address", "--example", "eval", "--", data]
     out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
     per_file = re.findall(
         r"district accuracy, written: ([\d.]+)% of (\d+); Shanghai written: ([\d.]+)% of (\d+); "
         r"Shanghai omitted \(prov/city/district deleted\): ([\d.]+)% of (\d+)", out)
-    speed = re.search(r"throughput: (\d+) addresses/s", out)
-    return per_file, int(speed.group(1)) if speed else None, " ".join(cmd)
+    fast = subprocess.run(cmd + ["--speed"], cwd=ROOT, check=True, capture_output=True,
+                          text=True).stdout
+    speed = re.search(r"throughput: (\d+) addresses/s", fast)
+    return per_file, int(speed.group(1)) if speed else None, " ".join(cmd) + " [--speed]"
 
 
 def main():
@@ -195,6 +199,9 @@ def main():
     y = f"{ours_speed:,}" if ours_speed else "—"
     print(f"| all three ({len(all_texts):,}) | addresses/s, one thread | {y} | "
           f"{speed['jionlp']:,.0f} | {speed['cpca']:,.0f} |")
+    if ours_speed:
+        print(f"\nyiwang / jionlp: {ours_speed / speed['jionlp']:,.0f}x; "
+              f"yiwang / cpca: {ours_speed / speed['cpca']:,.1f}x")
 
 
 if __name__ == "__main__":
