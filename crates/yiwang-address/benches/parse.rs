@@ -6,8 +6,13 @@
 //! with and without the city and district, written in full or short, with lanes, doors,
 //! buildings, units, floors and rooms in the forms people use (Chinese numerals, full-width
 //! digits, `幢`/`栋`, `12-3-1001`, `B1`, `3F`), national addresses from province down to the
-//! room, direction and distance phrases, and some noise.
+//! room, direction and distance phrases, and some noise. The global allocator is mimalloc, as in
+//! the `yiwang` binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+/// The allocator of the `yiwang` binary, so the figures are the ones the CLI and server get.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use divan::{Bencher, black_box, counter::ItemsCount};
 use yiwang_address::{Gazetteer, normalize, parse};

@@ -18,6 +18,10 @@
 //! it (`road~poi`, a boundary error), or none (`road→∅`), with a few examples each. With
 //! `--speed` instead, only measures the throughput, over five seconds.
 
+/// The allocator of the `yiwang` binary, so the throughput is the one the CLI and server get.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
