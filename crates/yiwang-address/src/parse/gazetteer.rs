@@ -185,12 +185,24 @@ impl Default for Gazetteer {
                 g.add_road(road, code);
             }
         }
-        // Towns by their names without `镇` (`周浦` for `周浦镇`), as short forms.
+        // Towns by their names without `镇` (`周浦` for `周浦镇`) and streets without `街道`
+        // (`徐家汇` for `徐家汇街道`), as short forms; not a street named after a road or a
+        // compound (`湖南路街道`, `康健新村街道`), whose short form is that road or compound.
         for (code, name) in STREETS {
-            let Some(short) = name.strip_suffix('镇') else {
+            let Some(short) = name
+                .strip_suffix('镇')
+                .or_else(|| name.strip_suffix("街道"))
+            else {
                 continue;
             };
-            if short.chars().count() >= 2 && g.get(short).is_empty() {
+            let named_after = ["路", "街", "道", "村", "镇", "浜", "桥"]
+                .iter()
+                .any(|s| short.ends_with(s));
+            // Two streets with one short form (`虹桥`: a street of 长宁, a town of 闵行) are both
+            // kept, and then the short form decides no district; a short form that is already
+            // another kind of name is not added.
+            let taken = g.get(short).iter().any(|e| e.kind != Kind::Street);
+            if short.chars().count() >= 2 && !named_after && !taken {
                 let short = normalize_str(short);
                 let full = normalize_str(name);
                 g.insert(

@@ -398,7 +398,10 @@ impl<'g> Parser<'_, 'g> {
                             && !(e.short
                                 && (self.road_follows(end, 2)
                                     || self.short_blocked(end)
-                                    || !self.short_fits(end, e.kind == Kind::District)))
+                                    || !self.short_fits(
+                                        end,
+                                        matches!(e.kind, Kind::District | Kind::Street),
+                                    )))
                     }
                 };
                 if fits && best.is_none_or(|b| e.kind < b.kind) {
@@ -440,13 +443,13 @@ impl<'g> Parser<'_, 'g> {
         if one_of(c, "区县市镇乡村州省旗盟") {
             return true;
         }
-        // A Chinese numeral as in the numbered compounds `梅陇三村`, `长桥二村`, `稠山一区`
+        // A Chinese numeral as in the numbered compounds `梅陇三村`, `田林十二村`, `稠山一区`
         // (but not `永康九铃西路`).
-        if one_of(c, "一二三四五六七八九十")
-            && self
-                .at(end + 1)
-                .is_some_and(|n| one_of(n, "村区期街弄坊苑队组"))
-        {
+        let mut k = end;
+        while self.at(k).is_some_and(|n| one_of(n, "一二三四五六七八九十")) {
+            k += 1;
+        }
+        if k > end && self.at(k).is_some_and(|n| one_of(n, "村区期街弄坊苑队组")) {
             return true;
         }
         // One name char and a road suffix: the short form starts the road's name (`广宁伯街`).

@@ -313,6 +313,22 @@ fn three_char_divisions_are_not_cut_before_a_two_char_one() {
 }
 
 #[test]
+fn shanghai_streets_by_their_short_names() {
+    // A street without `街道` before a point of interest places the address.
+    check("徐家汇港汇广场", "street:徐家汇 poi:港汇广场");
+    check_district("徐家汇港汇广场", Some("徐汇区"), Some("310104"));
+    // A street named after a road or a compound keeps the road or compound.
+    check("田林路200号", "road:田林路 door:200号");
+    check("湖南路8号", "road:湖南路 door:8号");
+    // A numbered compound named after a street (or a county elsewhere: `田林县`) stays whole.
+    check(
+        "田林十二村2号楼",
+        "poi:田林十二村 building:2号楼",
+    );
+    check("长桥二村5号", "poi:长桥二村 door:5号");
+}
+
+#[test]
 fn short_forms_before_other_divisions() {
     check(
         "宁波镇海骆驼公园南路8号",
