@@ -446,7 +446,10 @@ impl<'g> Parser<'_, 'g> {
         // A Chinese numeral as in the numbered compounds `梅陇三村`, `田林十二村`, `稠山一区`
         // (but not `永康九铃西路`).
         let mut k = end;
-        while self.at(k).is_some_and(|n| one_of(n, "一二三四五六七八九十")) {
+        while self
+            .at(k)
+            .is_some_and(|n| one_of(n, "一二三四五六七八九十"))
+        {
             k += 1;
         }
         if k > end && self.at(k).is_some_and(|n| one_of(n, "村区期街弄坊苑队组")) {

@@ -321,10 +321,7 @@ fn shanghai_streets_by_their_short_names() {
     check("田林路200号", "road:田林路 door:200号");
     check("湖南路8号", "road:湖南路 door:8号");
     // A numbered compound named after a street (or a county elsewhere: `田林县`) stays whole.
-    check(
-        "田林十二村2号楼",
-        "poi:田林十二村 building:2号楼",
-    );
+    check("田林十二村2号楼", "poi:田林十二村 building:2号楼");
     check("长桥二村5号", "poi:长桥二村 door:5号");
 }
 
