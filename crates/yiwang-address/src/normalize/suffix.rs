@@ -87,12 +87,7 @@ pub(super) fn canonical(buf: &[(char, usize)], out: &mut Buf) {
 /// not followed by anything a floor, building or room suffix starts with (the common case,
 /// `88号`, `500弄`, answered without building the code).
 fn plain_number(buf: &[(char, usize)], i: usize) -> Option<usize> {
-    let len = buf
-        .iter()
-        .skip(i)
-        .take_while(|(c, _)| c.is_ascii_digit())
-        .count();
-    let j = i + len;
+    let j = run_end(buf, i, |c| c.is_ascii_digit());
     let rewritable = match at(buf, j) {
         Some('F' | 'f' | ' ' | '/' | '楼' | '幢' | '栋' | '座' | '#' | '房') => true,
         // `号楼`, `号幢`, `号栋`, `号房` are rewritten; `88号` is not.
@@ -100,17 +95,17 @@ fn plain_number(buf: &[(char, usize)], i: usize) -> Option<usize> {
         Some(c) => c.is_ascii_alphabetic(),
         None => false,
     };
-    (len > 0 && !rewritable).then_some(j)
+    (j > i && !rewritable).then_some(j)
+}
+
+/// Where the run of chars with `pred` starting at `i` ends.
+fn run_end(buf: &[(char, usize)], i: usize, pred: impl Fn(char) -> bool) -> usize {
+    i + buf.iter().skip(i).take_while(|&&(c, _)| pred(c)).count()
 }
 
 /// The code starting at `i` and its suffix: where the rewrite ends and what it writes.
 fn code(buf: &[(char, usize)], i: usize, out: &[(char, usize)]) -> (usize, String) {
-    let len = buf
-        .iter()
-        .skip(i)
-        .take_while(|(c, _)| c.is_ascii_alphanumeric())
-        .count();
-    let j = i + len;
+    let j = run_end(buf, i, |c| c.is_ascii_alphanumeric());
     let code: String = slice(buf, i..j).iter().map(|&(c, _)| c).collect();
     let all_digits = code.bytes().all(|b| b.is_ascii_digit());
     let letters = code.bytes().filter(u8::is_ascii_alphabetic).count();
@@ -230,17 +225,9 @@ fn basement(buf: &[(char, usize)], i: usize, out: &[(char, usize)]) -> Option<(u
         '负' | '-' => i + 1,
         _ => return None,
     };
-    let len = buf
-        .iter()
-        .skip(start)
-        .take_while(|(c, _)| c.is_ascii_digit())
-        .count();
-    let digits: String = slice(buf, start..start + len)
-        .iter()
-        .map(|&(c, _)| c)
-        .collect();
+    let unit = run_end(buf, start, |c| c.is_ascii_digit());
+    let digits: String = slice(buf, start..unit).iter().map(|&(c, _)| c).collect();
     let level = basement_level(&digits)?;
-    let unit = start + len;
     let end = match at(buf, unit)? {
         '层' | '楼' => unit + 1,
         _ => f_after(buf, unit)?,

@@ -478,7 +478,7 @@ impl<'g> Parser<'_, 'g> {
                 return true;
             }
             // Another division, full or short, right after it (`宁波镇海区`, `金华义乌`).
-            if k == end && (self.gazetteer_admin_at(k) || self.division_or_break_at(k)) {
+            if k == end && self.division_or_break_at(k) {
                 return true;
             }
             let mut best: Option<&Suffix> = None;
