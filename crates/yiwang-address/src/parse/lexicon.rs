@@ -245,6 +245,9 @@ pub(super) const LEADING_DIRECTIONS: &[&str] = &[
     "西北角",
 ];
 
+/// Corners of a crossing (`港元路东南角…`); also leading directions.
+pub(super) const CORNERS: &[&str] = &["东南角", "西南角", "东北角", "西北角"];
+
 /// Direction words that, after a road, a number or a name, start the next phrase: `…1233号对面
 /// 手机店` is the shop opposite number 1233.
 pub(super) const RELATIVE_DIRECTIONS: &[&str] = &["斜对面", "对面", "旁边", "附近", "隔壁", "对过"];

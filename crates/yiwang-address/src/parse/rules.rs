@@ -18,7 +18,7 @@
 use super::Label;
 use super::gazetteer::{Entry, Gazetteer, Kind};
 use super::lexicon::{
-    CONNECTORS, DISTANCE_UNITS, INNER_DIRECTIONS, INTERSECTIONS, LEADING_DIRECTIONS,
+    CONNECTORS, CORNERS, DISTANCE_UNITS, INNER_DIRECTIONS, INTERSECTIONS, LEADING_DIRECTIONS,
     RELATIVE_DIRECTIONS, REMARKS, ROAD_ENDS, Suffix, TRAILING_DIRECTIONS, char_len, is_close,
     is_open, is_road_modifier, is_separator, one_of, starts_inner_direction,
 };
@@ -779,15 +779,10 @@ impl<'g> Parser<'_, 'g> {
             s = self.after_road(s, end);
         }
         // `对面`, `附近` after what places it, before a name of two chars or more.
-        if !self.segs.is_empty() {
-            for w in RELATIVE_DIRECTIONS {
-                let e = s + char_len(w);
-                if self.starts_with(s, w) && e + 2 <= end {
-                    self.push(Label::Direction, s, e, None);
-                    s = e;
-                    break;
-                }
-            }
+        if !self.segs.is_empty()
+            && let Some(e) = self.direction_before_name(s, end, RELATIVE_DIRECTIONS)
+        {
+            s = e;
         }
         for w in LEADING_DIRECTIONS {
             if !self.starts_with(s, w) {
@@ -890,6 +885,17 @@ impl<'g> Parser<'_, 'g> {
         })
     }
 
+    /// One of `words` at `s` with a name of two chars or more after it within `..end`: pushed
+    /// as a direction; returns where the name starts.
+    fn direction_before_name(&mut self, s: usize, end: usize, words: &[&str]) -> Option<usize> {
+        let w = words.iter().find(|w| self.starts_with(s, w))?;
+        let e = s + char_len(w);
+        (e + 2 <= end).then(|| {
+            self.push(Label::Direction, s, e, None);
+            e
+        })
+    }
+
     /// What may follow a road within `..end`: a connector to a second road (dropped), an
     /// intersection word, a bare direction (`北`). Returns where the rest starts.
     fn after_road(&mut self, i: usize, end: usize) -> usize {
@@ -914,13 +920,8 @@ impl<'g> Parser<'_, 'g> {
             }
         }
         // A corner or a relative direction before a name (`港元路东南角兄弟智谷`).
-        for w in ["东南角", "西南角", "东北角", "西北角"]
-            .iter()
-            .chain(RELATIVE_DIRECTIONS)
-        {
-            let e = s + char_len(w);
-            if self.starts_with(s, w) && e + 2 <= end {
-                self.push(Label::Direction, s, e, None);
+        for words in [CORNERS, RELATIVE_DIRECTIONS] {
+            if let Some(e) = self.direction_before_name(s, end, words) {
                 return e;
             }
         }
