@@ -16,7 +16,8 @@
 //! With `--errors` after the folder, also prints the commonest confusions per file: for each
 //! gold entity missed, the predicted entity with the same span (`road→poi`), or one overlapping
 //! it (`road~poi`, a boundary error), or none (`road→∅`), with a few examples each. With
-//! `--speed` instead, only measures the throughput, over five seconds.
+//! `--speed` instead, only measures the throughput, over five seconds; with `--dump`, prints
+//! the gold and predicted entities of every address, one per line.
 
 /// The allocator of the `yiwang` binary, so the throughput is the one the CLI and server get.
 #[global_allocator]
@@ -70,6 +71,10 @@ fn main() -> ExitCode {
             }
         };
         let items = read_items(&text);
+        if flag.as_deref() == Some("--dump") {
+            dump(file, &items, &gaz, lilu);
+            continue;
+        }
         if speed_only {
             all.extend(items.into_iter().map(|i| i.text));
             continue;
@@ -88,6 +93,26 @@ fn main() -> ExitCode {
         .unwrap_or(if speed_only { 5.0 } else { 1.0 });
     throughput(&all, &gaz, seconds);
     ExitCode::SUCCESS
+}
+
+/// `--dump`: one line per address, tab-separated: the file, the text, the gold and the
+/// predicted entities as `label:start:end` joined by spaces (for analysis with other tools).
+fn dump(file: &str, items: &[Item], gaz: &Gazetteer, lilu: bool) {
+    let spans = |v: &[(String, usize, usize)]| {
+        v.iter()
+            .map(|(l, s, e)| format!("{l}:{s}:{e}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for item in items {
+        let (pred, _) = predict(&item.text, gaz, lilu);
+        println!(
+            "{file}\t{}\t{}\t{}",
+            item.text,
+            spans(&item.gold),
+            spans(&pred)
+        );
+    }
 }
 
 /// Reads `token tag` lines separated by blank lines.
@@ -173,22 +198,44 @@ fn predict(
     } else {
         ccks_components(&parsed)
     };
-    // Of a division written twice, Li & Lu keep the one written in full (`浙江省` over `浙江`),
-    // of several in full the last, the one the rest follows; the others are `redundant`.
+    // Of a division written twice, Li & Lu keep the one written in full (`浙江省` over `浙江`).
+    // Of two written alike, they keep the later when the address starts again from its first
+    // division (`浙江省杭州市浙江省杭州市…`, `崇溪镇云南省…崇溪镇`), else the earlier
+    // (`…西湖区西湖区`, `浙江省宁波市慈溪市宁波市慈溪市`); the others are `redundant`.
     let full = |t: &str| t.ends_with(['省', '市', '区', '县', '镇']) || t.ends_with("街道");
-    let kept: Vec<bool> = components
-        .iter()
-        .enumerate()
-        .map(|(k, (l, c))| {
-            let rest = components.get(k + 1..).unwrap_or_default();
-            let later: Vec<&str> = rest
-                .iter()
-                .filter(|(l2, _)| l2 == l)
-                .map(|(_, c2)| c2.text.as_str())
-                .collect();
-            later.is_empty() || (full(&c.text) && !later.iter().any(|t| full(t)))
-        })
-        .collect();
+    let is_division = |l: &str| matches!(l, "prov" | "city" | "district" | "town");
+    let first = components.iter().position(|(l, _)| is_division(l));
+    let restarts = |k: usize, m: usize| {
+        first
+            .and_then(|f| components.get(f))
+            .is_some_and(|(fl, fc)| {
+                components
+                    .get(k + 1..=m)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|(l, c)| l == fl && c.text == fc.text)
+            })
+    };
+    let mut kept = vec![true; components.len()];
+    for (k, (l, c)) in components.iter().enumerate() {
+        if !is_division(l) {
+            continue;
+        }
+        for (m, (l2, c2)) in components.iter().enumerate().skip(k + 1) {
+            if l2 != l {
+                continue;
+            }
+            let earlier_goes = match (full(&c.text), full(&c2.text)) {
+                (true, false) => false,
+                (false, true) => true,
+                _ => restarts(k, m),
+            };
+            let gone = if earlier_goes { k } else { m };
+            if let Some(x) = kept.get_mut(gone) {
+                *x = false;
+            }
+        }
+    }
     for (k, (label, c)) in components.iter().enumerate() {
         let mut l = *label;
         if lilu {
@@ -200,6 +247,8 @@ fn predict(
                 ("roadno", Some("subroad")) => "subroadno",
                 // Li & Lu number a village's doors as roads (5组6号 is roadno).
                 ("houseno", Some("community")) => "roadno",
+                // A natural village in a village (`新界村老屋头`) is a point of interest.
+                ("community", Some("community")) => "poi",
                 ("subpoi", Some("houseno" | "cellno" | "floorno" | "roomno" | "person")) => {
                     "person"
                 }
@@ -408,23 +457,41 @@ fn confusions(items: &[Item], gaz: &Gazetteer, lilu: bool) {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(3);
+    // `EVAL_LABEL=houseno` shows only the misses of that label, and its false positives
+    // (`poi⇢houseno`: a predicted houseno where gold has a poi with the same span).
+    let only = std::env::var("EVAL_LABEL").ok();
     let mut kinds: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
     for item in items {
         let (pred, _) = predict(&item.text, gaz, lilu);
         let chars: Vec<char> = item.text.chars().collect();
         let span =
             |s: usize, e: usize| -> String { chars.get(s..e).unwrap_or_default().iter().collect() };
+        let mut misses = Vec::new();
         for g in &item.gold {
-            if pred.contains(g) {
+            if pred.contains(g) || only.as_ref().is_some_and(|l| *l != g.0) {
                 continue;
             }
             let same = pred.iter().find(|p| p.1 == g.1 && p.2 == g.2);
             let overlap = pred.iter().find(|p| p.1 < g.2 && g.1 < p.2);
-            let (key, shown) = match (same, overlap) {
-                (Some(p), _) => (format!("{}→{}", g.0, p.0), String::new()),
-                (None, Some(p)) => (format!("{}~{}", g.0, p.0), span(p.1, p.2)),
-                (None, None) => (format!("{}→∅", g.0), String::new()),
-            };
+            misses.push(match (same, overlap) {
+                (Some(p), _) => (format!("{}→{}", g.0, p.0), String::new(), g),
+                (None, Some(p)) => (format!("{}~{}", g.0, p.0), span(p.1, p.2), g),
+                (None, None) => (format!("{}→∅", g.0), String::new(), g),
+            });
+        }
+        for p in pred.iter().filter(|p| !item.gold.contains(p)) {
+            if only.as_ref().is_none_or(|l| *l != p.0) {
+                continue;
+            }
+            let same = item.gold.iter().find(|g| p.1 == g.1 && p.2 == g.2);
+            let overlap = item.gold.iter().find(|g| p.1 < g.2 && g.1 < p.2);
+            misses.push(match (same, overlap) {
+                (Some(g), _) => (format!("{}⇢{}", g.0, p.0), String::new(), p),
+                (None, Some(g)) => (format!("{}⇝{}", g.0, p.0), span(g.1, g.2), p),
+                (None, None) => (format!("∅⇢{}", p.0), String::new(), p),
+            });
+        }
+        for (key, shown, g) in misses {
             let e = kinds.entry(key).or_default();
             e.0 += 1;
             if e.1.len() < max_examples {

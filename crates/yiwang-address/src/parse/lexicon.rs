@@ -59,6 +59,9 @@ pub(super) const SUFFIXES: &[Suffix] = &[
     s("工业区", Label::DevZone, 2),
     s("工业园区", Label::DevZone, 2),
     s("工业园", Label::DevZone, 2),
+    s("产业园区", Label::DevZone, 2),
+    s("科技园区", Label::DevZone, 2),
+    s("创业园区", Label::DevZone, 2),
     s("产业园", Label::DevZone, 2),
     s("科技园", Label::DevZone, 2),
     s("创业园", Label::DevZone, 2),
@@ -101,6 +104,9 @@ pub(super) const SUFFIXES: &[Suffix] = &[
     s("市场", Label::Poi, 1),
     s("超市", Label::Poi, 1),
     s("公司", Label::Poi, 1),
+    // After `集团` the company's name goes on (`八达集团有限公司`).
+    s("有限公司", Label::Poi, 0),
+    s("股份有限公司", Label::Poi, 0),
     s("集团", Label::Poi, 1),
     s("银行", Label::Poi, 1),
     s("医院", Label::Poi, 1),
@@ -246,6 +252,10 @@ pub(super) const LEADING_DIRECTIONS: &[&str] = &[
 ];
 
 /// Corners of a crossing (`港元路东南角…`); also leading directions.
+/// Words in which a name suffix's char starts another word (`园林`, `零部件`), so it ends no
+/// name there, nor a division (`市政`).
+pub(super) const NOT_SUFFIXES: &[&str] = &["园林", "园艺", "部件", "市政"];
+
 pub(super) const CORNERS: &[&str] = &["东南角", "西南角", "东北角", "西北角"];
 
 /// Direction words that, after a road, a number or a name, start the next phrase: `…1233号对面

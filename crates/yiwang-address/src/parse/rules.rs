@@ -19,8 +19,8 @@ use super::Label;
 use super::gazetteer::{Entry, Gazetteer, Kind};
 use super::lexicon::{
     CONNECTORS, CORNERS, DISTANCE_UNITS, INNER_DIRECTIONS, INTERSECTIONS, LEADING_DIRECTIONS,
-    RELATIVE_DIRECTIONS, REMARKS, ROAD_ENDS, Suffix, TRAILING_DIRECTIONS, char_len, is_close,
-    is_open, is_road_modifier, is_separator, one_of, starts_inner_direction,
+    NOT_SUFFIXES, RELATIVE_DIRECTIONS, REMARKS, ROAD_ENDS, Suffix, TRAILING_DIRECTIONS, char_len,
+    is_close, is_open, is_road_modifier, is_separator, one_of, starts_inner_direction,
 };
 
 /// How many elements back a division is looked for when deciding whether one repeats it.
@@ -173,6 +173,18 @@ impl<'g> Parser<'_, 'g> {
             .rev()
             .map(|s| s.label)
             .find(|l| rank(*l) > 0)
+    }
+
+    /// Whether a floor was read since the last road, door or room, so a number now is a room
+    /// on it even after a shop's name (`城市广场八楼人人公寓789`).
+    fn on_a_floor(&self) -> bool {
+        self.segs
+            .iter()
+            .rev()
+            .take(REPEAT_WINDOW)
+            .map(|s| s.label)
+            .take_while(|l| !matches!(l, Label::Road | Label::Door | Label::Room))
+            .any(|l| l == Label::Floor)
     }
 
     fn push(&mut self, label: Label, start: usize, end: usize, entry: Option<&'g Entry>) {
@@ -345,7 +357,8 @@ impl<'g> Parser<'_, 'g> {
             if is_separator(c) || is_open(c) || is_close(c) {
                 break;
             }
-            if c.is_ascii_alphanumeric() && self.number_at(j).is_some() {
+            if c.is_ascii_alphanumeric() && (self.number_at(j).is_some() || self.dashed_code_at(j))
+            {
                 break;
             }
             // Digits right after a road suffix start its door number (`恒乐路1282飞虎科技`).
@@ -369,6 +382,16 @@ impl<'g> Parser<'_, 'g> {
             j += 1;
         }
         j
+    }
+
+    /// Whether digits at `i` are the first part of a dashed code (`15-1058`), which no name
+    /// holds.
+    fn dashed_code_at(&self, i: usize) -> bool {
+        let mut k = i;
+        while self.at(k).is_some_and(|c| c.is_ascii_digit()) {
+            k += 1;
+        }
+        k > i && self.at(k) == Some('-') && self.at(k + 1).is_some_and(|c| c.is_ascii_digit())
     }
 
     /// A known name at `i` that fits here: its label, length and meaning.
@@ -561,7 +584,7 @@ impl<'g> Parser<'_, 'g> {
 
     /// A code read as one element that holds several: dashed parts before a unit
     /// (`1482-5-797室` is building, unit and room; `3-680室` building and room), or a building
-    /// letter before a room number (`B1025`, `8A1071` after a compound). A range stays whole
+    /// letter before a room number (`8A1071` after a compound; `B1025` stays whole). A range stays whole
     /// (`306-316室`), and so does a door with its sub-number (`1154-131号`, as the CCKS guideline
     /// has it).
     fn split_code(&self, label: Label, start: usize, end: usize) -> Option<NumTok> {
@@ -576,7 +599,9 @@ impl<'g> Parser<'_, 'g> {
         let [first, second, _] = parts;
         let mut tok = NumTok::new();
         if count == 1 {
-            // `B1025`: up to two digits and a letter, then a room number of three or four digits.
+            // `8A1071`: one or two digits and a letter, then a room number of three or four
+            // digits. A letter alone before the room (`B1025`, `A165` in a mall) is part of the
+            // room's number.
             if label != Label::Room {
                 return None;
             }
@@ -585,7 +610,7 @@ impl<'g> Parser<'_, 'g> {
             let digits = j - (letter + 1);
             let plain = (letter + 1..j).all(|k| self.at(k).is_some_and(|c| c.is_ascii_digit()))
                 && (start..letter).all(|k| self.at(k).is_some_and(|c| c.is_ascii_digit()));
-            if !plain || letter - start > 2 || !(3..=4).contains(&digits) {
+            if !plain || !(1..=2).contains(&(letter - start)) || !(3..=4).contains(&digits) {
                 return None;
             }
             tok.push((Label::Building, start, letter + 1));
@@ -677,8 +702,8 @@ impl<'g> Parser<'_, 'g> {
                 // `83幢2号` is the second unit, `83幢1227号` room 1227.
                 Some(Label::Building) if digits <= 2 => Label::Unit,
                 Some(Label::Building | Label::Unit | Label::Floor) => Label::Room,
-                // A shop in a mall or a tower: `…广场1039号`.
-                Some(Label::Poi | Label::SubPoi) if digits >= 4 => Label::Room,
+                // A shop in a mall or a tower: `…广场1039号`, `…8楼伊袖专柜12号`.
+                Some(Label::Poi | Label::SubPoi) if digits >= 4 || self.on_a_floor() => Label::Room,
                 _ => Label::Door,
             };
             return one(label, end);
@@ -724,12 +749,22 @@ impl<'g> Parser<'_, 'g> {
         if door_before_name {
             return one(Label::Door, j);
         }
-        if !code_has_digit || !bare_ok {
+        let (parts, count) = split_dashes(&self.chars, i, j);
+        // Before a name, a code is still a number when it cannot be part of the name: dashed
+        // parts in a compound (`皇都花苑15-1058电联`), or a room number after a compound, a floor
+        // or a building (`国际商贸城一楼1245店面`).
+        let before_name = next.is_some_and(|c| !c.is_ascii())
+            && (i..j).all(|k| self.at(k).is_some_and(|c| c.is_ascii_digit() || c == '-'))
+            && matches!(
+                last,
+                Some(Label::Poi | Label::SubPoi | Label::Building | Label::Unit | Label::Floor)
+            )
+            && (count >= 2 || self.digits(i, j) >= 3);
+        if !code_has_digit || !(bare_ok || before_name) {
             return None;
         }
         // Room numbers carry the floor (`1102`, three or four digits); building and unit
         // numbers are short: `63-36` is building 63, unit 36; `8-895` building 8, room 895.
-        let (parts, count) = split_dashes(&self.chars, i, j);
         let short = |k: usize| parts.get(k).is_some_and(|&(s, e)| self.digits(s, e) <= 2);
         let labels: &[Label] = match (count, last) {
             (3, _) => &[Label::Building, Label::Unit, Label::Room],
@@ -738,7 +773,10 @@ impl<'g> Parser<'_, 'g> {
             (2, _) if short(1) => &[Label::Building, Label::Unit],
             (2, _) => &[Label::Building, Label::Room],
             (1, Some(Label::Building)) if short(0) => &[Label::Unit],
-            (1, Some(Label::Poi | Label::SubPoi)) if !short(0) && self.digits(i, j) >= 4 => {
+            // A room in a tower or a mall (`汇金大厦852`), or on a floor read before.
+            (1, Some(Label::Poi | Label::SubPoi))
+                if self.digits(i, j) >= 3 || self.on_a_floor() =>
+            {
                 &[Label::Room]
             }
             (1, Some(Label::Road | Label::Lane | Label::SubLane | Label::Community)) => {
@@ -945,6 +983,28 @@ impl<'g> Parser<'_, 'g> {
         let mut poi_end: Option<usize> = None;
         let mut j = s;
         while j < e {
+            // `…厂内`, `…城院内`: inside the place just named.
+            if poi_end == Some(j)
+                && let Some(w) = ["院内", "内"].iter().find(|w| self.starts_with(j, w))
+            {
+                self.push(Label::Poi, start, j, None);
+                self.push(Label::Direction, j, j + char_len(w), None);
+                poi_end = None;
+                start = j + char_len(w);
+                j = start;
+                continue;
+            }
+            // `鞋都二期`, `格兰云天三期`: a phase of the compound named before it.
+            if j >= start + 2
+                && let Some(k) = self.phase_at(j, e)
+            {
+                self.push(Label::Poi, start, j, None);
+                self.push(Label::SubPoi, j, k, None);
+                poi_end = None;
+                start = k;
+                j = k;
+                continue;
+            }
             match self.suffix_at(start, j, e) {
                 Some((Label::Poi, len)) => {
                     // A second name with its own suffix after a complete one is a part of it
@@ -987,6 +1047,19 @@ impl<'g> Parser<'_, 'g> {
         }
     }
 
+    /// The end of a phase written in Chinese numerals at `j` (`二期`), within `..e`.
+    fn phase_at(&self, j: usize, e: usize) -> Option<usize> {
+        let mut k = j;
+        while k < e
+            && self
+                .at(k)
+                .is_some_and(|c| one_of(c, "一二三四五六七八九十"))
+        {
+            k += 1;
+        }
+        (k > j && k < e && self.at(k) == Some('期')).then_some(k + 1)
+    }
+
     /// A road name is two chars and its modifiers (`朝阳东路`, `中山东一路`); a longer name before a
     /// road suffix carries a place in front (`临平朝阳东路`, `大舜纽扣南路`): the place is read as
     /// the town, the village, or a point of interest (`华伦智圣服饰聚成路`), whichever level is
@@ -1017,6 +1090,9 @@ impl<'g> Parser<'_, 'g> {
     fn suffix_at(&self, start: usize, j: usize, e: usize) -> Option<(Label, usize)> {
         let mut best: Option<(Label, usize)> = None;
         let first = self.at(j)?;
+        if NOT_SUFFIXES.iter().any(|w| self.starts_with(j, w)) {
+            return None;
+        }
         for sfx in self.gaz.suffixes.starting_with(first) {
             let len = sfx.chars;
             if j + len > e || j - start < sfx.min_core || !self.starts_with(j, sfx.word) {
@@ -1084,8 +1160,16 @@ impl<'g> Parser<'_, 'g> {
             last.end = e;
             return;
         }
+        // A name with no suffix right after a village (村, not an urban 社区, whose numbered
+        // names are roads: `顾家桥社区河西北9号`), before a door number, is a natural village in
+        // it (`新界村老屋头8号`).
+        let in_village = self.segs.last().is_some_and(|l| {
+            l.label == Label::Community && l.end == s && self.ends_with(l.end, "村")
+        });
         let label = if single {
             Label::Other
+        } else if door_follows && in_village && (2..=4).contains(&(e - s)) {
+            Label::Community
         } else if door_follows
             && self.level < rank(Label::Road)
             && e - s >= 2

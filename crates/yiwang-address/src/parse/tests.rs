@@ -536,8 +536,8 @@ fn codes_that_hold_several_numbers() {
     );
     check("环城西路1154-131号", "road:环城西路 door:1154-131号");
     check("衡山路1-3号", "road:衡山路 door:1-3号");
-    // A building letter before a room number.
-    check("都市银座B1025", "poi:都市银座 building:B room:1025");
+    // A building before a room number; a letter alone is the room's own.
+    check("都市银座B1025", "poi:都市银座 room:B1025");
     check(
         "登云路793号8A1071",
         "road:登云路 door:793号 building:8A room:1071",
@@ -556,6 +556,50 @@ fn rooms_floors_and_pois_inside_buildings() {
     check(
         "瓶窑镇彭公工业园凤都路2号",
         "street:瓶窑镇 devzone:彭公工业园 road:凤都路 door:2号",
+    );
+    // A number after a floor is a room, even after a shop's name.
+    check(
+        "城市广场八楼人人公寓789",
+        "poi:城市广场 floor:8层 sub_poi:人人公寓 room:789",
+    );
+    // Three digits or more after a tower are a room; fewer, a building.
+    check("汇金大厦852", "poi:汇金大厦 room:852");
+    check("汇金大厦8", "poi:汇金大厦 building:8");
+    // A code that cannot be part of the name that follows it.
+    check(
+        "皇都花苑15-1058电联",
+        "poi:皇都花苑 building:15 redundant:- room:1058 redundant:电联",
+    );
+    check(
+        "国际商贸城一楼1245店面",
+        "poi:国际商贸城 floor:1层 room:1245 sub_poi:店面",
+    );
+}
+
+#[test]
+fn phases_insides_and_names_with_suffix_chars() {
+    check("鞋都二期", "poi:鞋都 sub_poi:二期");
+    check(
+        "格兰云天三期171幢",
+        "poi:格兰云天 sub_poi:三期 building:171号楼",
+    );
+    check("远东毛毯厂内", "poi:远东毛毯厂 direction:内");
+    check("宁波豪润汽车部件有限公司", "poi:宁波豪润汽车部件有限公司");
+    check("浙江汇凯园林市政有限公司", "poi:浙江汇凯园林市政有限公司");
+    check("金华八达集团有限公司", "poi:金华八达集团有限公司");
+    check("高新产业园区", "devzone:高新产业园区");
+}
+
+#[test]
+fn natural_villages_in_a_village() {
+    check(
+        "宗汉街道新界村老屋头8号",
+        "street:宗汉街道 community:新界村 community:老屋头 door:8号",
+    );
+    // In an urban community the name is a road's (the CCKS guideline's example).
+    check(
+        "五常街道顾家桥社区河西北9号",
+        "street:五常街道 community:顾家桥社区 road:河西北 door:9号",
     );
 }
 
