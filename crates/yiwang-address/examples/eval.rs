@@ -28,7 +28,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use yiwang_address::{Component, Gazetteer, ccks_components, ccks_label, parse};
+use yiwang_address::{Component, Gazetteer, Label, ccks_components, ccks_label, parse};
 
 /// One gold address: its text and entities `(label, start, end)` in chars.
 struct Item {
@@ -253,6 +253,8 @@ fn predict(
                     "person"
                 }
                 ("distance", _) => "assist",
+                // Li & Lu label a row of shops in a market (`106街`) `cellno`.
+                ("road", _) if c.label == Label::SubPoi => "cellno",
                 ("others", _) if c.text == "中国" => "country",
                 ("others", _) => "otherinfo",
                 // Li & Lu keep `devzone` for development zones (开发区, 高新区) and label

@@ -36,6 +36,8 @@ pub fn ccks_label(label: Label, text: &str, before: &[Label]) -> &'static str {
         Label::Lane | Label::SubLane => "roadno",
         Label::Door => door(before),
         Label::Poi => "poi",
+        // A row of shops in a market (`106街`) is a `road` in the guideline's examples.
+        Label::SubPoi if text.ends_with('街') => "road",
         Label::SubPoi => "subpoi",
         Label::Building => "houseno",
         Label::Unit => "cellno",

@@ -256,6 +256,9 @@ pub(super) const LEADING_DIRECTIONS: &[&str] = &[
 /// name there, nor a division (`市政`).
 pub(super) const NOT_SUFFIXES: &[&str] = &["园林", "园艺", "部件", "市政"];
 
+/// Suffixes of markets, whose numbered streets are rows of shops (`国际商贸城…106街`).
+pub(super) const MARKETS: &[&str] = &["市场", "商贸城", "商城", "城", "区"];
+
 pub(super) const CORNERS: &[&str] = &["东南角", "西南角", "东北角", "西北角"];
 
 /// Direction words that, after a road, a number or a name, start the next phrase: `…1233号对面

@@ -19,8 +19,8 @@ use super::Label;
 use super::gazetteer::{Entry, Gazetteer, Kind};
 use super::lexicon::{
     CONNECTORS, CORNERS, DISTANCE_UNITS, INNER_DIRECTIONS, INTERSECTIONS, LEADING_DIRECTIONS,
-    NOT_SUFFIXES, RELATIVE_DIRECTIONS, REMARKS, ROAD_ENDS, Suffix, TRAILING_DIRECTIONS, char_len,
-    is_close, is_open, is_road_modifier, is_separator, one_of, starts_inner_direction,
+    MARKETS, NOT_SUFFIXES, RELATIVE_DIRECTIONS, REMARKS, ROAD_ENDS, Suffix, TRAILING_DIRECTIONS,
+    char_len, is_close, is_open, is_road_modifier, is_separator, one_of, starts_inner_direction,
 };
 
 /// How many elements back a division is looked for when deciding whether one repeats it.
@@ -185,6 +185,22 @@ impl<'g> Parser<'_, 'g> {
             .map(|s| s.label)
             .take_while(|l| !matches!(l, Label::Road | Label::Door | Label::Room))
             .any(|l| l == Label::Floor)
+    }
+
+    /// Whether a market or a floor of one was read since the last road, so a numbered `街`
+    /// is a row of shops.
+    fn in_a_market(&self) -> bool {
+        self.on_a_floor()
+            || self
+                .segs
+                .iter()
+                .rev()
+                .take(REPEAT_WINDOW)
+                .take_while(|s| s.label != Label::Road)
+                .any(|s| {
+                    matches!(s.label, Label::Poi | Label::SubPoi)
+                        && MARKETS.iter().any(|m| self.ends_with(s.end, m))
+                })
     }
 
     fn push(&mut self, label: Label, start: usize, end: usize, entry: Option<&'g Entry>) {
@@ -361,8 +377,12 @@ impl<'g> Parser<'_, 'g> {
             {
                 break;
             }
-            // Digits right after a road suffix start its door number (`恒乐路1282飞虎科技`).
-            if c.is_ascii_digit() && ROAD_ENDS.iter().any(|r| self.ends_with(j, r)) {
+            // Digits right after a road suffix start its door number (`恒乐路1282飞虎科技`), and
+            // after a market its rows and shops (`箱包市场11街182`).
+            if c.is_ascii_digit()
+                && (ROAD_ENDS.iter().any(|r| self.ends_with(j, r))
+                    || MARKETS.iter().any(|m| self.ends_with(j, m)))
+            {
                 break;
             }
             if let Some((label, len, _)) = self.gazetteer_at(j) {
@@ -707,6 +727,10 @@ impl<'g> Parser<'_, 'g> {
                 _ => Label::Door,
             };
             return one(label, end);
+        }
+        // A row of shops in a market (`国际商贸城四区九楼106街`), not a road.
+        if self.starts_with(j, "街") && code_has_digit && self.in_a_market() {
+            return one(Label::SubPoi, j + 1);
         }
         for (unit, label) in [
             ("单元", Label::Unit),

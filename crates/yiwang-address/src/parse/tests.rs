@@ -591,6 +591,22 @@ fn phases_insides_and_names_with_suffix_chars() {
 }
 
 #[test]
+fn rows_of_shops_in_a_market() {
+    check(
+        "国际商贸城四区九楼106街42153",
+        "poi:国际商贸城 sub_poi:四区 floor:9层 sub_poi:106街 room:42153",
+    );
+    check("箱包市场11街182", "poi:箱包市场 sub_poi:11街 room:182");
+    // The CCKS guideline's examples label the row a road.
+    check_ccks(
+        "篁园市场1楼15街289号",
+        "poi=篁园市场 floorno=1层 road=15街 roomno=289号",
+    );
+    // Outside a market a numbered street is a road.
+    check("下沙6号大街1100号", "street:下沙 road:6号大街 door:1100号");
+}
+
+#[test]
 fn natural_villages_in_a_village() {
     check(
         "宗汉街道新界村老屋头8号",
