@@ -236,7 +236,9 @@ fn predict(
             }
         }
     }
+    let mut prev_component: Option<Label> = None;
     for (k, (label, c)) in components.iter().enumerate() {
+        let after = prev_component.replace(c.label);
         let mut l = *label;
         if lilu {
             let division = matches!(l, "prov" | "city" | "district" | "town");
@@ -246,7 +248,9 @@ fn predict(
                 ("road", Some("road" | "subroad")) => "subroad",
                 ("roadno", Some("subroad")) => "subroadno",
                 // Li & Lu number a village's doors as roads (5组6号 is roadno).
-                ("houseno", Some("community")) => "roadno",
+                ("houseno", _) if matches!(after, Some(Label::Community | Label::Group)) => {
+                    "roadno"
+                }
                 // A natural village in a village (`新界村老屋头`) is a point of interest.
                 ("community", Some("community")) => "poi",
                 ("subpoi", Some("houseno" | "cellno" | "floorno" | "roomno" | "person")) => {

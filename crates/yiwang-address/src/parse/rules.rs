@@ -1193,7 +1193,12 @@ impl<'g> Parser<'_, 'g> {
         let label = if single {
             Label::Other
         } else if door_follows && in_village && (2..=4).contains(&(e - s)) {
-            Label::Community
+            // `五组`, `后咀组`: a villagers' group.
+            if self.ends_with(e, "组") {
+                Label::Group
+            } else {
+                Label::Community
+            }
         } else if door_follows
             && self.level < rank(Label::Road)
             && e - s >= 2

@@ -612,6 +612,10 @@ fn natural_villages_in_a_village() {
         "宗汉街道新界村老屋头8号",
         "street:宗汉街道 community:新界村 community:老屋头 door:8号",
     );
+    check(
+        "高塘乡珠门村五组41号",
+        "street:高塘乡 community:珠门村 group:五组 door:41号",
+    );
     // In an urban community the name is a road's (the CCKS guideline's example).
     check(
         "五常街道顾家桥社区河西北9号",
