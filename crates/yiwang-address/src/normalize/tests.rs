@@ -70,6 +70,10 @@ fn dashes() {
     check("3-5幢", "3-5号楼");
     check("大楼—东区", "大楼—东区");
     check("A~B", "A~B");
+    // `一` typed for a dash between digits; elsewhere it is a numeral.
+    check("12一7一944", "12-7-944");
+    check("B12一1195室", "B12-1195室");
+    check("7幢一单元", "7号楼1单元");
 }
 
 #[test]

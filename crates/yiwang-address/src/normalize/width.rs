@@ -40,18 +40,28 @@ const DASHES: [char; 11] = [
     '\u{301C}', '\u{223C}',
 ];
 
-/// Whether `c` is one of the dashes or tildes of a range.
+/// Whether `c` is one of the dashes or tildes of a range, or `一`, typed for a dash between
+/// digits.
 pub(super) fn is_dash(c: char) -> bool {
-    DASHES.contains(&c)
+    DASHES.contains(&c) || c == '一'
 }
 
 /// Between two ASCII digits, one or more dashes or tildes (`-`, `~`, `‐‑‒–—―`, `−`, `〜`, `∼`;
 /// full-width `－～` arrive here already folded), with at most one space on either side, become
 /// one `-` mapped to the first dash: `1～3号` → `1-3号`, `1——3` → `1-3`, `1 - 3` → `1-3`.
-/// Dashes anywhere else are kept as written.
+/// Dashes anywhere else are kept as written. A single `一` between two ASCII digits is a dash
+/// typed with the pinyin keyboard (`12一7一944` → `12-7-944`).
 pub(super) fn dashes(buf: &[(char, usize)], out: &mut Buf) {
     let mut i = 0;
     while let Some(&(c, offset)) = buf.get(i) {
+        if c == '一'
+            && out.last().is_some_and(|&(p, _)| p.is_ascii_digit())
+            && at(buf, i + 1).is_some_and(|n| n.is_ascii_digit())
+        {
+            out.push(('-', offset));
+            i += 1;
+            continue;
+        }
         if out.last().is_some_and(|&(p, _)| p.is_ascii_digit())
             && let Some((end, dash)) = range_dash(buf, i)
         {
