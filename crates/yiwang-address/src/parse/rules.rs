@@ -459,10 +459,13 @@ impl<'g> Parser<'_, 'g> {
     }
 
     /// Whether a road suffix, possibly after direction or ordinal chars, follows at `i`: then the
-    /// name before is part of a road name (`南京西路`, `湖南路`).
+    /// name before is part of a road name (`南京西路`, `湖南路`). `路口` is a crossing, no suffix.
     fn road_follows(&self, i: usize, modifiers: usize) -> bool {
         for k in i..=i + modifiers {
-            if ROAD_ENDS.iter().any(|r| self.starts_with(k, r)) && !self.starts_with(k, "街道") {
+            if ROAD_ENDS.iter().any(|r| self.starts_with(k, r))
+                && !self.starts_with(k, "街道")
+                && !self.starts_with(k, "路口")
+            {
                 return true;
             }
             if !self.at(k).is_some_and(is_road_modifier) {
@@ -1018,6 +1021,18 @@ impl<'g> Parser<'_, 'g> {
                 j = start;
                 continue;
             }
+            // `下西坑村路口`: the crossing at a place just named.
+            if j == start
+                && !self.segs.is_empty()
+                && let Some(w) = ["十字路口", "交叉路口", "交叉口", "路口"]
+                    .iter()
+                    .find(|w| self.starts_with(j, w))
+            {
+                self.push(Label::Intersection, j, j + char_len(w), None);
+                start = j + char_len(w);
+                j = start;
+                continue;
+            }
             // `鞋都二期`, `格兰云天三期`: a phase of the compound named before it.
             if j >= start + 2
                 && let Some(k) = self.phase_at(j, e)
@@ -1130,7 +1145,13 @@ impl<'g> Parser<'_, 'g> {
                 Label::Road => {
                     !self.starts_with(end, "街道")
                         && !self.starts_with(end, "镇")
-                        && !self.starts_with(end, "口")
+                        // `古墩路口` is the road and its crossing; `下西坑村路口` and `十字路口`
+                        // name no road.
+                        && (!self.starts_with(end, "口")
+                            || (j - start >= 2
+                                && !self
+                                    .at(j - 1)
+                                    .is_some_and(|c| one_of(c, "村镇乡区字场城园苑"))))
                         && (j - start >= 2
                             || (start..j).any(|k| self.at(k).is_some_and(|c| !is_road_modifier(c))))
                 }

@@ -591,6 +591,24 @@ fn phases_insides_and_names_with_suffix_chars() {
 }
 
 #[test]
+fn a_road_and_its_crossing() {
+    check(
+        "古墩路口尚坤大厦",
+        "road:古墩路 intersection:口 poi:尚坤大厦",
+    );
+    check("竹林路口", "road:竹林路 intersection:口");
+    check(
+        "西一街路口金都宾馆",
+        "road:西一街 intersection:路口 poi:金都宾馆",
+    );
+    // After a village the crossing names no road.
+    check(
+        "下西坑村路口宏亚家居",
+        "community:下西坑村 intersection:路口 poi:宏亚家居",
+    );
+}
+
+#[test]
 fn rows_of_shops_in_a_market() {
     check(
         "国际商贸城四区九楼106街42153",
