@@ -78,6 +78,11 @@ pub(super) const SUFFIXES: &[Suffix] = &[
     s("村民委员会", Label::Community, 2),
     s("社区", Label::Community, 2),
     s("村", Label::Community, 2),
+    s("自然村", Label::Community, 1),
+    s("行政村", Label::Community, 1),
+    s("组", Label::Group, 1),
+    s("村民小组", Label::Group, 1),
+    s("村民组", Label::Group, 2),
     s("嘎查", Label::Community, 2),
     // Roads.
     s("路", Label::Road, 1),
@@ -254,7 +259,7 @@ pub(super) const LEADING_DIRECTIONS: &[&str] = &[
 /// Corners of a crossing (`港元路东南角…`); also leading directions.
 /// Words in which a name suffix's char starts another word (`园林`, `零部件`), so it ends no
 /// name there, nor a division (`市政`).
-pub(super) const NOT_SUFFIXES: &[&str] = &["园林", "园艺", "部件", "市政"];
+pub(super) const NOT_SUFFIXES: &[&str] = &["园林", "园艺", "部件", "市政", "组团"];
 
 /// Suffixes of markets, whose numbered streets are rows of shops (`国际商贸城…106街`).
 pub(super) const MARKETS: &[&str] = &["市场", "商贸城", "商城", "城", "区"];

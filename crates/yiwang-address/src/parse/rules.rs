@@ -1067,6 +1067,9 @@ impl<'g> Parser<'_, 'g> {
                     if label == Label::Road {
                         start = self.place_before_road(start, j);
                     }
+                    if label == Label::Community && len == 1 && self.at(j) == Some('村') {
+                        start = self.place_before_village(start, j);
+                    }
                     self.push(label, start, j + len, None);
                     start = j + len;
                     if label == Label::Road {
@@ -1123,6 +1126,26 @@ impl<'g> Parser<'_, 'g> {
         };
         self.push(label, start, road, None);
         road
+    }
+
+    /// A village's name is two or three chars (`凤亭村`, `盛家塘村`); four or more before `村`
+    /// carry a place in front (`石婆桥凤亭村`, `乔司吴家村`), read as the town, the village or a
+    /// point of interest, whichever level is still open; the village keeps the last two chars.
+    /// Returns where the village starts.
+    fn place_before_village(&mut self, start: usize, suffix: usize) -> usize {
+        if suffix < start + 4 {
+            return start;
+        }
+        let village = suffix - 2;
+        let label = if self.level < rank(Label::Street) {
+            Label::Street
+        } else if self.level < rank(Label::Community) {
+            Label::Community
+        } else {
+            Label::Poi
+        };
+        self.push(label, start, village, None);
+        village
     }
 
     /// The name suffix at `j` that ends a name starting at `start`, within `..e`.

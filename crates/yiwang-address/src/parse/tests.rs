@@ -634,6 +634,18 @@ fn natural_villages_in_a_village() {
         "高塘乡珠门村五组41号",
         "street:高塘乡 community:珠门村 group:五组 door:41号",
     );
+    check(
+        "高楼镇高楼村十三组",
+        "street:高楼镇 community:高楼村 group:十三组",
+    );
+    check(
+        "以勤镇茶木村民委员会埂埂上村民小组12号",
+        "street:以勤镇 community:茶木村民委员会 group:埂埂上村民小组 door:12号",
+    );
+    // A village's name is two or three chars; more carry a place in front.
+    check("石婆桥凤亭村", "street:石婆桥 community:凤亭村");
+    check("大荆镇盛家塘村", "street:大荆镇 community:盛家塘村");
+    check("孔家斗自然村", "community:孔家斗自然村");
     // In an urban community the name is a road's (the CCKS guideline's example).
     check(
         "五常街道顾家桥社区河西北9号",
