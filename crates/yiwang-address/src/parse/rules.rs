@@ -424,7 +424,8 @@ impl<'g> Parser<'_, 'g> {
             for e in entries {
                 let label = kind_label(e.kind);
                 let fits = match e.kind {
-                    Kind::Road => true,
+                    // `白银路街道`, `湖南路街道`: a street named after the road.
+                    Kind::Road => !self.starts_with(end, "街道"),
                     Kind::Poi => !self.road_follows(end, 1),
                     // A short form repeating a division already read starts a name when one
                     // follows (`巫山县巫山国宾酒店`, `杭州市杭州逸翔化工`).
@@ -1199,7 +1200,8 @@ impl<'g> Parser<'_, 'g> {
                 }
                 label => {
                     (self.level_fits(label) || self.repeats(start, end, None))
-                        && !self.road_follows(end, 1)
+                        // `大唐镇路` may be a road's name; `汉中路街道西大街` is a street's.
+                        && (!self.road_follows(end, 1) || sfx.word.starts_with("街道"))
                 }
             };
             if ok {

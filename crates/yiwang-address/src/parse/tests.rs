@@ -591,6 +591,18 @@ fn phases_insides_and_names_with_suffix_chars() {
 }
 
 #[test]
+fn streets_named_after_roads() {
+    check(
+        "白银路街道第一新村报社425号",
+        "street:白银路街道 poi:第一新村报社 door:425号",
+    );
+    check(
+        "汉中路街道西大街明主巷",
+        "street:汉中路街道 road:西大街 road:明主巷",
+    );
+}
+
+#[test]
 fn a_road_and_its_crossing() {
     check(
         "古墩路口尚坤大厦",
