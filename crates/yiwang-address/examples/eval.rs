@@ -421,10 +421,10 @@ fn evaluate(items: &[Item], gaz: &Gazetteer, lilu: bool, errors: bool) {
                 .collect();
             let inferred = parse(&rest, gaz).district;
             om_n += 1;
-            let ok = inferred.as_deref().map(head2) == Some(gold_d);
+            let ok = inferred.as_deref().map(head2).as_deref() == Some(gold_d.as_str());
             om_ok += usize::from(ok);
             if errors && !ok {
-                println!("shanghai omitted: {rest} → {inferred:?}");
+                println!("shanghai omitted: {rest} → {inferred:?} (gold {gold_d})");
             }
         }
     }
