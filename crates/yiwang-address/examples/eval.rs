@@ -292,7 +292,38 @@ fn predict(
         }
         out.push((l.to_owned(), c.start, c.end));
     }
+    if lilu {
+        out = merge_lettered_zones(text, out);
+    }
     (out, parsed.district)
+}
+
+/// Li & Lu write a lettered zone into the name of the compound before it (`福润苑B区` is one
+/// `poi`), where yiwang and CCKS read a sub-POI (`B区`).
+fn merge_lettered_zones(
+    text: &str,
+    entities: Vec<(String, usize, usize)>,
+) -> Vec<(String, usize, usize)> {
+    let chars: Vec<char> = text.chars().collect();
+    let lettered = |s: usize, e: usize| {
+        e == s + 2
+            && chars.get(s).is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.get(s + 1) == Some(&'区')
+    };
+    let mut out: Vec<(String, usize, usize)> = Vec::with_capacity(entities.len());
+    for (label, s, e) in entities {
+        if let Some(last) = out.last_mut()
+            && last.0 == "poi"
+            && last.2 == s
+            && label == "subpoi"
+            && lettered(s, e)
+        {
+            last.2 = e;
+            continue;
+        }
+        out.push((label, s, e));
+    }
+    out
 }
 
 /// The char offset in `text` of the dash of a door with a sub-number (`1154-131号`, `1100-A`),

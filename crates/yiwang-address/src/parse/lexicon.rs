@@ -103,6 +103,7 @@ pub(super) const SUFFIXES: &[Suffix] = &[
     s("广场", Label::Poi, 1),
     s("中心", Label::Poi, 1),
     s("园区", Label::Poi, 1),
+    s("街区", Label::Poi, 2),
     s("山庄", Label::Poi, 1),
     s("商城", Label::Poi, 1),
     s("商场", Label::Poi, 1),

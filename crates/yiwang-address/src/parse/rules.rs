@@ -1149,6 +1149,17 @@ impl<'g> Parser<'_, 'g> {
         village
     }
 
+    /// Whether a point-of-interest suffix of two chars or more starts at `i` (`公寓`, `小区`).
+    fn poi_suffix_word_at(&self, i: usize) -> bool {
+        self.at(i).is_some_and(|c| {
+            self.gaz
+                .suffixes
+                .starting_with(c)
+                .iter()
+                .any(|s| s.label == Label::Poi && s.chars >= 2 && self.starts_with(i, s.word))
+        })
+    }
+
     /// The name suffix at `j` that ends a name starting at `start`, within `..e`.
     fn suffix_at(&self, start: usize, j: usize, e: usize) -> Option<(Label, usize)> {
         let mut best: Option<(Label, usize)> = None;
@@ -1178,6 +1189,8 @@ impl<'g> Parser<'_, 'g> {
                                     .is_some_and(|c| one_of(c, "村镇乡区字场城园苑"))))
                         && (j - start >= 2
                             || (start..j).any(|k| self.at(k).is_some_and(|c| !is_road_modifier(c))))
+                        // `红街公寓`: a compound named after the road, with no name of its own.
+                        && !self.poi_suffix_word_at(end)
                 }
                 Label::Poi => {
                     !self.road_follows(end, 1)
@@ -1188,6 +1201,17 @@ impl<'g> Parser<'_, 'g> {
                                     && self.starts_with(end, s.word)
                             })
                         })
+                }
+                // `诚信一区`, `东升北区`: parts of a compound, not districts (those known are
+                // read from the gazetteer; `颍东区` is one).
+                Label::District
+                    if sfx.word == "区"
+                        && self.at(j - 1).is_some_and(|c| {
+                            one_of(c, "一二三四五六七八九十")
+                                || (one_of(c, "东西南北") && j - start >= 3)
+                        }) =>
+                {
+                    false
                 }
                 Label::Community if sfx.word == "村" && j > start => {
                     // `梅陇三村`, `田林十二村`: numbered compounds (新村), not villages.

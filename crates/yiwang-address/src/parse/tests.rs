@@ -577,6 +577,16 @@ fn rooms_floors_and_pois_inside_buildings() {
 }
 
 #[test]
+fn parts_of_compounds_are_not_districts_or_roads() {
+    check("诚信一区", "poi:诚信一区");
+    check("东升北区", "poi:东升北区");
+    check("红街公寓", "poi:红街公寓");
+    check("郎诗未来街区", "poi:郎诗未来街区");
+    // A district read by its suffix still is one.
+    check("河东区", "district:河东区");
+}
+
+#[test]
 fn phases_insides_and_names_with_suffix_chars() {
     check("鞋都二期", "poi:鞋都 sub_poi:二期");
     check(
