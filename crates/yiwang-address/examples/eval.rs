@@ -186,6 +186,8 @@ fn predict(
     let parsed = parse(text, gaz);
     let mut out = Vec::new();
     let mut prev: Option<&str> = None;
+    // The label before `prev`, to see a place, a direction and a name (`邮局旁沙发垫厂`).
+    let mut before_prev: Option<&str> = None;
     // Li & Lu label the connector between two roads (`assist`), which CCKS leaves out.
     let components: Vec<(&str, &Component)> = if lilu {
         let mut before = Vec::new();
@@ -257,6 +259,11 @@ fn predict(
                     "person"
                 }
                 ("distance", _) => "assist",
+                // A place named beside another (`邮局旁沙发垫厂`) is a sub-POI in Li & Lu, a
+                // POI in CCKS.
+                ("poi", Some("assist")) if matches!(before_prev, Some("poi" | "subpoi")) => {
+                    "subpoi"
+                }
                 // Li & Lu label a row of shops in a market (`106街`) `cellno`.
                 ("road", _) if c.label == Label::SubPoi => "cellno",
                 ("others", _) if c.text == "中国" => "country",
@@ -277,7 +284,7 @@ fn predict(
         }
         // A crossing between two roads leaves the second one the `subroad`.
         if l != "redundant" && *label != "intersection" {
-            prev = Some(l);
+            before_prev = prev.replace(l);
         }
         // A door with its sub-number (`1154-131号`) is one element in yiwang and in CCKS; Li & Lu
         // label the number, the dash and the sub-number apart.
