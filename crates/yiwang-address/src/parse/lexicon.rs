@@ -269,7 +269,19 @@ pub(super) const CORNERS: &[&str] = &["东南角", "西南角", "东北角", "�
 
 /// Direction words that, after a road, a number or a name, start the next phrase: `…1233号对面
 /// 手机店` is the shop opposite number 1233.
-pub(super) const RELATIVE_DIRECTIONS: &[&str] = &["斜对面", "对面", "旁边", "附近", "隔壁", "对过"];
+pub(super) const RELATIVE_DIRECTIONS: &[&str] = &[
+    "斜对面",
+    "对面",
+    "旁边",
+    "附近",
+    "隔壁",
+    "对过",
+    "东侧旁",
+    "西侧旁",
+    "南侧旁",
+    "北侧旁",
+    "旁",
+];
 
 /// Direction words that end a phrase (`地铁站旁边`, `学校对面`).
 pub(super) const TRAILING_DIRECTIONS: &[&str] = &[

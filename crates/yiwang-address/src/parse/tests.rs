@@ -214,6 +214,10 @@ fn compounds_and_pois() {
 #[test]
 fn directions_relative_to_what_came_before() {
     check(
+        "雅畈老街路口旁完美造型",
+        "road:雅畈老街 intersection:路口 direction:旁 poi:完美造型",
+    );
+    check(
         "解放东街1233号对面手机店",
         "road:解放东街 door:1233号 direction:对面 poi:手机店",
     );
