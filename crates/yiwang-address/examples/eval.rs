@@ -250,7 +250,10 @@ fn predict(
                 ("road", Some("road" | "subroad")) => "subroad",
                 ("roadno", Some("subroad")) => "subroadno",
                 // Li & Lu number a village's doors as roads (5组6号 is roadno).
-                ("houseno", _) if matches!(after, Some(Label::Community | Label::Group)) => {
+                ("houseno", _)
+                    if c.label == Label::Door
+                        && matches!(after, Some(Label::Community | Label::Group)) =>
+                {
                     "roadno"
                 }
                 // A natural village in a village (`新界村老屋头`) is a point of interest.
@@ -261,9 +264,10 @@ fn predict(
                 ("distance", _) => "assist",
                 // A place named beside another (`邮局旁沙发垫厂`) is a sub-POI in Li & Lu, a
                 // POI in CCKS.
-                ("poi", Some("assist")) if matches!(before_prev, Some("poi" | "subpoi")) => {
-                    "subpoi"
-                }
+                ("poi" | "subpoi", Some("assist")) if before_prev == Some("poi") => "subpoi",
+                // Li & Lu have two levels of names; a third is a `person`.
+                ("poi" | "subpoi", Some("assist")) if before_prev == Some("subpoi") => "person",
+                ("subpoi", Some("subpoi")) => "person",
                 // Li & Lu label a row of shops in a market (`106街`) `cellno`.
                 ("road", _) if c.label == Label::SubPoi => "cellno",
                 ("others", _) if c.text == "中国" => "country",
