@@ -249,6 +249,17 @@ fn predict(
                 (_, _) if division && again => "redundant",
                 ("road", Some("road" | "subroad")) => "subroad",
                 ("roadno", Some("subroad")) => "subroadno",
+                // A lane with a door after it (`西源路1弄61号`) is mostly a sub-road and its
+                // number in Li & Lu; a lane before anything else, the road's number.
+                ("roadno", _)
+                    if c.label == Label::Lane
+                        && components
+                            .get(k + 1)
+                            .is_some_and(|(_, n)| n.label == Label::Door) =>
+                {
+                    "subroad"
+                }
+                ("houseno", Some("subroad")) if c.label == Label::Door => "subroadno",
                 // Li & Lu number a village's doors as roads (5组6号 is roadno).
                 ("houseno", _)
                     if c.label == Label::Door
