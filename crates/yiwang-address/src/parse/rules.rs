@@ -309,10 +309,12 @@ impl<'g> Parser<'_, 'g> {
                 i = j;
                 continue;
             }
-            if let Some(tok) = self.number_at(i) {
+            // `第12层`, `第8栋`: the ordinal is part of the number.
+            let ordinal = c == '第' && self.at(i + 1).is_some_and(|d| d.is_ascii_digit());
+            if let Some(tok) = self.number_at(i + usize::from(ordinal)) {
                 let mut end = i;
-                for &(label, s, e) in tok.as_slice() {
-                    self.push(label, s, e, None);
+                for (k, &(label, s, e)) in tok.as_slice().iter().enumerate() {
+                    self.push(label, if k == 0 { i } else { s }, e, None);
                     end = e;
                 }
                 i = end.max(i + 1);
@@ -374,6 +376,12 @@ impl<'g> Parser<'_, 'g> {
                 break;
             }
             if c.is_ascii_alphanumeric() && (self.number_at(j).is_some() || self.dashed_code_at(j))
+            {
+                break;
+            }
+            if c == '第'
+                && self.at(j + 1).is_some_and(|d| d.is_ascii_digit())
+                && self.number_at(j + 1).is_some()
             {
                 break;
             }
@@ -608,7 +616,8 @@ impl<'g> Parser<'_, 'g> {
 
     /// A code read as one element that holds several: dashed parts before a unit
     /// (`1482-5-797室` is building, unit and room; `3-680室` building and room), or a building
-    /// letter before a room number (`8A1071` after a compound; `B1025` stays whole). A range stays whole
+    /// letter before a room number (`8A1071` after a compound; `B1025` stays whole), or a
+    /// building before its floor (`174-8楼`). A range stays whole
     /// (`306-316室`), and so does a door with its sub-number (`1154-131号`, as the CCKS guideline
     /// has it).
     fn split_code(&self, label: Label, start: usize, end: usize) -> Option<NumTok> {
@@ -645,6 +654,9 @@ impl<'g> Parser<'_, 'g> {
             (3, Label::Room | Label::Door) => &[Label::Building, Label::Unit, Label::Room],
             (2, Label::Room) if !self.is_range(first, second) => &[Label::Building, Label::Room],
             (2, Label::Unit) => &[Label::Building, Label::Unit],
+            // `174-8楼`, `a7-10楼`: the building, then its floor; `3-5楼` is a range of floors.
+            (3, Label::Floor) => &[Label::Building, Label::Unit, Label::Floor],
+            (2, Label::Floor) if !self.is_range(first, second) => &[Label::Building, Label::Floor],
             _ => return None,
         };
         for (k, (&(s, e), &l)) in parts.iter().zip(labels).enumerate() {

@@ -550,6 +550,24 @@ fn codes_that_hold_several_numbers() {
 }
 
 #[test]
+fn buildings_before_floors_and_ordinals() {
+    check(
+        "五洲国际广场174-8楼",
+        "poi:五洲国际广场 building:174 redundant:- floor:8楼",
+    );
+    check(
+        "孙塘北路2509号a7-10楼",
+        "road:孙塘北路 door:2509号 building:a7 redundant:- floor:10楼",
+    );
+    // A range of floors stays whole.
+    check("银泰3-5楼", "poi:银泰 floor:3-5楼");
+    check(
+        "温州大西洋购物中心第12层",
+        "poi:温州大西洋购物中心 floor:第12层",
+    );
+}
+
+#[test]
 fn rooms_floors_and_pois_inside_buildings() {
     check("兰苑6幢1105号", "poi:兰苑 building:6号楼 room:1105号");
     check("时代商城B区五楼", "poi:时代商城 sub_poi:B区 floor:5楼");
