@@ -282,7 +282,8 @@ fn predict(
                 // Li & Lu label a row of shops in a market (`106街`) `cellno`.
                 ("road", _) if c.label == Label::SubPoi => "cellno",
                 ("others", _) if c.text == "中国" => "country",
-                ("others", _) => "otherinfo",
+                // Li & Lu never use `otherinfo`; what they cannot place is `redundant`.
+                ("others", _) => "redundant",
                 // Li & Lu keep `devzone` for development zones (开发区, 高新区) and label
                 // industrial parks (工业区, 工业园区, 科技园) as points of interest, with what is
                 // inside them as sub-POIs.

@@ -310,7 +310,7 @@ impl<'g> Parser<'_, 'g> {
                 continue;
             }
             // `第12层`, `第8栋`: the ordinal is part of the number.
-            let ordinal = c == '第' && self.at(i + 1).is_some_and(|d| d.is_ascii_digit());
+            let ordinal = one_of(c, "第甲乙") && self.at(i + 1).is_some_and(|d| d.is_ascii_digit());
             if let Some(tok) = self.number_at(i + usize::from(ordinal)) {
                 let mut end = i;
                 for (k, &(label, s, e)) in tok.as_slice().iter().enumerate() {
@@ -379,7 +379,7 @@ impl<'g> Parser<'_, 'g> {
             {
                 break;
             }
-            if c == '第'
+            if one_of(c, "第甲乙")
                 && self.at(j + 1).is_some_and(|d| d.is_ascii_digit())
                 && self.number_at(j + 1).is_some()
             {
@@ -396,9 +396,9 @@ impl<'g> Parser<'_, 'g> {
             if let Some((label, len, _)) = self.gazetteer_at(j) {
                 // One name char before a two-char division makes a longer division, read by its
                 // suffix: `潼南县` is not `潼` and `南县`, nor `遵义县` `遵` and `义县`.
+                // Nor is `环城北路` `环` and the known `城北路`.
                 let tail = j == i + 1
-                    && len == 2
-                    && label.is_admin()
+                    && ((len == 2 && label.is_admin()) || label == Label::Road)
                     && self
                         .at(i)
                         .is_some_and(|c| !c.is_ascii() && !CONNECTORS.contains(&c))
@@ -714,6 +714,11 @@ impl<'g> Parser<'_, 'g> {
         if self.starts_with(k, "支弄") {
             return one(Label::SubLane, k + 2);
         }
+        // `5号门`: a gate of a market or a park, named by its number.
+        if self.starts_with(k, "号门") && !self.at(k + 2).is_some_and(|c| one_of(c, "面牌市口"))
+        {
+            return one(Label::SubPoi, k + 2);
+        }
         if self.starts_with(k, "弄") {
             return one(Label::Lane, k + 1);
         }
@@ -757,12 +762,21 @@ impl<'g> Parser<'_, 'g> {
             ("层", Label::Floor),
             ("室", Label::Room),
             ("户", Label::Room),
+            // `11组团`: a cluster of a compound, not a villagers' group.
+            ("组团", Label::SubPoi),
             ("组", Label::Group),
             ("队", Label::Group),
+            // `321巷`: a numbered alley; `6409店`, `4564档`: a shop.
+            ("巷", Label::Road),
+            ("店", Label::Room),
+            ("铺", Label::Room),
+            ("档", Label::Room),
             ("期", Label::SubPoi),
             ("区", Label::SubPoi),
         ] {
-            if self.starts_with(j, unit) {
+            // `1245店面` is a room and the word for a shop front.
+            let shop_front = unit == "店" && self.at(j + 1).is_some_and(|c| one_of(c, "面铺"));
+            if self.starts_with(j, unit) && !shop_front {
                 return one(label, j + char_len(unit));
             }
         }
@@ -814,7 +828,7 @@ impl<'g> Parser<'_, 'g> {
             (2, _) => &[Label::Building, Label::Room],
             (1, Some(Label::Building)) if short(0) => &[Label::Unit],
             // A room in a tower or a mall (`汇金大厦852`), or on a floor read before.
-            (1, Some(Label::Poi | Label::SubPoi))
+            (1, Some(Label::Poi | Label::SubPoi | Label::DevZone))
                 if self.digits(i, j) >= 3 || self.on_a_floor() =>
             {
                 &[Label::Room]
@@ -829,10 +843,11 @@ impl<'g> Parser<'_, 'g> {
                     | Label::Building
                     | Label::Unit
                     | Label::Floor
+                    | Label::Room
                     | Label::Intersection,
                 ),
             ) => &[Label::Room],
-            (1, Some(Label::Poi | Label::SubPoi)) => &[Label::Building],
+            (1, Some(Label::Poi | Label::SubPoi | Label::DevZone)) => &[Label::Building],
             _ => return one(Label::Other, j),
         };
         // The dashes between the parts are fillers.
@@ -1273,7 +1288,13 @@ impl<'g> Parser<'_, 'g> {
             l.label == Label::Community && l.end == s && self.ends_with(l.end, "村")
         });
         let label = if single {
-            Label::Other
+            // `14号楼南7楼`, `5楼西`, `村口`, `街上`: a direction from the place before.
+            if self.at(s).is_some_and(|c| one_of(c, "东西南北上下内外口")) && !self.segs.is_empty()
+            {
+                Label::Direction
+            } else {
+                Label::Other
+            }
         } else if door_follows && in_village && (2..=4).contains(&(e - s)) {
             // `五组`, `后咀组`: a villagers' group.
             if self.ends_with(e, "组") {

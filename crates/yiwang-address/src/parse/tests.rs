@@ -568,6 +568,30 @@ fn buildings_before_floors_and_ordinals() {
 }
 
 #[test]
+fn numbered_parts_gates_shops_and_alleys() {
+    check(
+        "上陡门11组团58幢",
+        "poi:上陡门 sub_poi:11组团 building:58号楼",
+    );
+    check("化工路321巷94号", "road:化工路 road:321巷 door:94号");
+    check(
+        "国际商贸城55号门10楼",
+        "poi:国际商贸城 sub_poi:55号门 floor:10楼",
+    );
+    check("福田市场D区6409店", "poi:福田市场 sub_poi:D区 room:6409店");
+    check("锐鹰电商园D1316", "devzone:锐鹰电商园 room:D1316");
+    check("城中路甲8号", "road:城中路 door:甲8号");
+    // A direction between numbers, or after a village.
+    check("14号楼南7楼", "building:14号楼 direction:南 floor:7楼");
+    check(
+        "阮市镇花园村口",
+        "street:阮市镇 community:花园村 direction:口",
+    );
+    // A road known by its tail still takes the char before it.
+    check("环城北路8号", "road:环城北路 door:8号");
+}
+
+#[test]
 fn rooms_floors_and_pois_inside_buildings() {
     check("兰苑6幢1105号", "poi:兰苑 building:6号楼 room:1105号");
     check("时代商城B区五楼", "poi:时代商城 sub_poi:B区 floor:5楼");
