@@ -96,7 +96,8 @@ fn main() -> ExitCode {
 }
 
 /// `--dump`: one line per address, tab-separated: the file, the text, the gold and the
-/// predicted entities as `label:start:end` joined by spaces (for analysis with other tools).
+/// predicted entities as `label:start:end` joined by spaces, and the district found (for
+/// analysis with other tools).
 fn dump(file: &str, items: &[Item], gaz: &Gazetteer, lilu: bool) {
     let spans = |v: &[(String, usize, usize)]| {
         v.iter()
@@ -105,12 +106,13 @@ fn dump(file: &str, items: &[Item], gaz: &Gazetteer, lilu: bool) {
             .join(" ")
     };
     for item in items {
-        let (pred, _) = predict(&item.text, gaz, lilu);
+        let (pred, district) = predict(&item.text, gaz, lilu);
         println!(
-            "{file}\t{}\t{}\t{}",
+            "{file}\t{}\t{}\t{}\t{}",
             item.text,
             spans(&item.gold),
-            spans(&pred)
+            spans(&pred),
+            district.unwrap_or_default()
         );
     }
 }

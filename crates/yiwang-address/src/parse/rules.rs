@@ -393,7 +393,13 @@ impl<'g> Parser<'_, 'g> {
             {
                 break;
             }
-            if let Some((label, len, _)) = self.gazetteer_at(j) {
+            if let Some((label, len, entry)) = self.gazetteer_at(j) {
+                // A short form whose first char ends the name before it (`中国轻纺城东交易区`
+                // is not `城东`, a district of Xining's) is read as part of that name.
+                if entry.short && j >= i + 2 && self.name_suffix_at(j) {
+                    j += 1;
+                    continue;
+                }
                 // One name char before a two-char division makes a longer division, read by its
                 // suffix: `潼南县` is not `潼` and `南县`, nor `遵义县` `遵` and `义县`.
                 // Nor is `环城北路` `环` and the known `城北路`.
@@ -1174,6 +1180,17 @@ impl<'g> Parser<'_, 'g> {
         };
         self.push(label, start, village, None);
         village
+    }
+
+    /// Whether a point-of-interest or division suffix starts at `i` (`城`, `小区`, `镇`).
+    fn name_suffix_at(&self, i: usize) -> bool {
+        self.at(i).is_some_and(|c| {
+            self.gaz
+                .suffixes
+                .starting_with(c)
+                .iter()
+                .any(|s| s.label != Label::Road && self.starts_with(i, s.word))
+        })
     }
 
     /// Whether a point-of-interest suffix of two chars or more starts at `i` (`公寓`, `小区`).

@@ -635,6 +635,8 @@ fn parts_of_compounds_are_not_districts_or_roads() {
 #[test]
 fn phases_insides_and_names_with_suffix_chars() {
     check("鞋都二期", "poi:鞋都 sub_poi:二期");
+    // `城东` is a district of Xining's, but here `城` ends the name before it.
+    check("中国轻纺城东交易区", "poi:中国轻纺城 sub_poi:东交易区");
     check(
         "格兰云天三期171幢",
         "poi:格兰云天 sub_poi:三期 building:171号楼",
