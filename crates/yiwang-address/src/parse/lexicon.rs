@@ -103,6 +103,8 @@ pub(super) const SUFFIXES: &[Suffix] = &[
     s("广场", Label::Poi, 1),
     s("中心", Label::Poi, 1),
     s("园区", Label::Poi, 1),
+    s("校区", Label::Poi, 1),
+    s("院区", Label::Poi, 1),
     s("街区", Label::Poi, 2),
     s("山庄", Label::Poi, 1),
     s("商城", Label::Poi, 1),
@@ -261,6 +263,21 @@ pub(super) const LEADING_DIRECTIONS: &[&str] = &[
 /// Words in which a name suffix's char starts another word (`园林`, `零部件`), so it ends no
 /// name there, nor a division (`市政`).
 pub(super) const NOT_SUFFIXES: &[&str] = &["园林", "园艺", "部件", "市政", "组团"];
+
+/// Endings of a second name that belongs to the one before it: its campus, branch or mall
+/// (`浙江大学紫金港校区`, `…湖州分公司`, `杭州大厦购物中心`).
+pub(super) const ATTACHED: &[&str] = &[
+    "校区",
+    "院区",
+    "分校",
+    "分院",
+    "分店",
+    "分公司",
+    "分行",
+    "支行",
+    "购物中心",
+    "交易市场",
+];
 
 /// Suffixes of markets, whose numbered streets are rows of shops (`国际商贸城…106街`).
 pub(super) const MARKETS: &[&str] = &["市场", "商贸城", "商城", "城", "区"];

@@ -18,9 +18,10 @@
 use super::Label;
 use super::gazetteer::{Entry, Gazetteer, Kind};
 use super::lexicon::{
-    CONNECTORS, CORNERS, DISTANCE_UNITS, INNER_DIRECTIONS, INTERSECTIONS, LEADING_DIRECTIONS,
-    MARKETS, NOT_SUFFIXES, RELATIVE_DIRECTIONS, REMARKS, ROAD_ENDS, Suffix, TRAILING_DIRECTIONS,
-    char_len, is_close, is_open, is_road_modifier, is_separator, one_of, starts_inner_direction,
+    ATTACHED, CONNECTORS, CORNERS, DISTANCE_UNITS, INNER_DIRECTIONS, INTERSECTIONS,
+    LEADING_DIRECTIONS, MARKETS, NOT_SUFFIXES, RELATIVE_DIRECTIONS, REMARKS, ROAD_ENDS, Suffix,
+    TRAILING_DIRECTIONS, char_len, is_close, is_open, is_road_modifier, is_separator, one_of,
+    starts_inner_direction,
 };
 
 /// How many elements back a division is looked for when deciding whether one repeats it.
@@ -1082,9 +1083,12 @@ impl<'g> Parser<'_, 'g> {
                 Some((Label::Poi, len)) => {
                     // A second name with its own suffix after a complete one is a part of it
                     // (`春江景园龙祥园`, `新天地商务中心尚座西楼`): the first ends at its suffix.
+                    // A campus, branch or the mall of a name stays in it
+                    // (`浙江大学紫金港校区`, `杭州大厦购物中心`).
                     if let Some(pe) = poi_end
                         && pe - start >= 3
                         && j >= pe + 2
+                        && !ATTACHED.iter().any(|w| self.ends_with(j + len, w))
                     {
                         self.push(Label::Poi, start, pe, None);
                         start = pe;

@@ -203,7 +203,8 @@ fn compounds_and_pois() {
         "广宁伯街2号金泽大厦东区15层",
         "road:广宁伯街 door:2号 poi:金泽大厦 sub_poi:东区 floor:15层",
     );
-    check("上海交通大学徐汇校区", "poi:上海交通大学 sub_poi:徐汇校区");
+    // A campus is part of the name (the CCKS guideline: poi=广西警察学院仙葫校区).
+    check("上海交通大学徐汇校区", "poi:上海交通大学徐汇校区");
     check(
         "杭州市富阳区戴家墩路91号东阳诚心木线(富阳店)",
         "city:杭州市 district:富阳区 road:戴家墩路 door:91号 poi:东阳诚心木线(富阳店)",
@@ -635,6 +636,9 @@ fn parts_of_compounds_are_not_districts_or_roads() {
 #[test]
 fn phases_insides_and_names_with_suffix_chars() {
     check("鞋都二期", "poi:鞋都 sub_poi:二期");
+    // A campus, a branch or a mall stays in the name before it.
+    check("浙江大学紫金港校区", "poi:浙江大学紫金港校区");
+    check("杭州大厦购物中心B座", "poi:杭州大厦购物中心 building:B座");
     // `城东` is a district of Xining's, but here `城` ends the name before it.
     check("中国轻纺城东交易区", "poi:中国轻纺城 sub_poi:东交易区");
     check(
