@@ -279,6 +279,19 @@ pub(super) const ATTACHED: &[&str] = &[
     "交易市场",
 ];
 
+/// Places named by a number and `号` (`4号院`, `1号厂房`, `七号桥`).
+pub(super) const NUMBERED_PLACES: &[&str] = &[
+    "厂房",
+    "仓库",
+    "汽车库",
+    "码头",
+    "地块",
+    "院",
+    "库",
+    "仓",
+    "桥",
+];
+
 /// Suffixes of markets, whose numbered streets are rows of shops (`国际商贸城…106街`).
 pub(super) const MARKETS: &[&str] = &["市场", "商贸城", "商城", "城", "区"];
 

@@ -19,9 +19,9 @@ use super::Label;
 use super::gazetteer::{Entry, Gazetteer, Kind};
 use super::lexicon::{
     ATTACHED, CONNECTORS, CORNERS, DISTANCE_UNITS, INNER_DIRECTIONS, INTERSECTIONS,
-    LEADING_DIRECTIONS, MARKETS, NOT_SUFFIXES, RELATIVE_DIRECTIONS, REMARKS, ROAD_ENDS, Suffix,
-    TRAILING_DIRECTIONS, char_len, is_close, is_open, is_road_modifier, is_separator, one_of,
-    starts_inner_direction,
+    LEADING_DIRECTIONS, MARKETS, NOT_SUFFIXES, NUMBERED_PLACES, RELATIVE_DIRECTIONS, REMARKS,
+    ROAD_ENDS, Suffix, TRAILING_DIRECTIONS, char_len, is_close, is_open, is_road_modifier,
+    is_separator, one_of, starts_inner_direction,
 };
 
 /// How many elements back a division is looked for when deciding whether one repeats it.
@@ -720,6 +720,12 @@ impl<'g> Parser<'_, 'g> {
         };
         if self.starts_with(k, "支弄") {
             return one(Label::SubLane, k + 2);
+        }
+        // `4号院`, `1号厂房`, `七号桥`: a yard, a works, a bridge named by its number.
+        for noun in NUMBERED_PLACES {
+            if self.starts_with(k + 1, noun) {
+                return one(Label::Poi, k + 1 + char_len(noun));
+            }
         }
         // `5号门`: a gate of a market or a park, named by its number.
         if self.starts_with(k, "号门") && !self.at(k + 2).is_some_and(|c| one_of(c, "面牌市口"))

@@ -580,6 +580,11 @@ fn numbered_parts_gates_shops_and_alleys() {
         "poi:国际商贸城 sub_poi:55号门 floor:10楼",
     );
     check("福田市场D区6409店", "poi:福田市场 sub_poi:D区 room:6409店");
+    check(
+        "北土城东路4号院8号楼",
+        "road:北土城东路 poi:4号院 building:8号楼",
+    );
+    check("苏泊尔1号厂房", "poi:苏泊尔 sub_poi:1号厂房");
     check("锐鹰电商园D1316", "devzone:锐鹰电商园 room:D1316");
     check("城中路甲8号", "road:城中路 door:甲8号");
     // A direction between numbers, or after a village.
