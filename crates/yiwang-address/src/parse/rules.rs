@@ -1074,6 +1074,19 @@ impl<'g> Parser<'_, 'g> {
                 j = start;
                 continue;
             }
+            // `空港宾馆北楼`, `新天地东区`, `尚城花园北苑`: a part of the place just named.
+            if poi_end == Some(j)
+                && j + 2 <= e
+                && self.at(j).is_some_and(|c| one_of(c, "东西南北中前后正"))
+                && self.at(j + 1).is_some_and(|c| one_of(c, "区楼苑园门座院"))
+            {
+                self.push(Label::Poi, start, j, None);
+                self.push(Label::SubPoi, j, j + 2, None);
+                poi_end = None;
+                start = j + 2;
+                j = start;
+                continue;
+            }
             // `鞋都二期`, `格兰云天三期`: a phase of the compound named before it.
             if j >= start + 2
                 && let Some(k) = self.phase_at(j, e)

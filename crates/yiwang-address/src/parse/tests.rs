@@ -641,6 +641,8 @@ fn parts_of_compounds_are_not_districts_or_roads() {
 #[test]
 fn phases_insides_and_names_with_suffix_chars() {
     check("鞋都二期", "poi:鞋都 sub_poi:二期");
+    check("空港宾馆北楼", "poi:空港宾馆 sub_poi:北楼");
+    check("尚城花园北苑", "poi:尚城花园 sub_poi:北苑");
     // A campus, a branch or a mall stays in the name before it.
     check("浙江大学紫金港校区", "poi:浙江大学紫金港校区");
     check("杭州大厦购物中心B座", "poi:杭州大厦购物中心 building:B座");
