@@ -275,6 +275,8 @@ fn predict(
                     "person"
                 }
                 ("distance", _) => "assist",
+                // A section of a road (`新路中段`) is a sub-road in Li & Lu.
+                ("assist", Some("road")) if c.text.ends_with('段') => "subroad",
                 // A place named beside another (`邮局旁沙发垫厂`) is a sub-POI in Li & Lu, a
                 // POI in CCKS.
                 ("poi" | "subpoi", Some("assist")) if before_prev == Some("poi") => "subpoi",

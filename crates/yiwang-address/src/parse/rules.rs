@@ -396,7 +396,8 @@ impl<'g> Parser<'_, 'g> {
             }
             if let Some((label, len, entry)) = self.gazetteer_at(j) {
                 // A short form whose first char ends the name before it (`中国轻纺城东交易区`
-                // is not `城东`, a district of Xining's) is read as part of that name.
+                // is not `城东`, a district of Xining's; `石塘路北` not `路北`, Tangshan's) is
+                // read as part of that name.
                 if entry.short && j >= i + 2 && self.name_suffix_at(j) {
                     j += 1;
                     continue;
@@ -1025,6 +1026,14 @@ impl<'g> Parser<'_, 'g> {
                 break;
             }
         }
+        // `环城西路北段`, `鄞州大道东段`: a section of the road.
+        if s + 2 <= end
+            && self.at(s).is_some_and(|c| one_of(c, "东西南北中"))
+            && self.at(s + 1) == Some('段')
+        {
+            self.push(Label::Direction, s, s + 2, None);
+            s += 2;
+        }
         // A corner or a relative direction before a name (`港元路东南角兄弟智谷`).
         for words in [CORNERS, RELATIVE_DIRECTIONS] {
             if let Some(e) = self.direction_before_name(s, end, words) {
@@ -1205,14 +1214,14 @@ impl<'g> Parser<'_, 'g> {
         village
     }
 
-    /// Whether a point-of-interest or division suffix starts at `i` (`城`, `小区`, `镇`).
+    /// Whether a name suffix starts at `i` (`城`, `小区`, `镇`, `路`).
     fn name_suffix_at(&self, i: usize) -> bool {
         self.at(i).is_some_and(|c| {
             self.gaz
                 .suffixes
                 .starting_with(c)
                 .iter()
-                .any(|s| s.label != Label::Road && self.starts_with(i, s.word))
+                .any(|s| self.starts_with(i, s.word))
         })
     }
 

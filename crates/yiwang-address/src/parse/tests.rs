@@ -672,6 +672,16 @@ fn streets_named_after_roads() {
 }
 
 #[test]
+fn sections_and_sides_of_a_road() {
+    check(
+        "环城西路北段245弄5号",
+        "road:环城西路 direction:北段 lane:245弄 door:5号",
+    );
+    // `路北` is a district of Tangshan's, but here `路` ends the road.
+    check("石塘路北100号", "road:石塘路 direction:北 door:100号");
+}
+
+#[test]
 fn a_road_and_its_crossing() {
     check(
         "古墩路口尚坤大厦",
