@@ -1336,6 +1336,10 @@ impl<'g> Parser<'_, 'g> {
         let in_village = self.segs.last().is_some_and(|l| {
             l.label == Label::Community && l.end == s && self.ends_with(l.end, "村")
         });
+        // Right after a town it is a village of the town's (`草塔镇横畈塘000号`).
+        let in_town = self.segs.last().is_some_and(|l| {
+            l.label == Label::Street && l.end == s && !self.ends_with(l.end, "街道")
+        });
         let label = if single {
             // `14号楼南7楼`, `5楼西`, `村口`, `街上`: a direction from the place before.
             if self.at(s).is_some_and(|c| one_of(c, "东西南北上下内外口")) && !self.segs.is_empty()
@@ -1344,7 +1348,7 @@ impl<'g> Parser<'_, 'g> {
             } else {
                 Label::Other
             }
-        } else if door_follows && in_village && (2..=4).contains(&(e - s)) {
+        } else if door_follows && (in_village || in_town) && (2..=4).contains(&(e - s)) {
             // `五组`, `后咀组`: a villagers' group.
             if self.ends_with(e, "组") {
                 Label::Group

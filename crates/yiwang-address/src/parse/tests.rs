@@ -737,6 +737,11 @@ fn natural_villages_in_a_village() {
     check("石婆桥凤亭村", "street:石婆桥 community:凤亭村");
     check("大荆镇盛家塘村", "street:大荆镇 community:盛家塘村");
     check("孔家斗自然村", "community:孔家斗自然村");
+    // After a town, too (but not after an urban street, 街道).
+    check(
+        "草塔镇横畈塘312号",
+        "street:草塔镇 community:横畈塘 door:312号",
+    );
     // In an urban community the name is a road's (the CCKS guideline's example).
     check(
         "五常街道顾家桥社区河西北9号",
