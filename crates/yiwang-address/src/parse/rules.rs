@@ -24,6 +24,14 @@ use super::lexicon::{
     is_separator, one_of, starts_inner_direction,
 };
 
+/// A Chinese numeral of one to ten.
+fn is_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
+}
+
 /// How many elements back a division is looked for when deciding whether one repeats it.
 const REPEAT_WINDOW: usize = 32;
 
@@ -311,7 +319,8 @@ impl<'g> Parser<'_, 'g> {
                 continue;
             }
             // `第12层`, `第8栋`: the ordinal is part of the number.
-            let ordinal = one_of(c, "第甲乙") && self.at(i + 1).is_some_and(|d| d.is_ascii_digit());
+            let ordinal = matches!(c, '第' | '甲' | '乙')
+                && self.at(i + 1).is_some_and(|d| d.is_ascii_digit());
             if let Some(tok) = self.number_at(i + usize::from(ordinal)) {
                 let mut end = i;
                 for (k, &(label, s, e)) in tok.as_slice().iter().enumerate() {
@@ -380,7 +389,7 @@ impl<'g> Parser<'_, 'g> {
             {
                 break;
             }
-            if one_of(c, "第甲乙")
+            if matches!(c, '第' | '甲' | '乙')
                 && self.at(j + 1).is_some_and(|d| d.is_ascii_digit())
                 && self.number_at(j + 1).is_some()
             {
@@ -503,16 +512,16 @@ impl<'g> Parser<'_, 'g> {
             return false;
         }
         // A division suffix.
-        if one_of(c, "区县市镇乡村州省旗盟") {
+        if matches!(
+            c,
+            '区' | '县' | '市' | '镇' | '乡' | '村' | '州' | '省' | '旗' | '盟'
+        ) {
             return true;
         }
         // A Chinese numeral as in the numbered compounds `梅陇三村`, `田林十二村`, `稠山一区`
         // (but not `永康九铃西路`).
         let mut k = end;
-        while self
-            .at(k)
-            .is_some_and(|n| one_of(n, "一二三四五六七八九十"))
-        {
+        while self.at(k).is_some_and(|n| is_numeral(n)) {
             k += 1;
         }
         if k > end && self.at(k).is_some_and(|n| one_of(n, "村区期街弄坊苑队组")) {
@@ -1158,11 +1167,7 @@ impl<'g> Parser<'_, 'g> {
     /// The end of a phase written in Chinese numerals at `j` (`二期`), within `..e`.
     fn phase_at(&self, j: usize, e: usize) -> Option<usize> {
         let mut k = j;
-        while k < e
-            && self
-                .at(k)
-                .is_some_and(|c| one_of(c, "一二三四五六七八九十"))
-        {
+        while k < e && self.at(k).is_some_and(is_numeral) {
             k += 1;
         }
         (k > j && k < e && self.at(k) == Some('期')).then_some(k + 1)
@@ -1240,7 +1245,9 @@ impl<'g> Parser<'_, 'g> {
     fn suffix_at(&self, start: usize, j: usize, e: usize) -> Option<(Label, usize)> {
         let mut best: Option<(Label, usize)> = None;
         let first = self.at(j)?;
-        if NOT_SUFFIXES.iter().any(|w| self.starts_with(j, w)) {
+        if matches!(first, '园' | '部' | '市' | '组')
+            && NOT_SUFFIXES.iter().any(|w| self.starts_with(j, w))
+        {
             return None;
         }
         for sfx in self.gaz.suffixes.starting_with(first) {
@@ -1283,17 +1290,14 @@ impl<'g> Parser<'_, 'g> {
                 Label::District
                     if sfx.word == "区"
                         && self.at(j - 1).is_some_and(|c| {
-                            one_of(c, "一二三四五六七八九十")
-                                || (one_of(c, "东西南北") && j - start >= 3)
+                            is_numeral(c) || (one_of(c, "东西南北") && j - start >= 3)
                         }) =>
                 {
                     false
                 }
                 Label::Community if sfx.word == "村" && j > start => {
                     // `梅陇三村`, `田林十二村`: numbered compounds (新村), not villages.
-                    let numbered = self
-                        .at(j - 1)
-                        .is_some_and(|c| one_of(c, "一二三四五六七八九十"));
+                    let numbered = self.at(j - 1).is_some_and(is_numeral);
                     !numbered
                         && (rank(Label::Community) > self.level || self.repeats(start, end, None))
                         && !self.road_follows(end, 1)
@@ -1370,11 +1374,7 @@ impl<'g> Parser<'_, 'g> {
     /// Whether the name ending at `e` is a numbered compound (`梅陇三村`, `田林十二村`), whose
     /// numbers are its buildings, not doors on a road.
     fn numbered_compound(&self, e: usize) -> bool {
-        e >= 2
-            && self.at(e - 1) == Some('村')
-            && self
-                .at(e - 2)
-                .is_some_and(|c| one_of(c, "一二三四五六七八九十"))
+        e >= 2 && self.at(e - 1) == Some('村') && self.at(e - 2).is_some_and(is_numeral)
     }
 
     /// Merges neighbouring redundant spans (in place).
