@@ -521,7 +521,7 @@ impl<'g> Parser<'_, 'g> {
         // A Chinese numeral as in the numbered compounds `梅陇三村`, `田林十二村`, `稠山一区`
         // (but not `永康九铃西路`).
         let mut k = end;
-        while self.at(k).is_some_and(|n| is_numeral(n)) {
+        while self.at(k).is_some_and(is_numeral) {
             k += 1;
         }
         if k > end && self.at(k).is_some_and(|n| one_of(n, "村区期街弄坊苑队组")) {
