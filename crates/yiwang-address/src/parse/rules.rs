@@ -196,6 +196,16 @@ impl<'g> Parser<'_, 'g> {
             .any(|l| l == Label::Floor)
     }
 
+    /// Whether the last element read is a door number right after a compound's name
+    /// (`武林广场7号`).
+    fn door_of_a_compound(&self) -> bool {
+        let mut placed = self.segs.iter().rev().filter(|s| rank(s.label) > 0);
+        matches!(
+            (placed.next(), placed.next()),
+            (Some(d), Some(p)) if d.label == Label::Door && matches!(p.label, Label::Poi | Label::SubPoi)
+        )
+    }
+
     /// Whether a market or a floor of one was read since the last road, so a numbered `街`
     /// is a row of shops.
     fn in_a_market(&self) -> bool {
@@ -218,13 +228,14 @@ impl<'g> Parser<'_, 'g> {
         }
         let mut label = label;
         // A point of interest right after another, or inside a building after a compound
-        // (`…大厦7楼伊袖专柜`), is part of it.
+        // (`…大厦7楼伊袖专柜`), or at the compound's door (`武林广场7号杭州大厦`), is part of it.
         if label == Label::Poi
             && (matches!(self.segs.last(), Some(s) if matches!(s.label, Label::Poi | Label::SubPoi))
                 || (matches!(
                     self.last(),
                     Some(Label::Building | Label::Unit | Label::Floor | Label::Room)
-                ) && self.segs.iter().any(|s| s.label == Label::Poi)))
+                ) && self.segs.iter().any(|s| s.label == Label::Poi))
+                || self.door_of_a_compound())
         {
             label = Label::SubPoi;
         }

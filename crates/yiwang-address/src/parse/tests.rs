@@ -642,6 +642,11 @@ fn parts_of_compounds_are_not_districts_or_roads() {
 fn phases_insides_and_names_with_suffix_chars() {
     check("鞋都二期", "poi:鞋都 sub_poi:二期");
     check("空港宾馆北楼", "poi:空港宾馆 sub_poi:北楼");
+    // A place at a compound's door is in the compound.
+    check(
+        "武林广场7号杭州大厦A座",
+        "poi:武林广场 door:7号 sub_poi:杭州大厦 building:A座",
+    );
     check("尚城花园北苑", "poi:尚城花园 sub_poi:北苑");
     // A campus, a branch or a mall stays in the name before it.
     check("浙江大学紫金港校区", "poi:浙江大学紫金港校区");
