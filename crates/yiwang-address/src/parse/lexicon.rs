@@ -300,16 +300,26 @@ pub(super) const CORNERS: &[&str] = &["东南角", "西南角", "东北角", "�
 /// Direction words that, after a road, a number or a name, start the next phrase: `…1233号对面
 /// 手机店` is the shop opposite number 1233.
 pub(super) const RELATIVE_DIRECTIONS: &[&str] = &[
+    "正对面",
     "斜对面",
     "对面",
     "旁边",
     "附近",
     "隔壁",
     "对过",
+    "边上",
     "东侧旁",
     "西侧旁",
     "南侧旁",
     "北侧旁",
+    "东北侧",
+    "东南侧",
+    "西北侧",
+    "西南侧",
+    "东侧",
+    "西侧",
+    "南侧",
+    "北侧",
     "旁",
 ];
 
