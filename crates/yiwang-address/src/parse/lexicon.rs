@@ -326,6 +326,9 @@ pub(super) const RELATIVE_DIRECTIONS: &[&str] = &[
 /// Direction words that end a phrase (`地铁站旁边`, `学校对面`).
 pub(super) const TRAILING_DIRECTIONS: &[&str] = &[
     "大门口",
+    "正对面",
+    "边上",
+    "内部",
     "斜对面",
     "对面",
     "旁边",

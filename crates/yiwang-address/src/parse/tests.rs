@@ -215,6 +215,11 @@ fn compounds_and_pois() {
 #[test]
 fn directions_relative_to_what_came_before() {
     check(
+        "樟新北路西侧加油站",
+        "road:樟新北路 direction:西侧 poi:加油站",
+    );
+    check("神童门菜场正对面", "poi:神童门菜场 direction:正对面");
+    check(
         "雅畈老街路口旁完美造型",
         "road:雅畈老街 intersection:路口 direction:旁 poi:完美造型",
     );
