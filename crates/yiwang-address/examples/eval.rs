@@ -380,6 +380,10 @@ fn is_park(name: &str) -> bool {
         "科技园",
         "园区",
         "物流园",
+        "创业园",
+        "电商园",
+        "软件园",
+        "经济园",
     ]
     .iter()
     .any(|s| name.ends_with(s))
