@@ -701,8 +701,24 @@ impl<'g> Parser<'_, 'g> {
     /// Whether two numbers `a-b` are a range: both digits, the second the greater but not by
     /// much.
     fn is_range(&self, a: (usize, usize), b: (usize, usize)) -> bool {
+        // The letters of a block may lead both numbers, or only the first (`CD2601-CD2866`,
+        // `A267-268`).
+        let letters = |(s, e): (usize, usize)| {
+            (s..e)
+                .take_while(|&k| self.at(k).is_some_and(|c| c.is_ascii_alphabetic()))
+                .count()
+        };
+        let (la, lb) = (letters(a), letters(b));
+        // Letters on the first only lead shop numbers (`A267-268`), not a building before its
+        // floor (`a7-10楼`).
+        let same = (lb == 0 && (la == 0 || self.digits(b.0, b.1) >= 3))
+            || (la == lb && (0..la).all(|k| self.at(a.0 + k) == self.at(b.0 + k)));
+        if !same {
+            return false;
+        }
         let number = |(s, e): (usize, usize)| -> Option<u64> {
             let mut n: u64 = 0;
+            let s = s + letters((s, e));
             for k in s..e {
                 let d = self.at(k)?.to_digit(10)?;
                 n = n.checked_mul(10)?.checked_add(u64::from(d))?;
@@ -856,6 +872,13 @@ impl<'g> Parser<'_, 'g> {
         let short = |k: usize| parts.get(k).is_some_and(|&(s, e)| self.digits(s, e) <= 2);
         let labels: &[Label] = match (count, last) {
             (3, _) => &[Label::Building, Label::Unit, Label::Room],
+            // A range of rooms or shops (`万达广场C座1220-1221`).
+            (2, Some(Label::Poi | Label::SubPoi | Label::Building | Label::Floor))
+                if self.is_range(parts[0], parts[1])
+                    && parts.get(1).is_some_and(|&(s, e)| self.digits(s, e) >= 3) =>
+            {
+                return one(Label::Room, j);
+            }
             (2, Some(Label::Road)) => return one(Label::Door, j),
             (2, Some(Label::Building)) => &[Label::Unit, Label::Room],
             (2, _) if short(1) => &[Label::Building, Label::Unit],

@@ -545,6 +545,14 @@ fn codes_that_hold_several_numbers() {
         "road:桂林路 door:406号 building:8号楼 floor:3层 room:306-316室",
     );
     check("环城西路1154-131号", "road:环城西路 door:1154-131号");
+    check(
+        "万达广场C座1220-1221",
+        "poi:万达广场 building:C座 room:1220-1221",
+    );
+    check(
+        "华东国际珠宝城CD2601-CD2866",
+        "poi:华东国际珠宝城 room:CD2601-CD2866",
+    );
     check("衡山路1-3号", "road:衡山路 door:1-3号");
     // A building before a room number; a letter alone is the room's own.
     check("都市银座B1025", "poi:都市银座 room:B1025");
