@@ -846,9 +846,10 @@ impl<'g> Parser<'_, 'g> {
         let next = self.at(j);
         let bare_ok = next.is_none_or(|c| is_separator(c) || is_open(c) || is_close(c));
         // After a road, digits right before a name are its door number without `号`
-        // (`恒乐路1282飞虎科技`).
+        // (`恒乐路1282飞虎科技`, `振港路172-53华莱士`).
         let door_before_name = last == Some(Label::Road)
-            && (i..j).all(|k| self.at(k).is_some_and(|c| c.is_ascii_digit()))
+            && self.at(i).is_some_and(|c| c.is_ascii_digit())
+            && (i..j).all(|k| self.at(k).is_some_and(|c| c.is_ascii_digit() || c == '-'))
             && next.is_some_and(|c| !c.is_ascii() && !is_separator(c));
         if door_before_name {
             return one(Label::Door, j);

@@ -545,6 +545,7 @@ fn codes_that_hold_several_numbers() {
         "road:桂林路 door:406号 building:8号楼 floor:3层 room:306-316室",
     );
     check("环城西路1154-131号", "road:环城西路 door:1154-131号");
+    check("永华街57-1慈养医院", "road:永华街 door:57-1 poi:慈养医院");
     check(
         "万达广场C座1220-1221",
         "poi:万达广场 building:C座 room:1220-1221",
