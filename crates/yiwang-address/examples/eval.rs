@@ -269,6 +269,17 @@ fn predict(
                 {
                     "roadno"
                 }
+                // So are the doors after a place named like a village (`…村`, `石岸头`, `西行桥`).
+                ("houseno", _)
+                    if c.label == Label::Door
+                        && matches!(after, Some(Label::Poi | Label::SubPoi))
+                        && k > 0
+                        && components.get(k - 1).is_some_and(|(_, p)| {
+                            p.text.ends_with(['村', '头', '桥', '庄', '山', '塘', '浜', '岭'])
+                        }) =>
+                {
+                    "roadno"
+                }
                 // A natural village in a village (`新界村老屋头`) is a point of interest.
                 ("community", Some("community")) => "poi",
                 ("subpoi", Some("houseno" | "cellno" | "floorno" | "roomno" | "person")) => {
