@@ -275,7 +275,8 @@ fn predict(
                         && matches!(after, Some(Label::Poi | Label::SubPoi))
                         && k > 0
                         && components.get(k - 1).is_some_and(|(_, p)| {
-                            p.text.ends_with(['村', '头', '桥', '庄', '山', '塘', '浜', '岭'])
+                            p.text
+                                .ends_with(['村', '头', '桥', '庄', '山', '塘', '浜', '岭'])
                         }) =>
                 {
                     "roadno"

@@ -1159,7 +1159,11 @@ impl<'g> Parser<'_, 'g> {
                     // (`浙江大学紫金港校区`, `杭州大厦购物中心`).
                     if let Some(pe) = poi_end
                         && pe - start >= 3
-                        && j >= pe + 2
+                        && (j >= pe + 2
+                            || (j == pe + 1
+                                && self.at(j).is_some_and(|c| {
+                                    matches!(c, '苑' | '园' | '阁' | '居' | '庭' | '府')
+                                })))
                         && !ATTACHED.iter().any(|w| self.ends_with(j + len, w))
                     {
                         self.push(Label::Poi, start, pe, None);

@@ -656,6 +656,8 @@ fn parts_of_compounds_are_not_districts_or_roads() {
 fn phases_insides_and_names_with_suffix_chars() {
     check("鞋都二期", "poi:鞋都 sub_poi:二期");
     check("空港宾馆北楼", "poi:空港宾馆 sub_poi:北楼");
+    // A one-char name with a compound's suffix after a complete name is a part of it.
+    check("翡翠城竹苑", "poi:翡翠城 sub_poi:竹苑");
     // A place at a compound's door is in the compound.
     check(
         "武林广场7号杭州大厦A座",
