@@ -96,7 +96,8 @@ pub(super) const SUFFIXES: &[Suffix] = &[
     s("小区", Label::Poi, 1),
     s("花园", Label::Poi, 1),
     s("家园", Label::Poi, 1),
-    s("新村", Label::Poi, 1),
+    // `宁新村` is a village named 宁新; a compound's name before `新村` has two chars or more.
+    s("新村", Label::Poi, 2),
     s("公寓", Label::Poi, 1),
     s("大厦", Label::Poi, 1),
     s("大楼", Label::Poi, 1),

@@ -1335,8 +1335,13 @@ impl<'g> Parser<'_, 'g> {
                     false
                 }
                 Label::Community if sfx.word == "村" && j > start => {
-                    // `梅陇三村`, `田林十二村`: numbered compounds (新村), not villages.
-                    let numbered = self.at(j - 1).is_some_and(is_numeral);
+                    // `梅陇三村`, `田林十二村`: numbered compounds (新村), not villages; with one
+                    // char before the numeral, a village (`和一村`).
+                    let mut k = j;
+                    while k > start && self.at(k - 1).is_some_and(is_numeral) {
+                        k -= 1;
+                    }
+                    let numbered = k < j && k >= start + 2;
                     !numbered
                         && (rank(Label::Community) > self.level || self.repeats(start, end, None))
                         && !self.road_follows(end, 1)

@@ -758,6 +758,12 @@ fn natural_villages_in_a_village() {
     check("石婆桥凤亭村", "street:石婆桥 community:凤亭村");
     check("大荆镇盛家塘村", "street:大荆镇 community:盛家塘村");
     check("孔家斗自然村", "community:孔家斗自然村");
+    // One char before `新村` or a numeral and `村` names a village, two a compound.
+    check(
+        "宁围镇宁新村12号",
+        "street:宁围镇 community:宁新村 door:12号",
+    );
+    check("瓯北镇和一村", "street:瓯北镇 community:和一村");
     // After a town, too (but not after an urban street, 街道).
     check(
         "草塔镇横畈塘312号",
