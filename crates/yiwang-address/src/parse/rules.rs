@@ -1173,7 +1173,12 @@ impl<'g> Parser<'_, 'g> {
                     j += len;
                 }
                 Some((label, len)) => {
-                    if let Some(pe) = poi_end.take() {
+                    // `杭州湾工业园区`, `长城工业区`: a zone named after a place whose name ends
+                    // like a compound's.
+                    let zone_of_place = label == Label::DevZone && poi_end == Some(j);
+                    if let Some(pe) = poi_end.take()
+                        && !zone_of_place
+                    {
                         self.push(Label::Poi, start, pe, None);
                         start = pe;
                         continue;

@@ -377,6 +377,15 @@ fn a_division_repeated_in_short_starts_a_name() {
 }
 
 #[test]
+fn zones_named_after_a_place() {
+    check(
+        "杭州湾工业园区经十一路",
+        "devzone:杭州湾工业园区 road:经十一路",
+    );
+    check("长城工业区金山东路", "devzone:长城工业区 road:金山东路");
+}
+
+#[test]
 fn parks_after_a_road_are_zones() {
     check(
         "太康路8号顺兴产业园",
