@@ -269,6 +269,15 @@ fn predict(
                 {
                     "roadno"
                 }
+                // A park is a point of interest in Li & Lu, and so its doors are houses.
+                ("roadno", _)
+                    if c.label == Label::Door
+                        && after == Some(Label::DevZone)
+                        && k > 0
+                        && components.get(k - 1).is_some_and(|(_, p)| is_park(&p.text)) =>
+                {
+                    "houseno"
+                }
                 // So are the doors after a place named like a village (`…村`, `石岸头`, `西行桥`).
                 ("houseno", _)
                     if c.label == Label::Door
@@ -396,6 +405,7 @@ fn is_park(name: &str) -> bool {
         "电商园",
         "软件园",
         "经济园",
+        "科创园",
     ]
     .iter()
     .any(|s| name.ends_with(s))

@@ -875,7 +875,8 @@ impl<'p> Query<'p> {
             .iter()
             .filter_map(|c| {
                 let written = matches!(c.label, Label::Poi | Label::SubPoi);
-                let loose = matches!(c.label, Label::Community | Label::Other);
+                // A zone (`…园区`, `…科技园`) may be registered as a place's name too.
+                let loose = matches!(c.label, Label::Community | Label::DevZone | Label::Other);
                 let t = c.text.as_str();
                 let usable = !t.chars().any(|c| c.is_ascii_digit())
                     && !is_ordinal(t)

@@ -13,7 +13,7 @@ pub enum Label {
     City,
     /// A county-level division: `徐汇区`, `大荔县`, `余姚市`, `土默特左旗`.
     District,
-    /// A development zone: `漕河泾新兴技术开发区`, `金川开发区`.
+    /// A development zone or a park: `漕河泾新兴技术开发区`, `金川开发区`, `西溪园区`, `长城工业区`.
     DevZone,
     /// A street (街道) or town (镇, 乡): `徐家汇街道`, `七宝镇`.
     Street,
@@ -29,7 +29,7 @@ pub enum Label {
     SubLane,
     /// A door number (号), with `甲`/`乙`, `之一` or a range: `9号`, `9甲号`, `18号之一`, `1-3号`.
     Door,
-    /// A point of interest or a compound: `梅陇三村`, `港汇广场`, `阿里巴巴西溪园区`.
+    /// A point of interest or a compound: `梅陇三村`, `港汇广场`, `上海交通大学徐汇校区`.
     Poi,
     /// A part of the point of interest before it: `东区`, `A区`, `二期`, `西雅园`.
     SubPoi,

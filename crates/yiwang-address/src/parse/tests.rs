@@ -197,7 +197,7 @@ fn compounds_and_pois() {
     );
     check(
         "阿里巴巴西溪园区6号楼",
-        "poi:阿里巴巴西溪园区 building:6号楼",
+        "devzone:阿里巴巴西溪园区 building:6号楼",
     );
     check(
         "广宁伯街2号金泽大厦东区15层",
@@ -426,7 +426,7 @@ fn other_provinces() {
     );
     check(
         "浙江省杭州市余杭区五常街道文一西路969号阿里巴巴西溪园区",
-        "province:浙江省 city:杭州市 district:余杭区 street:五常街道 road:文一西路 door:969号 poi:阿里巴巴西溪园区",
+        "province:浙江省 city:杭州市 district:余杭区 street:五常街道 road:文一西路 door:969号 devzone:阿里巴巴西溪园区",
     );
     check(
         "渭南市大荔县户家乡边章营村",
@@ -493,7 +493,8 @@ fn sub_pois_directions_and_remarks_between_names() {
         "district:萧山区 street:北干街道 poi:顺达快运 redundant:电联",
     );
     // One name with one suffix stays whole.
-    check("阿里巴巴西溪园区", "poi:阿里巴巴西溪园区");
+    check("阿里巴巴西溪科技园", "devzone:阿里巴巴西溪科技园");
+    check("龙祥国际商务大厦", "poi:龙祥国际商务大厦");
 }
 
 #[test]
