@@ -424,13 +424,14 @@ impl<'g> Parser<'_, 'g> {
                 }
                 // One name char before a two-char division makes a longer division, read by its
                 // suffix: `潼南县` is not `潼` and `南县`, nor `遵义县` `遵` and `义县`.
-                // Nor is `环城北路` `环` and the known `城北路`.
-                let tail = j == i + 1
-                    && ((len == 2 && label.is_admin()) || label == Label::Road)
-                    && self
-                        .at(i)
-                        .is_some_and(|c| !c.is_ascii() && !CONNECTORS.contains(&c))
-                    && !LEADING_DIRECTIONS.iter().any(|d| self.starts_with(i, d));
+                // Nor is `环城北路` `环` and the known `城北路`, nor `周王庙镇` `周王` and Chongming's
+                // `庙镇`.
+                let tail = (j == i + 1 && ((len == 2 && label.is_admin()) || label == Label::Road))
+                    || (j == i + 2 && len == 2 && label == Label::Street)
+                        && self
+                            .at(i)
+                            .is_some_and(|c| !c.is_ascii() && !CONNECTORS.contains(&c))
+                        && !LEADING_DIRECTIONS.iter().any(|d| self.starts_with(i, d));
                 if !tail {
                     break;
                 }

@@ -768,6 +768,9 @@ fn natural_villages_in_a_village() {
     check("石婆桥凤亭村", "street:石婆桥 community:凤亭村");
     check("大荆镇盛家塘村", "street:大荆镇 community:盛家塘村");
     check("孔家斗自然村", "community:孔家斗自然村");
+    // `庙镇` is a town of Chongming's, but two unknown chars before it make a longer name.
+    check("周王庙镇石井村", "street:周王庙镇 community:石井村");
+    check("崇明区庙镇", "district:崇明区 street:庙镇");
     // One char before `新村` or a numeral and `村` names a village, two a compound.
     check(
         "宁围镇宁新村12号",
