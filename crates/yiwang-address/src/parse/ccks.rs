@@ -95,7 +95,12 @@ fn is_connector(text: &str) -> bool {
 
 /// Every component of `parsed` with its CCKS-2021 label (the connector between two roads and the
 /// country, which the guideline leaves unlabelled, are left out).
+///
+/// A lane is the road's number in Shanghai (`柳营路669弄14号`: `roadno`, then `houseno`) but an
+/// alley of its own elsewhere, as the corpus annotates it (`梅西路11弄111号`: `road`, then
+/// `roadno`); an address with no place written or found is read as Shanghai's.
 pub fn ccks_components(parsed: &Parsed) -> Vec<(&'static str, &Component)> {
+    let alleys = outside_shanghai(parsed);
     let mut before = Vec::with_capacity(parsed.components.len());
     let mut out = Vec::with_capacity(parsed.components.len());
     for c in &parsed.components {
@@ -105,8 +110,29 @@ pub fn ccks_components(parsed: &Parsed) -> Vec<(&'static str, &Component)> {
         {
             continue;
         }
-        out.push((ccks_label(c.label, &c.text, &before), c));
+        let mut label = ccks_label(c.label, &c.text, &before);
+        if alleys {
+            label = match (c.label, before.last()) {
+                (Label::Lane | Label::SubLane, _) => "road",
+                (Label::Door, Some(Label::Lane | Label::SubLane)) => "roadno",
+                _ => label,
+            };
+        }
+        out.push((label, c));
         before.push(c.label);
     }
     out
+}
+
+/// Whether the address is placed outside Shanghai: by the district found, or else by a province
+/// or city written.
+fn outside_shanghai(parsed: &Parsed) -> bool {
+    match parsed.district_code.as_deref() {
+        Some(code) => !code.starts_with("31"),
+        None => parsed.components.iter().any(|c| {
+            matches!(c.label, Label::Province | Label::City)
+                && !c.text.starts_with("上海")
+                && !c.text.starts_with('沪')
+        }),
+    }
 }

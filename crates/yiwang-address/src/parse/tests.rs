@@ -882,6 +882,13 @@ fn ccks_scheme() {
         "上海市静安区共和新路街道柳营路669弄14号1102室",
         "city=上海市 district=静安区 town=共和新路街道 road=柳营路 roadno=669弄 houseno=14号 roomno=1102室",
     );
+    // Outside Shanghai a lane is an alley of its own, with its own door numbers.
+    check_ccks(
+        "温州市瓯海区梅西路11弄111号",
+        "city=温州市 district=瓯海区 road=梅西路 road=11弄 roadno=111号",
+    );
+    // With no place written, a lane is read as Shanghai's.
+    check_ccks("武川路169弄173号", "road=武川路 roadno=169弄 houseno=173号");
     check_ccks(
         "江宁区中环大道10号",
         "district=江宁区 road=中环大道 roadno=10号",
