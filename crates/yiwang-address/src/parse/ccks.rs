@@ -2,8 +2,9 @@
 //!
 //! The CCKS scheme is coarser below the road and keys some labels on context: a door number
 //! right after a road is the road's number (`roadno`), after a lane or a compound it is a house
-//! number (`houseno`); a lane number is also `roadno` (in `柳营路669弄14号1102室`, `669弄` is
-//! `roadno`, `14号` `houseno`, `1102室` `roomno`). Spans include their unit chars (`669弄`,
+//! number (`houseno`); a lane number in Shanghai is also `roadno` (in `柳营路669弄14号1102室`,
+//! `669弄` is `roadno`, `14号` `houseno`, `1102室` `roomno`), while elsewhere the corpus reads a
+//! lane as an alley (`梅西路11弄111号`: `road`, `road`, `roadno`). Spans include their unit chars (`669弄`,
 //! `14号`, `3单元`, `5层`); in `X路与Y路交叉口` only `交叉口` is the `intersection`, and the
 //! connector `与` has no label.
 
