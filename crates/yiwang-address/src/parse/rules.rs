@@ -321,7 +321,12 @@ impl<'g> Parser<'_, 'g> {
                     j += 1;
                 }
                 let fill = (i..j)
-                    .filter(|&k| matches!(self.at(k), Some('-' | '_' | '—' | '－' | '=' | '*')))
+                    .filter(|&k| {
+                        matches!(
+                            self.at(k),
+                            Some('-' | '_' | '—' | '－' | '=' | '*' | '/' | '\\' | '|' | '?')
+                        )
+                    })
                     .count();
                 if fill >= 1 {
                     self.push(Label::Redundant, i, j, None);
@@ -1052,6 +1057,11 @@ impl<'g> Parser<'_, 'g> {
     /// intersection word, a bare direction (`北`). Returns where the rest starts.
     fn after_road(&mut self, i: usize, end: usize) -> usize {
         let mut s = i;
+        // `人民大街号龙鑫药业`: a `号` with its number left out.
+        if self.at(s) == Some('号') && s + 1 < end {
+            self.push(Label::Redundant, s, s + 1, None);
+            s += 1;
+        }
         if self.at(s).is_some_and(|c| CONNECTORS.contains(&c))
             && !self.at(s + 1).is_some_and(|c| one_of(c, "叉汇界口"))
             && (s + 2..=self.n().min(s + 12)).any(|k| {

@@ -713,6 +713,18 @@ fn sections_and_sides_of_a_road() {
 }
 
 #[test]
+fn fillers_between_elements() {
+    check(
+        "浙江/杭州市/西湖区影业路15号",
+        "province:浙江 redundant:/ city:杭州市 redundant:/ district:西湖区 road:影业路 door:15号",
+    );
+    check(
+        "人民大街号龙鑫药业",
+        "road:人民大街 redundant:号 poi:龙鑫药业",
+    );
+}
+
+#[test]
 fn a_road_and_its_crossing() {
     check(
         "古墩路口尚坤大厦",
