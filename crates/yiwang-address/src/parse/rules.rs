@@ -824,6 +824,10 @@ impl<'g> Parser<'_, 'g> {
             ("队", Label::Group),
             // `321巷`: a numbered alley; `6409店`, `4564档`: a shop.
             ("巷", Label::Road),
+            // `104国道`, `G320国道`: a national, provincial or county highway.
+            ("国道", Label::Road),
+            ("省道", Label::Road),
+            ("县道", Label::Road),
             ("店", Label::Room),
             ("铺", Label::Room),
             ("档", Label::Room),
@@ -1300,6 +1304,14 @@ impl<'g> Parser<'_, 'g> {
     fn suffix_at(&self, start: usize, j: usize, e: usize) -> Option<(Label, usize)> {
         let mut best: Option<(Label, usize)> = None;
         let first = self.at(j)?;
+        // County roads are named by two places' first chars and `线` (`张陈线`, `甬临线`).
+        if first == '线'
+            && j == start + 2
+            && (start..j).all(|k| self.at(k).is_some_and(|c| !c.is_ascii() && c != '专'))
+            && self.level < rank(Label::Poi)
+        {
+            return Some((Label::Road, 1));
+        }
         if matches!(first, '园' | '部' | '市' | '组')
             && NOT_SUFFIXES.iter().any(|w| self.starts_with(j, w))
         {

@@ -249,7 +249,7 @@ fn intersections_and_directions() {
         "road:虹桥路 intersection:与 road:宜山路 intersection:交叉口",
     );
     // The connector alone places the address at the crossing; county roads end in `线`.
-    check("古墩路与十新线", "road:古墩路 intersection:与 poi:十新线");
+    check("古墩路与十新线", "road:古墩路 intersection:与 road:十新线");
     check(
         "天童北路与鄞县大道交界",
         "road:天童北路 intersection:与 road:鄞县大道 intersection:交界",
@@ -699,6 +699,19 @@ fn streets_named_after_roads() {
     check(
         "汉中路街道西大街明主巷",
         "street:汉中路街道 road:西大街 road:明主巷",
+    );
+}
+
+#[test]
+fn highways_and_county_roads() {
+    check(
+        "崇福开发区320国道旁",
+        "devzone:崇福开发区 road:320国道 direction:旁",
+    );
+    check("余杭区张陈线55号", "district:余杭区 road:张陈线 door:55号");
+    check(
+        "尚田开发区甬临线东81号",
+        "devzone:尚田开发区 road:甬临线 direction:东 door:81号",
     );
 }
 
