@@ -70,6 +70,8 @@ pub(super) const SUFFIXES: &[Suffix] = &[
     s("软件园", Label::DevZone, 2),
     s("街道", Label::Street, 2),
     s("街道办事处", Label::Street, 2),
+    s("街办事处", Label::Street, 2),
+    s("街办", Label::Street, 2),
     s("镇", Label::Street, 2),
     s("乡", Label::Street, 2),
     s("居委会", Label::Community, 2),

@@ -1374,10 +1374,15 @@ impl<'g> Parser<'_, 'g> {
                         && (rank(Label::Community) > self.level || self.repeats(start, end, None))
                         && !self.road_follows(end, 1)
                 }
+                // `街道` names a street wherever it is written (`运河镇亭趾街道`,
+                // `拱康路康桥街道`); `汉中路街道西大街` is a street's name before a road.
+                Label::Street if sfx.word.starts_with("街道") || sfx.word.starts_with("街办") => {
+                    true
+                }
                 label => {
                     (self.level_fits(label) || self.repeats(start, end, None))
-                        // `大唐镇路` may be a road's name; `汉中路街道西大街` is a street's.
-                        && (!self.road_follows(end, 1) || sfx.word.starts_with("街道"))
+                        // `大唐镇路` may be a road's name.
+                        && !self.road_follows(end, 1)
                 }
             };
             if ok {

@@ -691,6 +691,15 @@ fn phases_insides_and_names_with_suffix_chars() {
 }
 
 #[test]
+fn streets_written_anywhere() {
+    check(
+        "运河镇亭趾街道津亭路12号",
+        "street:运河镇 street:亭趾街道 road:津亭路 door:12号",
+    );
+    check("水果湖街办事处", "street:水果湖街办事处");
+}
+
+#[test]
 fn streets_named_after_roads() {
     check(
         "白银路街道第一新村报社425号",
