@@ -1247,15 +1247,23 @@ impl<'g> Parser<'_, 'g> {
         let road = core_end - 2;
         let label = if road - start >= 4 {
             Label::Poi
-        } else if self.level < rank(Label::Street) {
+        } else {
+            self.open_place_label()
+        };
+        self.push(label, start, road, None);
+        road
+    }
+
+    /// The label of a place written in front of a name: the town, the village or a point of
+    /// interest, whichever level is still open.
+    fn open_place_label(&self) -> Label {
+        if self.level < rank(Label::Street) {
             Label::Street
         } else if self.level < rank(Label::Community) {
             Label::Community
         } else {
             Label::Poi
-        };
-        self.push(label, start, road, None);
-        road
+        }
     }
 
     /// A village's name is two or three chars (`凤亭村`, `盛家塘村`); four or more before `村`
@@ -1267,14 +1275,7 @@ impl<'g> Parser<'_, 'g> {
             return start;
         }
         let village = suffix - 2;
-        let label = if self.level < rank(Label::Street) {
-            Label::Street
-        } else if self.level < rank(Label::Community) {
-            Label::Community
-        } else {
-            Label::Poi
-        };
-        self.push(label, start, village, None);
+        self.push(self.open_place_label(), start, village, None);
         village
     }
 
