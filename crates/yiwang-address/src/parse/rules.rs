@@ -423,7 +423,7 @@ impl<'g> Parser<'_, 'g> {
                 // A short form whose first char ends the name before it (`中国轻纺城东交易区`
                 // is not `城东`, a district of Xining's; `石塘路北` not `路北`, Tangshan's) is
                 // read as part of that name.
-                if entry.short && j >= i + 2 && self.name_suffix_at(j) {
+                if entry.short && j >= i + 2 && self.suffix_starts_at(j, |_| true) {
                     j += 1;
                     continue;
                 }
@@ -1279,25 +1279,14 @@ impl<'g> Parser<'_, 'g> {
         village
     }
 
-    /// Whether a name suffix starts at `i` (`城`, `小区`, `镇`, `路`).
-    fn name_suffix_at(&self, i: usize) -> bool {
+    /// Whether a name suffix that `fits` starts at `i` (`城`, `小区`, `镇`, `路`).
+    fn suffix_starts_at(&self, i: usize, fits: impl Fn(&Suffix) -> bool) -> bool {
         self.at(i).is_some_and(|c| {
             self.gaz
                 .suffixes
                 .starting_with(c)
                 .iter()
-                .any(|s| self.starts_with(i, s.word))
-        })
-    }
-
-    /// Whether a point-of-interest suffix of two chars or more starts at `i` (`公寓`, `小区`).
-    fn poi_suffix_word_at(&self, i: usize) -> bool {
-        self.at(i).is_some_and(|c| {
-            self.gaz
-                .suffixes
-                .starting_with(c)
-                .iter()
-                .any(|s| s.label == Label::Poi && s.chars >= 2 && self.starts_with(i, s.word))
+                .any(|s| fits(s) && self.starts_with(i, s.word))
         })
     }
 
@@ -1341,7 +1330,8 @@ impl<'g> Parser<'_, 'g> {
                         && (j - start >= 2
                             || (start..j).any(|k| self.at(k).is_some_and(|c| !is_road_modifier(c))))
                         // `红街公寓`: a compound named after the road, with no name of its own.
-                        && !self.poi_suffix_word_at(end)
+                        && !self
+                            .suffix_starts_at(end, |s| s.label == Label::Poi && s.chars >= 2)
                 }
                 Label::Poi => {
                     !self.road_follows(end, 1)
